@@ -1,0 +1,2 @@
+// Keeps the SystemC library non-empty until the SystemC modules land.
+#include <systemc>

@@ -1,0 +1,121 @@
+/* A neuro-core: compartments, synapse memory, input/output axon tables and the
+ * dendritic accumulator ring, in flat arrays (no per-neuron objects). */
+#ifndef LE_CORE_NEUROCORE_H
+#define LE_CORE_NEUROCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/compartment.h"
+#include "core/error.h"
+#include "core/limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One synapse entry as the synapse unit reads it. */
+typedef struct {
+    int32_t weight; /* actual weight added to the accumulator: mant * 2^(6 + wexp), see le_actual_weight */
+    uint16_t cx;    /* target compartment on this core */
+    uint8_t delay;  /* 0..62: a spike arriving in step t lands in the slot of step t + delay */
+    uint8_t pad;
+} le_synapse;
+
+/* Storage format of one input axon's synapse list, for synapse-SRAM accounting [spec §3.3]. */
+typedef struct {
+    uint8_t weight_bits; /* 1..8 */
+    uint8_t delay_bits;  /* 0 when every delay is 0, else enough bits for the largest delay */
+    uint8_t dense;       /* 1: dense format (no index field) */
+    uint8_t pad;
+} le_axon_fmt;
+
+/* One output axon: where a spike of a compartment goes (one packet per destination core). */
+typedef struct {
+    uint32_t core; /* destination core, global id = chip * cores_per_chip + core-in-chip */
+    uint32_t axon; /* input axon index on that core */
+} le_axon_dst;
+
+/* Everything needed to configure a core; arrays are copied by le_core_build. */
+typedef struct {
+    uint32_t gid;
+    uint32_t n_cx;
+    const le_profile *profiles;
+    uint32_t n_profiles;
+    const uint16_t *cx_profile;  /* [n_cx] */
+    uint32_t n_in_axons;
+    const uint32_t *in_start;    /* [n_in_axons + 1]: synapses of axon a are syn[in_start[a] .. in_start[a+1]) */
+    const le_synapse *syn;
+    const le_axon_fmt *in_fmt;   /* [n_in_axons] */
+    const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]) */
+    const le_axon_dst *out;
+} le_core_spec;
+
+/* Per-step work counters, read and cleared by the run loop for the ledger. */
+typedef struct {
+    uint64_t synops;       /* synapses read and accumulated */
+    uint32_t axons_in;     /* input axon activations (spike messages received) */
+    uint32_t cx_updates;   /* compartments updated */
+    uint32_t cx_active;    /* compartments whose u or v was non-zero after the update */
+    uint32_t spikes;       /* compartments that fired */
+    uint32_t axons_out;    /* output axon activations (packets sent) */
+    uint32_t acc_overflow; /* dendritic accumulator wrap-arounds */
+} le_core_counters;
+
+typedef struct {
+    uint32_t gid;
+    uint32_t n_cx;
+    uint32_t n_profiles;
+    le_profile *profiles;
+    uint16_t *cx_profile;
+    /* state */
+    int32_t *u, *v;
+    uint8_t *ref;
+    uint32_t n_slots;    /* dendritic ring depth = max delay used + 1 */
+    int32_t *acc;        /* [n_slots][n_cx] */
+    uint8_t *slot_dirty; /* [n_slots]: slot holds input */
+    int awake;           /* 0: all state zero, no bias, no input: the update can be skipped */
+    int has_bias;
+    /* synapse memory */
+    uint32_t n_in_axons;
+    uint32_t *in_start;
+    le_synapse *syn;
+    le_axon_fmt *in_fmt;
+    uint64_t syn_bits;   /* synapse SRAM used, in bits, in the chip's format */
+    /* output axons */
+    uint32_t *out_start;
+    le_axon_dst *out;
+    uint32_t n_out_axons;
+    le_core_counters ctr;
+    int32_t acc_min, acc_max; /* accumulator range from limits */
+    uint32_t acc_bits;
+} le_neurocore;
+
+/* Actual weight for mantissa `mant` with exponent `wexp` (Loihi 1: 6 + wexp, low bits lost
+ * when 6 + wexp < 0 as the chip shifts right). */
+int32_t le_actual_weight(int32_t mant, int32_t wexp);
+
+/* Synapse SRAM bits for one axon with n synapses in format fmt on a core of n_cx compartments. */
+uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx);
+
+/* Validates spec against lim (compartments, input axons, output axons, fan-out, synapse
+ * memory, delays, profiles) and builds the core. Error messages name the core as
+ * "core C of chip K" plus the limit, the value and the maximum. */
+le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_limits *lim, le_error *err);
+void le_core_free(le_neurocore *core);
+
+/* Synaptic phase: input axon `axon` received a spike for step t. */
+void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t);
+
+/* Compartment phase of step t. Writes fired compartment indices to `fired` (capacity n_cx),
+ * returns how many fired. Compartments are updated in index order; a stack_out compartment
+ * passes its v to the next compartment with join_op ADD. */
+uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired);
+
+/* Zeroes u, v, refractory counters and the accumulators (the authors' reset snip). */
+void le_core_reset(le_neurocore *core);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

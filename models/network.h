@@ -1,0 +1,105 @@
+/* The network description: populations of compartments, connections, input spikes.
+ * Model code (YAML loader, sMNIST builder, RelNet builder) fills one of these; the
+ * placement and the chip configuration read it. Flat arrays, no per-neuron objects. */
+#ifndef LE_MODELS_NETWORK_H
+#define LE_MODELS_NETWORK_H
+
+#include <stdint.h>
+
+#include "core/compartment.h"
+#include "core/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LE_NAME_MAX 64
+
+typedef enum {
+    LE_POP_INPUT = 0, /* spike sources injected by an x86 core (no compartments) */
+    LE_POP_LIF = 1,   /* one compartment per neuron */
+    LE_POP_AHP = 2    /* two compartments per neuron: auxiliary (AHP current) then main */
+} le_pop_kind;
+
+typedef enum {
+    LE_SIGN_SPLIT = 0,  /* each synapse stored in the group of its own sign: no precision loss */
+    LE_SIGN_MIXED = 1,  /* one mixed group: mantissa -256..254, LSB lost to the sign */
+    LE_SIGN_EXC = 2,    /* excitatory only: 0..255 */
+    LE_SIGN_INH = 3     /* inhibitory only: -256..0 */
+} le_sign_mode;
+
+typedef struct {
+    char name[LE_NAME_MAX];
+    le_pop_kind kind;
+    uint32_t size;
+    le_profile main;      /* LIF compartment, or the main compartment of an AHP neuron */
+    le_profile aux;       /* AHP auxiliary compartment (stack_out = 1; main gets join_op ADD) */
+    int32_t ahp_weight;   /* AHP self synapse main -> aux: mantissa (negative, = -beta) */
+    int32_t ahp_wexp;     /*   and its weight exponent */
+    int32_t first_core;   /* explicit placement: first core gid, -1 = automatic */
+    uint32_t per_core;    /* at most this many neurons per core, 0 = as many as fit */
+    int32_t chip;         /* input populations: chip whose x86 injects them, -1 = chip of the first target */
+    int traced;
+} le_population;
+
+typedef struct {
+    uint32_t src_pop, dst_pop;
+    uint32_t n;          /* synapse count */
+    uint32_t *src;       /* [n] neuron index in src_pop */
+    uint32_t *dst;       /* [n] neuron index in dst_pop */
+    int16_t *weight;     /* [n] 8-bit weight mantissa */
+    uint8_t *delay;      /* [n] or NULL = all 0 */
+    int32_t wexp;        /* weight exponent -8..7 */
+    uint8_t weight_bits; /* 1..8 (8 = full precision) */
+    le_sign_mode sign;
+    uint8_t to_aux;      /* AHP destination: target the auxiliary compartment instead of main */
+} le_connection;
+
+typedef struct {
+    uint32_t step; /* 1-based time step in which the spike is integrated */
+    uint32_t pop;
+    uint32_t neuron;
+} le_input_spike;
+
+typedef struct {
+    le_population *pops;
+    uint32_t n_pops, cap_pops;
+    le_connection *conns;
+    uint32_t n_conns, cap_conns;
+    le_input_spike *inputs;
+    uint32_t n_inputs, cap_inputs;
+} le_network;
+
+void le_network_init(le_network *net);
+void le_network_free(le_network *net);
+
+/* Adds a population (copied); returns its index in *idx. Name must be unique. */
+le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *idx, le_error *err);
+int le_network_find_pop(const le_network *net, const char *name); /* -1 if absent */
+
+/* Adds a connection; takes ownership of the arrays in conn (freed by le_network_free). */
+le_code le_network_add_conn(le_network *net, le_connection *conn, le_error *err);
+
+/* Builds a connection from a dense [n_src][n_dst] row-major matrix of mantissas (zeros skipped). */
+le_code le_network_connect_dense(le_network *net, uint32_t src_pop, uint32_t dst_pop, const float *w,
+                                 int32_t wexp, le_sign_mode sign, le_error *err);
+
+le_code le_network_add_input(le_network *net, uint32_t pop, uint32_t neuron, uint32_t step, le_error *err);
+
+/* Range checks of everything that does not depend on placement (profiles, weights for the
+ * sign mode, exponents, delays, indices, AHP parameters). */
+le_code le_network_validate(const le_network *net, le_error *err);
+
+/* Compartments a neuron of this population needs (0 for inputs, 1 LIF, 2 AHP). */
+static inline uint32_t le_pop_cx_per_neuron(const le_population *p)
+{
+    return p->kind == LE_POP_INPUT ? 0u : (p->kind == LE_POP_AHP ? 2u : 1u);
+}
+
+/* A default population: LIF, default profile, automatic placement. */
+le_population le_population_default(const char *name, le_pop_kind kind, uint32_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

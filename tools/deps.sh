@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages loihi-emu needs, only those that are missing.
+set -euo pipefail
+need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev)
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "loihi-emu: installing missing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
