@@ -8,17 +8,17 @@
 
 int32_t le_actual_weight(int32_t mant, int32_t wexp)
 {
-    int32_t s = LE_WEIGHT_SHIFT + wexp;
-    if (s >= 0)
-        return (int32_t)((int64_t)mant * ((int64_t)1 << s));
-    /* The chip shifts right: the low bits are lost and negative values round toward
-     * minus infinity (floor), written out so that it does not depend on how the C
-     * compiler shifts negative numbers. */
-    int64_t d = (int64_t)1 << (-s);
+    /* The chip shifts in two parts [spec §3.1: Brian2Loihi calcActualWeights, nengo-loihi
+     * discretize_weights lossy_shift]: the mantissa by wexp, then by 6. A negative wexp
+     * drops the low bits of the mantissa (floor, as Brian2Loihi, which claims to match
+     * the chip), so every actual weight is a multiple of 64. */
+    if (wexp >= 0)
+        return (int32_t)((int64_t)mant * ((int64_t)1 << (LE_WEIGHT_SHIFT + wexp)));
+    int64_t d = (int64_t)1 << (-wexp);
     int64_t q = (int64_t)mant / d;
     if ((int64_t)mant % d != 0 && mant < 0)
-        q -= 1;
-    return (int32_t)q;
+        q -= 1; /* floor, written out so that it does not depend on how C shifts negatives */
+    return (int32_t)(q * ((int64_t)1 << LE_WEIGHT_SHIFT));
 }
 
 /* Smallest b with 2^b >= n (0 for n <= 1). */

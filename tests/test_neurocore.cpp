@@ -20,22 +20,25 @@ TEST(Weight, ExponentExtremes)
     // wexp 0: x64.
     EXPECT_EQ(le_actual_weight(1, 0), 64);
     EXPECT_EQ(le_actual_weight(-3, 0), -192);
-    // wexp -4: x4. The AHP weight of the seed's sMNIST neuron: -96 * 4 = -384.
+    // Negative exponents: the mantissa is shifted first (floor), then by 6, so the
+    // actual weight is floor(mant / 2^-wexp) * 64.
+    // wexp -4: the AHP weight of the seed's sMNIST neuron: -96 / 16 = -6 -> -384.
     EXPECT_EQ(le_actual_weight(-96, -4), -384);
-    // wexp -6: 2^0, exact.
-    EXPECT_EQ(le_actual_weight(5, -6), 5);
-    EXPECT_EQ(le_actual_weight(-5, -6), -5);
-    // wexp -7: shift right by 1 (floor). 5 -> 2; -5 -> floor(-2.5) = -3; -4 -> -2.
-    EXPECT_EQ(le_actual_weight(5, -7), 2);
-    EXPECT_EQ(le_actual_weight(-5, -7), -3);
-    EXPECT_EQ(le_actual_weight(-4, -7), -2);
-    // wexp -8: shift right by 2. 5 -> 1; 3 -> 0 (lost); -5 -> floor(-1.25) = -2; -1 -> -1; -256 -> -64.
-    EXPECT_EQ(le_actual_weight(5, -8), 1);
-    EXPECT_EQ(le_actual_weight(3, -8), 0);
-    EXPECT_EQ(le_actual_weight(-5, -8), -2);
-    EXPECT_EQ(le_actual_weight(-1, -8), -1);
+    // -95 / 16 = -5.9375 -> floor -6 -> -384;  95 / 16 = 5.9375 -> 5 -> 320.
+    EXPECT_EQ(le_actual_weight(-95, -4), -384);
+    EXPECT_EQ(le_actual_weight(95, -4), 320);
+    // wexp -6: 5 / 64 -> 0 (lost); -5 / 64 -> floor -1 -> -64; 128 / 64 = 2 -> 128.
+    EXPECT_EQ(le_actual_weight(5, -6), 0);
+    EXPECT_EQ(le_actual_weight(-5, -6), -64);
+    EXPECT_EQ(le_actual_weight(128, -6), 128);
+    // wexp -7: 255 / 128 -> 1 -> 64; -5 / 128 -> -1 -> -64; -256 / 128 = -2 -> -128.
+    EXPECT_EQ(le_actual_weight(255, -7), 64);
+    EXPECT_EQ(le_actual_weight(-5, -7), -64);
+    EXPECT_EQ(le_actual_weight(-256, -7), -128);
+    // wexp -8: 255 / 256 -> 0; -1 / 256 -> -1 -> -64; -256 / 256 = -1 -> -64.
+    EXPECT_EQ(le_actual_weight(255, -8), 0);
+    EXPECT_EQ(le_actual_weight(-1, -8), -64);
     EXPECT_EQ(le_actual_weight(-256, -8), -64);
-    EXPECT_EQ(le_actual_weight(255, -8), 63);
 }
 
 // --- synapse SRAM ---
