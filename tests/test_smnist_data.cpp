@@ -51,8 +51,9 @@ void write_gz(const std::string &path, const std::vector<unsigned char> &b)
 {
     gzFile f = gzopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    if (!b.empty())
+    if (!b.empty()) {
         ASSERT_EQ(gzwrite(f, b.data(), (unsigned)b.size()), (int)b.size());
+    }
     gzclose(f);
 }
 
