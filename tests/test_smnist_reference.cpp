@@ -334,3 +334,54 @@ TEST(SmnistReference, SameStepInjectionDisagreesOnOneImage)
     EXPECT_EQ((int)e.pred[52], 9);
     EXPECT_EQ(e.vout[52 * 10 + 4], 0); // output 4 fired at saturation and was reset
 }
+
+// The authors' measurement notebook ran 200 images (same seed) on the chip: 94.50 %, errors in
+// order true [1 3 8 0 9 8 7 3 4 4 2] predicted [7 5 5 8 3 0 9 2 8 0 3]. The emulator makes the
+// same 11 errors in the same order, plus position 35 (image 5334, a 7): there the unit test's
+// chip run says 9 (as the emulator does: output 7 saturates and fires) and the notebook's run
+// got 7. The two chip runs disagree on that image; the emulator follows the unit test.
+TEST(SmnistReference, NotebookSampleErrors)
+{
+    NEED_DATA();
+    std::vector<uint32_t> idx;
+    {
+        std::string path = source_dir() + "/models/smnist/notebook_sample.csv";
+        FILE *f = std::fopen(path.c_str(), "r");
+        ASSERT_NE(f, nullptr) << path;
+        char line[256];
+        bool header = false;
+        while (std::fgets(line, sizeof line, f)) {
+            if (line[0] == '#')
+                continue;
+            if (!header) {
+                header = true;
+                continue;
+            }
+            unsigned pos, i;
+            if (std::sscanf(line, "%u,%u", &pos, &i) == 2 && pos == idx.size())
+                idx.push_back(i);
+        }
+        std::fclose(f);
+    }
+    ASSERT_EQ(idx.size(), 200u);
+    auto sample = authors_sample();
+    ASSERT_EQ(sample.size(), 100u);
+    for (size_t k = 0; k < 100; k++)
+        ASSERT_EQ(idx[k], sample[k].first) << "the first 100 are the unit test's images";
+    EmuRun e = run_emulator(idx, 1);
+    ASSERT_EQ(e.pred.size(), 200u);
+    std::vector<int> t, p;
+    int correct = 0;
+    for (size_t k = 0; k < 200; k++) {
+        int label = fixture().mnist.labels[idx[k]];
+        correct += e.pred[k] == label;
+        if (e.pred[k] != label && k != 35) {
+            t.push_back(label);
+            p.push_back(e.pred[k]);
+        }
+    }
+    EXPECT_EQ(t, (std::vector<int>{1, 3, 8, 0, 9, 8, 7, 3, 4, 4, 2}));
+    EXPECT_EQ(p, (std::vector<int>{7, 5, 5, 8, 3, 0, 9, 2, 8, 0, 3}));
+    EXPECT_EQ((int)e.pred[35], 9);
+    EXPECT_EQ(correct, 188); // 189 on the notebook's run, which got position 35 right
+}
