@@ -21,6 +21,10 @@
 #define DEFAULT_BOARD "nahuku32"
 #define AUTHORS_SAMPLE "models/smnist/authors_sample.csv"
 #define AUTHORS_N 100u
+#define NOTEBOOK_SAMPLE "models/smnist/notebook_sample.csv"
+#define NOTEBOOK_N 200u
+
+enum { SAMPLE_RANGE = 0, SAMPLE_AUTHORS = 1, SAMPLE_NOTEBOOK = 2 };
 
 static void usage(FILE *f)
 {
@@ -36,6 +40,7 @@ static void usage(FILE *f)
             "  --first K          start at test image K (default 0)\n"
             "  --sample authors   the 100 images of the authors' unit test (np.random.seed(0)), with the\n"
             "                     agreement between our classes and the chip's\n"
+            "  --sample notebook  the 200 images of the authors' power/performance notebook (same seed)\n"
             "  --board NAME|FILE  board (default %s, the paper's Nahuku board; see `loihi-emu boards`)\n"
             "  --noc load|packet  network-on-chip model (default load)\n"
             "  --arch FILE        architecture/cost YAML instead of the shipped one\n"
@@ -43,6 +48,7 @@ static void usage(FILE *f)
             "                     else <repo>/data filled by tools/fetch-data.sh)\n"
             "  --json FILE        write the results and the comparison as JSON\n"
             "  --predictions FILE write index,label,predicted for every image as CSV\n"
+            "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
             "  --inject-latency L steps from an x86 spike injection to its integration beyond the run\n"
             "                     loop's (default 1, which reproduces the chip; see docs/smnist.md)\n"
             "  --help             this text\n",
@@ -51,7 +57,7 @@ static void usage(FILE *f)
 
 typedef struct {
     uint32_t images, first;
-    int images_set, first_set, authors;
+    int images_set, first_set, sample, ledger;
     const char *board, *arch, *data, *json, *pred;
     le_noc_mode noc;
     uint32_t inject_latency;
@@ -82,6 +88,10 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             *help = 1;
             return LE_OK;
         }
+        if (!strcmp(a, "--ledger")) {
+            o->ledger = 1;
+            continue;
+        }
         if (strncmp(a, "--", 2) != 0)
             return le_fail(err, LE_ERR_USAGE, "smnist: unexpected argument '%s' (see loihi-emu smnist --help)", a);
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -102,10 +112,12 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             rc = parse_u32(a, val, &o->first, err);
             o->first_set = 1;
         } else if (!strcmp(a, "--sample")) {
-            if (val && !strcmp(val, "authors"))
-                o->authors = 1;
+            if (!strcmp(val, "authors"))
+                o->sample = SAMPLE_AUTHORS;
+            else if (!strcmp(val, "notebook"))
+                o->sample = SAMPLE_NOTEBOOK;
             else
-                rc = le_fail(err, LE_ERR_USAGE, "--sample '%s': the only sample is 'authors'", val ? val : "");
+                rc = le_fail(err, LE_ERR_USAGE, "--sample '%s': expected authors or notebook", val);
         } else if (!strcmp(a, "--board"))
             o->board = val;
         else if (!strcmp(a, "--arch"))
@@ -132,10 +144,11 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             return rc;
         i++;
     }
-    if (o->authors && (o->images_set || o->first_set))
-        return le_fail(err, LE_ERR_USAGE, "--sample authors runs the authors' %u images; --images and --first do not apply",
-                       AUTHORS_N);
-    if (!o->authors) {
+    if (o->sample && (o->images_set || o->first_set))
+        return le_fail(err, LE_ERR_USAGE, "--sample %s runs the authors' %u images; --images and --first do not apply",
+                       o->sample == SAMPLE_AUTHORS ? "authors" : "notebook",
+                       o->sample == SAMPLE_AUTHORS ? AUTHORS_N : NOTEBOOK_N);
+    if (!o->sample) {
         if (o->first >= LE_MNIST_T10K_N)
             return le_fail(err, LE_ERR_USAGE, "--first %u: out of range, the test set has images 0..%u", o->first,
                            LE_MNIST_T10K_N - 1);
@@ -146,12 +159,13 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     return LE_OK;
 }
 
-/* models/smnist/authors_sample.csv: position,index,chip_prediction after '#' comment lines. */
-static le_code read_authors_sample(uint32_t *index, uint8_t *chip, le_error *err)
+/* models/smnist/{authors,notebook}_sample.csv: position,index[,chip_prediction] after '#'
+ * comment lines and a header; chip may be NULL when the file has no chip column. */
+static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index, uint8_t *chip, le_error *err)
 {
     const char *src = getenv("LE_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", src && *src ? src : LE_SOURCE_DIR, AUTHORS_SAMPLE);
+    snprintf(path, sizeof path, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
     FILE *f = fopen(path, "r");
     if (!f)
         return le_fail(err, LE_ERR_IO, "cannot open %s: %s (the fixture ships with the source tree)", path,
@@ -168,19 +182,22 @@ static le_code read_authors_sample(uint32_t *index, uint8_t *chip, le_error *err
             header = 1;
             continue;
         }
-        unsigned pos, idx, cls;
-        if (sscanf(line, "%u,%u,%u", &pos, &idx, &cls) != 3 || pos != n || idx >= LE_MNIST_T10K_N || cls > 9 ||
-            n >= AUTHORS_N) {
-            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999,class 0..9", path, lineno, n);
+        unsigned pos, idx, cls = 0;
+        int want = chip ? 3 : 2;
+        if (sscanf(line, "%u,%u,%u", &pos, &idx, &cls) != want || pos != n || idx >= LE_MNIST_T10K_N || cls > 9 ||
+            n >= expect_n) {
+            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, lineno, n,
+                         chip ? ",class 0..9" : "");
             break;
         }
         index[n] = idx;
-        chip[n] = (uint8_t)cls;
+        if (chip)
+            chip[n] = (uint8_t)cls;
         n++;
     }
     fclose(f);
-    if (!rc && n != AUTHORS_N)
-        rc = le_fail(err, LE_ERR_PARSE, "%s: %u images, expected %u", path, n, AUTHORS_N);
+    if (!rc && n != expect_n)
+        rc = le_fail(err, LE_ERR_PARSE, "%s: %u images, expected %u", path, n, expect_n);
     return rc;
 }
 
@@ -255,7 +272,8 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     fprintf(f, "{\n  \"command\": \"smnist\",\n  \"board\": \"%s\",\n  \"noc\": \"%s\",\n", o->board,
             o->noc == LE_NOC_PACKET ? "packet" : "load");
     fprintf(f, "  \"sample\": \"%s\",\n  \"first\": %u,\n  \"images\": %u,\n  \"correct\": %u,\n",
-            o->authors ? "authors" : "range", o->authors ? 0 : o->first, st->n_images, correct);
+            o->sample == SAMPLE_AUTHORS ? "authors" : o->sample == SAMPLE_NOTEBOOK ? "notebook" : "range",
+            o->sample ? 0 : o->first, st->n_images, correct);
     if (have_chip)
         fprintf(f, "  \"chip_agreement\": %u,\n", agree);
     fprintf(f, "  \"inject_latency\": %u,\n  \"steps\": %llu,\n  \"simulated_time_s\": %.9g,\n", o->inject_latency,
@@ -305,15 +323,18 @@ static int run(const options *o, le_error *err)
     char wdir[4096];
     snprintf(wdir, sizeof wdir, "%s/%s", data, LE_SMNIST_WEIGHTS);
 
-    uint32_t n = o->authors ? AUTHORS_N : o->images;
+    uint32_t n = o->sample == SAMPLE_AUTHORS ? AUTHORS_N : o->sample == SAMPLE_NOTEBOOK ? NOTEBOOK_N : o->images;
     index = malloc(n * sizeof *index);
     pred = malloc(n);
     if (!index || !pred) {
         rc = le_fail(err, LE_ERR_NOMEM, "smnist: no memory for %u images", n);
         goto done;
     }
-    if (o->authors) {
-        if ((rc = read_authors_sample(index, chip_pred, err)))
+    if (o->sample == SAMPLE_AUTHORS) {
+        if ((rc = read_sample(AUTHORS_SAMPLE, AUTHORS_N, index, chip_pred, err)))
+            goto done;
+    } else if (o->sample == SAMPLE_NOTEBOOK) {
+        if ((rc = read_sample(NOTEBOOK_SAMPLE, NOTEBOOK_N, index, NULL, err)))
             goto done;
     } else {
         for (uint32_t k = 0; k < n; k++)
@@ -340,18 +361,22 @@ static int run(const options *o, le_error *err)
     le_costmodel_summary(cm, &s);
     double acc = 100.0 * rctx.correct / n;
     uint32_t agree = 0;
-    if (o->authors)
+    if (o->sample == SAMPLE_AUTHORS)
         for (uint32_t k = 0; k < n; k++)
             agree += pred[k] == chip_pred[k];
 
-    if (o->authors)
+    if (o->sample == SAMPLE_AUTHORS)
         printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", n, o->board,
                o->noc == LE_NOC_PACKET ? "packet" : "load");
+    else if (o->sample == SAMPLE_NOTEBOOK)
+        printf("sMNIST: the authors' %u-image measurement sample (sMNIST_Loihi_performance_measurements.ipynb; "
+               "the chip: 94.50 %%), board %s, network %s\n",
+               n, o->board, o->noc == LE_NOC_PACKET ? "packet" : "load");
     else
         printf("sMNIST: t10k images %u..%u, board %s, network %s\n", o->first, o->first + n - 1, o->board,
                o->noc == LE_NOC_PACKET ? "packet" : "load");
     printf("accuracy: %.2f %% (%u of %u)\n", acc, rctx.correct, n);
-    if (o->authors) {
+    if (o->sample == SAMPLE_AUTHORS) {
         printf("agreement with the chip's classes: %u of %u\n", agree, n);
         for (uint32_t k = 0; k < n; k++)
             if (pred[k] != chip_pred[k])
@@ -367,7 +392,12 @@ static int run(const options *o, le_error *err)
                diff_pct(r[i].ours, r[i].paper), r[i].note);
     printf("(%llu steps, simulated %.4g s; step time p50 %.4g us, p99 %.4g us, max %.4g us)\n",
            (unsigned long long)s.steps, s.time_s, s.step_p50_s * 1e6, s.step_p99_s * 1e6, s.step_max_s * 1e6);
-    if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->authors, agree, r, nr, &s, err)))
+    if (o->ledger) {
+        printf("\n");
+        if ((rc = le_costmodel_report(cm, stdout, NULL, err)))
+            goto done;
+    }
+    if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->sample == SAMPLE_AUTHORS, agree, r, nr, &s, err)))
         goto done;
     if (o->pred && (rc = write_predictions(o->pred, &st, err)))
         goto done;

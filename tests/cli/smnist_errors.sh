@@ -23,7 +23,7 @@ check images-first   "must be 1..100 (10000 - --first 9900)" "$bin" smnist --fir
 check first-big      "--first 10000: out of range"           "$bin" smnist --first 10000
 check not-a-number   "--images 'ten'"                        "$bin" smnist --images ten
 check negative       "--images '-5'"                         "$bin" smnist --images -5
-check sample         "--sample 'mine'"                       "$bin" smnist --sample mine
+check sample         "--sample 'mine': expected authors or notebook" "$bin" smnist --sample mine
 check sample-images  "--images and --first do not apply"     "$bin" smnist --sample authors --images 5
 check noc            "--noc 'mesh'"                          "$bin" smnist --noc mesh
 check unknown        "unknown option '--frobnicate'"         "$bin" smnist --frobnicate
