@@ -249,7 +249,7 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
         return le_fail(err, LE_ERR_PARSE, "%s: truncated .npy header", path);
     }
     h[hlen] = '\0';
-    dtype dt;
+    dtype dt = {DT_F, 0, 0};
     le_code rc = parse_header(path, h, hlen, &dt, out, err);
     free(h);
     if (rc)

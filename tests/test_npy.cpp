@@ -47,7 +47,8 @@ template <typename T> void put_le(std::vector<unsigned char> &b, T x)
 {
     unsigned char c[sizeof(T)];
     std::memcpy(c, &x, sizeof(T)); // the test host is little endian (x86-64 / aarch64)
-    b.insert(b.end(), c, c + sizeof(T));
+    for (size_t i = 0; i < sizeof(T); i++)
+        b.push_back(c[i]);
 }
 template <typename T> void put_be(std::vector<unsigned char> &b, T x)
 {
