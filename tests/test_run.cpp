@@ -480,3 +480,75 @@ TEST(Run, ResetClearsSpikesInFlight)
     ASSERT_EQ(le_sim_run(s.sim, 2, nullptr, &e), LE_OK) << e.msg;
     EXPECT_EQ(le_sim_read_u(s.sim, b, 0), 0);
 }
+
+// The same kind of network as a YAML file through `loihi-emu run --trace`: two LIF
+// populations (one with a bias), delays, a negative weight exponent, a recurrent loop.
+TEST(Run, CliTraceMatchesTheSpecArithmetic)
+{
+    const char *bin = std::getenv("LE_BIN");
+#ifdef LE_BIN_PATH
+    if (!bin)
+        bin = LE_BIN_PATH;
+#endif
+    ASSERT_NE(bin, nullptr) << "LE_BIN must name the loihi-emu binary";
+    std::string dir = ::testing::TempDir();
+    std::string yaml = dir + "run_cli_three.yaml", csv = dir + "run_cli_three.csv";
+    {
+        std::ofstream f(yaml);
+        f << "populations:\n"
+             "  - {name: in, kind: input, size: 1}\n"
+             "  - name: lif\n"
+             "    size: 2\n"
+             "    decay_u: 1024\n"
+             "    decay_v: 256\n"
+             "    vth_mant: 100\n"
+             "    refract: 2\n"
+             "    trace: true\n"
+             "  - name: biased\n"
+             "    size: 1\n"
+             "    decay_u: 600\n"
+             "    decay_v: 100\n"
+             "    bias_mant: 30\n"
+             "    bias_exp: 2\n"
+             "    vth_mant: 150\n"
+             "    refract: 3\n"
+             "    trace: true\n"
+             "connections:\n"
+             "  - {from: in, to: lif, synapses: [[0, 0, 100], [0, 1, 60, 1]]}\n"
+             "  - {from: lif, to: biased, synapses: [[0, 0, 120]], wexp: 1, delay: 2}\n"
+             "  - {from: lif, to: biased, synapses: [[1, 0, -50]], wexp: -2}\n"
+             "  - {from: biased, to: lif, weights: [[-30, 0]], delay: 3}\n"
+             "inputs:\n"
+             "  - {population: in, neuron: 0, steps: [1, 2, 3, 6, 10, 11, 25]}\n";
+    }
+    std::remove(csv.c_str());
+    std::string cmd = std::string(bin) + " run " + yaml + " --steps 40 --trace " + csv + " 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+
+    le_profile pl = prof(1024, 256, 100, 2);
+    le_profile pb = prof(600, 100, 150, 3, 30, 2);
+    ref::Net r;
+    r.add_neuron(rparams(pl));
+    r.add_neuron(rparams(pl));
+    r.add_neuron(rparams(pb));
+    r.syn = {{-1, 0, false, ref::actual(100, 0), 0}, {-1, 1, false, ref::actual(60, 0), 1},
+             {0, 2, false, ref::actual(120, 1), 2},  {1, 2, false, ref::actual(-50, -2), 0},
+             {2, 0, false, ref::actual(-30, 0), 3}};
+    r.input_steps[0] = {1, 2, 3, 6, 10, 11, 25};
+    auto want = r.run(40);
+    int spikes[3] = {0, 0, 0};
+    for (auto &row : want)
+        for (int n = 0; n < 3; n++)
+            spikes[n] += row[n].spike;
+    ASSERT_GT(spikes[0], 0);
+    ASSERT_GT(spikes[2], 1); // the biased neuron fires, so its inhibition of lif[0] is exercised
+
+    std::ifstream in(csv);
+    ASSERT_TRUE(in.good()) << csv;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string header;
+    auto rows = parse_csv(ss.str(), &header);
+    EXPECT_EQ(header, "step,population,index,u,v,spike");
+    compare(rows, want, {{"lif", 2}, {"biased", 1}}, 3);
+}
