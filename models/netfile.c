@@ -207,7 +207,7 @@ static le_code read_profile(ctx *c, yaml_node_t *const *vals, const char *what, 
             continue;
         char w[160];
         snprintf(w, sizeof w, "%s: %s", what, profile_keys[i]);
-        long long v;
+        long long v = 0;
         le_code rc = get_int(c, vals[i], w, INT32_MIN, INT32_MAX, &v);
         if (rc)
             return rc;
@@ -245,7 +245,7 @@ static le_code read_population(ctx *c, yaml_node_t *n, uint32_t idx)
     le_code rc = read_keys(c, n, what, pop_keys, P_N, v);
     if (rc)
         return rc;
-    const char *name;
+    const char *name = NULL;
     if (!v[P_NAME])
         return fail_at(c, n, LE_ERR_PARSE, "%s: missing 'name'", what);
     if ((rc = get_str(c, v[P_NAME], "population name", &name)))
@@ -259,7 +259,7 @@ static le_code read_population(ctx *c, yaml_node_t *n, uint32_t idx)
 
     le_pop_kind kind = LE_POP_LIF;
     if (v[P_KIND]) {
-        const char *k;
+        const char *k = NULL;
         if ((rc = get_str(c, v[P_KIND], what, &k)))
             return rc;
         if (!strcmp(k, "input"))
@@ -275,7 +275,7 @@ static le_code read_population(ctx *c, yaml_node_t *n, uint32_t idx)
         return fail_at(c, n, LE_ERR_PARSE, "%s: missing 'size'", what);
     char w[160];
     keyname(w, sizeof w, what, "size");
-    long long size;
+    long long size = 0;
     if ((rc = get_int(c, v[P_SIZE], w, 1, UINT32_MAX / 2, &size)))
         return rc;
 
@@ -308,7 +308,7 @@ static le_code read_population(ctx *c, yaml_node_t *n, uint32_t idx)
             if ((rc = check_profile(c, av, v[P_AUX], wa, &pop.aux)))
                 return rc;
         }
-        long long x;
+        long long x = 0;
         if (!v[P_AHP_WEIGHT])
             return fail_at(c, n, LE_ERR_PARSE, "%s: missing 'ahp_weight' (the AHP self-synapse mantissa, -beta)",
                            what);
@@ -330,7 +330,7 @@ static le_code read_population(ctx *c, yaml_node_t *n, uint32_t idx)
         keyname(wp, sizeof wp, what, "placement");
         if ((rc = read_keys(c, v[P_PLACEMENT], wp, placement_keys, PL_N, pv)))
             return rc;
-        long long x;
+        long long x = 0;
         if (kind == LE_POP_INPUT && (pv[PL_FIRST_CORE] || pv[PL_PER_CORE]))
             return fail_at(c, pv[PL_FIRST_CORE] ? pv[PL_FIRST_CORE] : pv[PL_PER_CORE], LE_ERR_PARSE,
                            "%s: input populations have no cores (only 'chip' applies)", wp);
@@ -381,7 +381,7 @@ static const char *const conn_keys[C_N] = {"from", "to",    "synapses",  "weight
 
 static le_code find_pop(ctx *c, yaml_node_t *n, const char *what, uint32_t *out)
 {
-    const char *name;
+    const char *name = NULL;
     le_code rc = get_str(c, n, what, &name);
     if (rc)
         return rc;
@@ -437,7 +437,7 @@ static le_code read_connection(ctx *c, yaml_node_t *n, uint32_t idx)
                        D->name);
     const le_limits *lim = le_limits_loihi1();
     char w[260];
-    long long x;
+    long long x = 0;
 
     int32_t wexp = 0;
     if (v[C_WEXP]) {
@@ -448,7 +448,7 @@ static le_code read_connection(ctx *c, yaml_node_t *n, uint32_t idx)
     }
     le_sign_mode sign = LE_SIGN_SPLIT;
     if (v[C_SIGN]) {
-        const char *s;
+        const char *s = NULL;
         if ((rc = get_str(c, v[C_SIGN], what, &s)))
             return rc;
         if (!strcmp(s, "split"))
@@ -599,7 +599,7 @@ static le_code read_connection(ctx *c, yaml_node_t *n, uint32_t idx)
                 return rc;
             }
         } else {
-            const char *rel;
+            const char *rel = NULL;
             keyname(w, sizeof w, what, "npy");
             if ((rc = get_str(c, v[C_NPY], w, &rel)))
                 return rc;
@@ -674,7 +674,7 @@ static le_code read_input(ctx *c, yaml_node_t *n, uint32_t idx)
         return fail_at(c, v[I_POP], LE_ERR_CONFIG, "%s: '%s' is not an input population", what, P->name);
     char w[200];
     keyname(w, sizeof w, what, "neuron");
-    long long nrn, st;
+    long long nrn = 0, st = 0;
     if ((rc = get_int(c, v[I_NEURON], w, 0, (long long)P->size - 1, &nrn)))
         return rc;
     keyname(w, sizeof w, what, "steps");
