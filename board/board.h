@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "core/error.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,6 +29,32 @@ static inline uint32_t le_gid_core(const le_board_geom *g, uint32_t gid) { retur
 
 /* A single-chip geometry with the Loihi floorplan (for tests and functional runs). */
 le_board_geom le_board_geom_single_chip(void);
+
+/* --- Board files (config/boards/NAME.yaml, or a file of the user) --- */
+
+#define LE_BOARD_MAX_CHIPS 16384u /* the mesh protocol addresses up to 16,384 chips [D18, FUSE] */
+
+/* A board as loaded from its YAML file: the geometry plus what the geometry leaves out. */
+typedef struct {
+    le_board_geom geom;
+    char path[512];          /* file it came from ("" for a "RxC" grid given on the command line) */
+    char description[256];
+    /* Chips group into sub-boards of board_rows x board_cols chips (0 = the board is one
+     * board); a chip-to-chip link crossing a sub-board edge is an inter-board link. */
+    uint32_t board_rows, board_cols;
+    int has_board_link;
+    int64_t board_link_lat_ps, board_link_ser_ps;
+    double board_link_e_pj;
+} le_board_spec;
+
+/* Loads a board: a shipped name (config/boards/NAME.yaml), a YAML file path (anything with
+ * a '/' or ending in .yaml), or "RxC" (R rows by C columns of chips, e.g. "2x4").
+ * chip gives the chip floorplan (tiles, cores per tile, x86 cores); NULL = Loihi's.
+ * Errors name FILE:LINE and the field. */
+le_code le_board_load(const char *board, const le_board_geom *chip, le_board_spec *out, le_error *err);
+
+/* The shipped boards, sorted by name (each loaded with the Loihi floorplan); free() *out. */
+le_code le_board_list(le_board_spec **out, uint32_t *n, le_error *err);
 
 #ifdef __cplusplus
 }

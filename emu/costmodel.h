@@ -48,6 +48,36 @@ void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *out);
 /* Report: aligned table for people to `table` (may be NULL), JSON to json_path (may be NULL). */
 le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *json_path, le_error *err);
 
+/* --- additions (developer C) --- */
+
+/* Declares the cores the network is configured on: their chips are in use (static power,
+ * barrier span) from the first step, and idle cores cost their static power. Without this
+ * call a core is in use from the first step it shows activity, a chip from the first step
+ * one of its cores or its x86 does. Call before the first step (LE_ERR_USAGE after). */
+le_code le_costmodel_set_cores_used(le_costmodel *cm, const uint32_t *gids, uint32_t n, le_error *err);
+
+/* The first activity entry that named a core or chip outside the board (the sink cannot
+ * return errors, so it skips such entries, counts them, and keeps the first message here). */
+le_code le_costmodel_check(const le_costmodel *cm, le_error *err);
+
+/* How long the last step took and why (times in picoseconds):
+ * total = inject + cores_net + barrier + mgmt (docs/architecture.md). */
+typedef struct {
+    uint64_t step;        /* steps charged so far (1 after the first) */
+    int64_t inject_ps;    /* x86 spiking phase: last injected packet delivered */
+    int64_t cores_ps;     /* slowest core's synaptic + compartment + output time */
+    int64_t net_ps;       /* latest delivery of a packet sent by the cores */
+    int64_t cores_net_ps; /* max(cores_ps, net_ps) */
+    int64_t barrier_ps;
+    int64_t mgmt_ps;      /* slowest x86 management (snip) time */
+    int64_t total_ps;
+    uint32_t barrier_chips;
+} le_step_cost;
+void le_costmodel_last_step(const le_costmodel *cm, le_step_cost *out);
+
+/* How many of the busiest links the report lists (default 10). */
+void le_costmodel_set_report_links(le_costmodel *cm, uint32_t top_n);
+
 #ifdef __cplusplus
 }
 #endif
