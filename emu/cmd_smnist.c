@@ -49,8 +49,8 @@ static void usage(FILE *f)
             "  --json FILE        write the results and the comparison as JSON\n"
             "  --predictions FILE write index,label,predicted for every image as CSV\n"
             "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
-            "  --inject-latency L steps from an x86 spike injection to its integration beyond the run\n"
-            "                     loop's (default 1, which reproduces the chip; see docs/smnist.md)\n"
+            "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
+            "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
             "  --help             this text\n",
             DEFAULT_IMAGES, DEFAULT_BOARD);
 }
@@ -137,8 +137,8 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
                 rc = le_fail(err, LE_ERR_USAGE, "--noc '%s': expected load or packet", val ? val : "");
         } else if (!strcmp(a, "--inject-latency")) {
             rc = parse_u32(a, val, &o->inject_latency, err);
-            if (!rc && o->inject_latency > 62)
-                rc = le_fail(err, LE_ERR_USAGE, "--inject-latency %u: must be 0..62 (a synaptic delay)", o->inject_latency);
+            if (!rc && o->inject_latency > 1)
+                rc = le_fail(err, LE_ERR_USAGE, "--inject-latency %u: must be 0 or 1 (steps from an x86 injection to its integration)", o->inject_latency);
         }
         if (rc)
             return rc;

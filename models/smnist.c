@@ -97,8 +97,8 @@ le_code le_smnist_build(const le_smnist_weights *w, const le_smnist_options *opt
                         le_smnist_pops *pops, le_error *err)
 {
     le_smnist_options o = opt ? *opt : le_smnist_options_default();
-    if (o.inject_latency > 62)
-        return le_fail(err, LE_ERR_RANGE, "sMNIST: injection latency %u steps, maximum 62 (synaptic delay)",
+    if (o.inject_latency > 1)
+        return le_fail(err, LE_ERR_RANGE, "sMNIST: x86 injection latency %u steps: must be 0 or 1",
                        o.inject_latency);
 
     le_population in = le_population_default("input", LE_POP_INPUT, 80);
@@ -129,7 +129,7 @@ le_code le_smnist_build(const le_smnist_weights *w, const le_smnist_options *opt
         return rc;
 
     const size_t NR = LE_SMNIST_N_REG, NA = LE_SMNIST_N_ADA;
-    const uint32_t lat = o.inject_latency;
+    const uint32_t lat = 0; /* no synaptic delays: the authors load no delay files */
     /* Columns 0..139 of w_in / w_rec are regular neurons, 140..239 adaptive ones; rows of
      * w_rec / w_out likewise. Into adaptive mains the exponent is 2 (x4 threshold scale). */
     if ((rc = connect_block(net, p.input, p.regular, &w->w_in, 0, 80, 0, NR, LE_SMNIST_WEXP_REG, lat, err)) ||

@@ -57,10 +57,9 @@ typedef struct {
 } le_smnist_pops;
 
 typedef struct {
-    /* Steps from an x86 injection to its integration, beyond the run loop's own semantics
-     * (which integrate an injected spike in the step it is sent). Added as synaptic delay on
-     * the input synapses. 1 reproduces the chip's classifications of the authors' unit test
-     * (docs/smnist.md "Timing of injected spikes"); 0 is the run loop's semantics as they are. */
+    /* Steps from an x86 injection to its integration (le_sim_set_inject_latency): 1, the run
+     * loop's default, reproduces the chip's classifications of the authors' unit test
+     * (docs/smnist.md "Timing of injected spikes"); 0 integrates in the step of injection. */
     uint32_t inject_latency;
 } le_smnist_options;
 

@@ -116,6 +116,8 @@ le_code le_smnist_chip_create(const le_smnist_weights *w, const le_smnist_option
                            "snips need the whole network on core 0 of chip 0", i, c->pl.core[i]);
         }
     rc = le_sim_create(&c->net, &c->pl, geom, lim, &c->sim, err);
+    if (!rc)
+        rc = le_sim_set_inject_latency(c->sim, opt ? opt->inject_latency : le_smnist_options_default().inject_latency, err);
     if (rc) {
         le_error_prefix(err, "sMNIST chip configuration");
         le_smnist_chip_free(c);
