@@ -425,11 +425,22 @@ le_cost_sink le_costmodel_sink(le_costmodel *cm)
     return s;
 }
 
-static double energy_now_pj(const le_costmodel *cm)
+/* Energy so far per report category: neuro-core static, neuro-core dynamic (compute, mesh,
+ * barrier), x86 static, x86 dynamic. */
+static void categories_pj(const le_costmodel *cm, double cat[4])
 {
     const le_ledger *L = &cm->led;
-    return L->nc_dyn_pj + L->x86_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc) + L->nc_static_pj +
-           L->x86_static_pj;
+    cat[0] = L->nc_static_pj;
+    cat[1] = L->nc_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc);
+    cat[2] = L->x86_static_pj;
+    cat[3] = L->x86_dyn_pj;
+}
+
+static double energy_now_pj(const le_costmodel *cm)
+{
+    double c[4];
+    categories_pj(cm, c);
+    return c[0] + c[1] + c[2] + c[3];
 }
 
 void le_costmodel_end_inference(le_costmodel *cm)
@@ -441,6 +452,21 @@ void le_costmodel_end_inference(le_costmodel *cm)
     L->inf_energy_pj += e - L->mark_energy_pj;
     L->mark_time_ps = L->time_ps;
     L->mark_energy_pj = e;
+    double c[4];
+    categories_pj(cm, c);
+    for (int i = 0; i < 4; i++) {
+        L->inf_cat_pj[i] += c[i] - L->mark_cat_pj[i];
+        L->mark_cat_pj[i] = c[i];
+    }
+}
+
+void le_costmodel_inference_split(const le_costmodel *cm, double out_j[4])
+{
+    const le_ledger *L = &cm->led;
+    double c[4];
+    categories_pj(cm, c);
+    for (int i = 0; i < 4; i++)
+        out_j[i] = (L->inferences ? L->inf_cat_pj[i] / (double)L->inferences : c[i]) * 1e-12;
 }
 
 void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *s)
@@ -502,6 +528,7 @@ le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *jso
     r.seed = cm->seed;
     le_costmodel_summary(cm, &r.sum);
     r.power_w = r.sum.time_s > 0 ? r.sum.e_total_j / r.sum.time_s : 0;
+    le_costmodel_inference_split(cm, r.inf_split_j);
     r.nc_compute_dyn_j = L->nc_dyn_pj * 1e-12;
     r.mesh_dyn_j = le_noc_energy_pj(cm->noc) * 1e-12;
     r.barrier_dyn_j = L->barrier_pj * 1e-12;
