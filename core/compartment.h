@@ -87,7 +87,8 @@ static inline int le_cx_step(const le_profile *p, int32_t *u, int32_t *v, uint8_
                              int32_t join_in)
 {
     int32_t nu = le_wrap((int64_t)le_decay(*u, p->decay_u) + q + join_in, LE_U_BITS);
-    int64_t nv = (int64_t)le_decay(*v, p->decay_v) + nu + ((int64_t)p->bias_mant << p->bias_exp);
+    /* bias_mant * 2^bias_exp, multiplied: a left shift of a negative bias is undefined in C. */
+    int64_t nv = (int64_t)le_decay(*v, p->decay_v) + nu + (int64_t)p->bias_mant * ((int64_t)1 << p->bias_exp);
     int32_t vv = le_clamp64(nv, le_vmin(p), le_vmax(p));
     int spike = 0;
     if (*ref > 0)

@@ -46,8 +46,8 @@ typedef struct {
     uint32_t n_in_axons;
     const uint32_t *in_start;    /* [n_in_axons + 1]: synapses of axon a are syn[in_start[a] .. in_start[a+1]) */
     const le_synapse *syn;
-    const le_axon_fmt *in_fmt;   /* [n_in_axons] */
-    const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]) */
+    const le_axon_fmt *in_fmt;   /* [n_in_axons]; NULL = 8-bit sparse with just enough delay bits */
+    const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]); NULL = none */
     const le_axon_dst *out;
 } le_core_spec;
 
@@ -60,6 +60,7 @@ typedef struct {
     uint32_t spikes;       /* compartments that fired */
     uint32_t axons_out;    /* output axon activations (packets sent) */
     uint32_t acc_overflow; /* dendritic accumulator wrap-arounds */
+    uint32_t bad_axons;    /* le_core_deliver calls naming an axon the core does not have (ignored) */
 } le_core_counters;
 
 typedef struct {

@@ -90,6 +90,21 @@ le_code le_network_add_input(le_network *net, uint32_t pop, uint32_t neuron, uin
  * sign mode, exponents, delays, indices, AHP parameters). */
 le_code le_network_validate(const le_network *net, le_error *err);
 
+/* Checks of one population / one connection (the parts of le_network_validate), so that a
+ * loader can report the file line of the element at fault. */
+le_code le_network_check_pop(const le_network *net, uint32_t pop, le_error *err);
+le_code le_network_check_conn(const le_network *net, uint32_t conn, le_error *err);
+
+/* Mantissa range a sign mode accepts. */
+void le_sign_range(le_sign_mode sign, int32_t *lo, int32_t *hi);
+const char *le_sign_mode_name(le_sign_mode sign);
+/* The mantissa as the synapse memory holds it: floor to a multiple of
+ * 2^(8 - weight_bits + is_mixed) (arithmetic shift, as Lava's truncate_weights). */
+int32_t le_weight_truncate(int32_t mant, le_sign_mode sign, uint32_t weight_bits);
+
+/* Neurons in the whole network (sum of population sizes). */
+uint64_t le_network_n_neurons(const le_network *net);
+
 /* Compartments a neuron of this population needs (0 for inputs, 1 LIF, 2 AHP). */
 static inline uint32_t le_pop_cx_per_neuron(const le_population *p)
 {

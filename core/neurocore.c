@@ -1,0 +1,430 @@
+#include "core/neurocore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- weights and synapse memory --- */
+
+int32_t le_actual_weight(int32_t mant, int32_t wexp)
+{
+    /* The chip shifts in two parts [spec §3.1: Brian2Loihi calcActualWeights, nengo-loihi
+     * discretize_weights lossy_shift]: the mantissa by wexp, then by 6. A negative wexp
+     * drops the low bits of the mantissa (floor, as Brian2Loihi, which claims to match
+     * the chip), so every actual weight is a multiple of 64. */
+    if (wexp >= 0)
+        return (int32_t)((int64_t)mant * ((int64_t)1 << (LE_WEIGHT_SHIFT + wexp)));
+    int64_t d = (int64_t)1 << (-wexp);
+    int64_t q = (int64_t)mant / d;
+    if ((int64_t)mant % d != 0 && mant < 0)
+        q -= 1; /* floor, written out so that it does not depend on how C shifts negatives */
+    return (int32_t)(q * ((int64_t)1 << LE_WEIGHT_SHIFT));
+}
+
+/* Smallest b with 2^b >= n (0 for n <= 1). */
+static uint32_t ceil_log2(uint64_t n)
+{
+    uint32_t b = 0;
+    while (((uint64_t)1 << b) < n)
+        b++;
+    return b;
+}
+
+static uint32_t index_bits(uint32_t n_cx)
+{
+    uint32_t b = ceil_log2(n_cx);
+    if (b < 6)
+        b = 6;
+    if (b > 12)
+        b = 12;
+    return b;
+}
+
+uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx)
+{
+    if (n == 0)
+        return 0;
+    uint64_t bps = (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(n_cx));
+    uint64_t per = lim->synapses_per_block;
+    uint64_t word = lim->sram_word_bits;
+    uint64_t total = 0;
+    for (uint64_t left = n; left > 0;) {
+        uint64_t k = left < per ? left : per;
+        uint64_t bits = k * bps + lim->block_header_bits;
+        total += (bits + word - 1) / word * word;
+        left -= k;
+    }
+    return total;
+}
+
+/* --- build --- */
+
+static void name_core(char *buf, size_t cap, uint32_t gid, const le_limits *lim)
+{
+    uint32_t cpc = lim->cores_per_chip ? lim->cores_per_chip : 1;
+    /* Two short numbers: cannot overflow the caller's 64-byte buffer. */
+    snprintf(buf, cap, "core %u of chip %u", (unsigned)(gid % cpc), (unsigned)(gid / cpc));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static void *alloc_zero(size_t n, size_t size)
+{
+    return calloc(n ? n : 1, size);
+}
+
+static le_code check_spec(const le_core_spec *s, const le_limits *lim, const char *cn, uint64_t *syn_bits,
+                          uint32_t *max_delay_used, le_error *err)
+{
+    if (s->n_cx > lim->cx_per_core)
+        return le_fail(err, LE_ERR_LIMIT, "%s: compartments %u exceed the limit of %u per core", cn,
+                       (unsigned)s->n_cx, (unsigned)lim->cx_per_core);
+    if (s->n_cx > 0 && (!s->cx_profile || !s->profiles || s->n_profiles == 0))
+        return le_fail(err, LE_ERR_CONFIG, "%s: %u compartments but no compartment profiles", cn,
+                       (unsigned)s->n_cx);
+    for (uint32_t i = 0; i < s->n_profiles; i++) {
+        if (le_profile_check(&s->profiles[i], err) != LE_OK) {
+            le_error_prefix(err, "%s: profile %u", cn, (unsigned)i);
+            return err ? err->code : LE_ERR_RANGE;
+        }
+    }
+    for (uint32_t c = 0; c < s->n_cx; c++) {
+        if (s->cx_profile[c] >= s->n_profiles)
+            return le_fail(err, LE_ERR_CONFIG, "%s: compartment %u uses profile %u but the core has %u profiles", cn,
+                           (unsigned)c, (unsigned)s->cx_profile[c], (unsigned)s->n_profiles);
+    }
+    /* A pushed v must have a compartment that adds it: otherwise the AHP current is lost. */
+    for (uint32_t c = 0; c < s->n_cx; c++) {
+        if (!s->profiles[s->cx_profile[c]].stack_out)
+            continue;
+        if (c + 1 == s->n_cx)
+            return le_fail(err, LE_ERR_CONFIG,
+                           "%s: compartment %u is the last one on the core and cannot push its v (stack_out)", cn,
+                           (unsigned)c);
+        if (s->profiles[s->cx_profile[c + 1]].join_op != LE_JOIN_ADD)
+            return le_fail(err, LE_ERR_CONFIG,
+                           "%s: compartment %u pushes its v (stack_out) but compartment %u does not join it (join_op ADD)",
+                           cn, (unsigned)c, (unsigned)(c + 1));
+    }
+
+    /* Input axons and synapse memory. */
+    if (s->n_in_axons > lim->in_axons_per_core)
+        return le_fail(err, LE_ERR_LIMIT, "%s: input axons %u exceed the limit of %u per core", cn,
+                       (unsigned)s->n_in_axons, (unsigned)lim->in_axons_per_core);
+    if (s->n_in_axons > 0 && !s->in_start)
+        return le_fail(err, LE_ERR_CONFIG, "%s: %u input axons but no synapse list", cn, (unsigned)s->n_in_axons);
+    int32_t acc_max = (int32_t)((1u << (lim->dendrite_acc_bits - 1)) - 1u);
+    int32_t acc_min = -acc_max - 1;
+    uint64_t bits = 0;
+    uint32_t dmax_all = 0;
+    if (s->n_in_axons > 0 && s->in_start[0] != 0)
+        return le_fail(err, LE_ERR_CONFIG, "%s: the synapse list of input axon 0 starts at %u, not 0", cn,
+                       (unsigned)s->in_start[0]);
+    for (uint32_t a = 0; a < s->n_in_axons; a++) {
+        uint32_t b = s->in_start[a], e = s->in_start[a + 1];
+        if (e < b)
+            return le_fail(err, LE_ERR_CONFIG, "%s: input axon %u ends (%u) before it starts (%u)", cn, (unsigned)a,
+                           (unsigned)e, (unsigned)b);
+        if (e > b && !s->syn)
+            return le_fail(err, LE_ERR_CONFIG, "%s: input axon %u has synapses but the synapse array is missing", cn,
+                           (unsigned)a);
+        uint32_t dmax = 0;
+        for (uint32_t i = b; i < e; i++) {
+            const le_synapse *y = &s->syn[i];
+            if (y->cx >= s->n_cx)
+                return le_fail(err, LE_ERR_CONFIG,
+                               "%s: input axon %u synapse %u targets compartment %u but the core has %u", cn,
+                               (unsigned)a, (unsigned)(i - b), (unsigned)y->cx, (unsigned)s->n_cx);
+            if (y->delay > lim->max_delay)
+                return le_fail(err, LE_ERR_LIMIT, "%s: input axon %u synapse %u has delay %u, exceeding the maximum of %u",
+                               cn, (unsigned)a, (unsigned)(i - b), (unsigned)y->delay, (unsigned)lim->max_delay);
+            if (y->weight < acc_min || y->weight > acc_max)
+                return le_fail(err, LE_ERR_RANGE,
+                               "%s: input axon %u synapse %u has weight %d outside the %u-bit accumulator range %d..%d",
+                               cn, (unsigned)a, (unsigned)(i - b), (int)y->weight, (unsigned)lim->dendrite_acc_bits,
+                               (int)acc_min, (int)acc_max);
+            if (y->delay > dmax)
+                dmax = y->delay;
+        }
+        le_axon_fmt f;
+        if (s->in_fmt) {
+            f = s->in_fmt[a];
+            if (f.weight_bits < 1 || f.weight_bits > 8)
+                return le_fail(err, LE_ERR_RANGE, "%s: input axon %u has weight_bits %u, outside 1..8", cn, (unsigned)a,
+                               (unsigned)f.weight_bits);
+            if (ceil_log2((uint64_t)dmax + 1) > f.delay_bits)
+                return le_fail(err, LE_ERR_CONFIG,
+                               "%s: input axon %u stores delays in %u bits but has a delay of %u (needs %u bits)", cn,
+                               (unsigned)a, (unsigned)f.delay_bits, (unsigned)dmax,
+                               (unsigned)ceil_log2((uint64_t)dmax + 1));
+        } else {
+            f.weight_bits = 8;
+            f.delay_bits = (uint8_t)ceil_log2((uint64_t)dmax + 1);
+            f.dense = 0;
+            f.pad = 0;
+        }
+        bits += le_axon_sram_bits(lim, &f, e - b, s->n_cx);
+        if (dmax > dmax_all)
+            dmax_all = dmax;
+    }
+    if (bits > lim->synapse_bits_per_core)
+        return le_fail(err, LE_ERR_LIMIT, "%s: synapse memory %llu bits exceeds the limit of %llu bits per core", cn,
+                       (unsigned long long)bits, (unsigned long long)lim->synapse_bits_per_core);
+
+    /* Output axons: the seed's rule, 2048 unless every target is on this core's chip. */
+    if (s->n_cx > 0 && s->out_start) {
+        if (s->out_start[0] != 0)
+            return le_fail(err, LE_ERR_CONFIG, "%s: the output axons of compartment 0 start at %u, not 0", cn,
+                           (unsigned)s->out_start[0]);
+        uint32_t cpc = lim->cores_per_chip ? lim->cores_per_chip : 1;
+        uint32_t chip = s->gid / cpc;
+        int off_chip = 0;
+        uint32_t widest = 0;
+        for (uint32_t c = 0; c < s->n_cx; c++) {
+            uint32_t b = s->out_start[c], e = s->out_start[c + 1];
+            if (e < b)
+                return le_fail(err, LE_ERR_CONFIG, "%s: output axons of compartment %u end (%u) before they start (%u)",
+                               cn, (unsigned)c, (unsigned)e, (unsigned)b);
+            if (e > b && !s->out)
+                return le_fail(err, LE_ERR_CONFIG, "%s: compartment %u has output axons but the array is missing", cn,
+                               (unsigned)c);
+            for (uint32_t i = b; i < e; i++)
+                if (s->out[i].core / cpc != chip)
+                    off_chip = 1;
+            if (e - b > widest)
+                widest = e - b;
+        }
+        uint32_t n_out = s->out_start[s->n_cx];
+        uint32_t lim_out = off_chip ? lim->out_axons_per_core : lim->out_axons_per_core_onchip;
+        if (n_out > lim_out) {
+            if (off_chip)
+                return le_fail(err, LE_ERR_LIMIT,
+                               "%s: output axons %u exceed the limit of %u per core (some targets are on another chip; "
+                               "%u applies only when all targets are on chip %u)",
+                               cn, (unsigned)n_out, (unsigned)lim_out, (unsigned)lim->out_axons_per_core_onchip,
+                               (unsigned)chip);
+            return le_fail(err, LE_ERR_LIMIT,
+                           "%s: output axons %u exceed the limit of %u per core (all targets on chip %u)", cn,
+                           (unsigned)n_out, (unsigned)lim_out, (unsigned)chip);
+        }
+        /* Fan-out counts distinct destination cores; only sort when the entries alone could exceed it. */
+        if (widest > lim->dest_cores_per_neuron) {
+            uint32_t *tmp = malloc(sizeof *tmp * widest);
+            if (!tmp)
+                return le_fail(err, LE_ERR_NOMEM, "%s: out of memory checking fan-out", cn);
+            for (uint32_t c = 0; c < s->n_cx; c++) {
+                uint32_t b = s->out_start[c], e = s->out_start[c + 1];
+                if (e - b <= lim->dest_cores_per_neuron)
+                    continue;
+                for (uint32_t i = b; i < e; i++)
+                    tmp[i - b] = s->out[i].core;
+                qsort(tmp, e - b, sizeof *tmp, cmp_u32);
+                uint32_t distinct = 0;
+                for (uint32_t i = 0; i < e - b; i++)
+                    if (i == 0 || tmp[i] != tmp[i - 1])
+                        distinct++;
+                if (distinct > lim->dest_cores_per_neuron) {
+                    free(tmp);
+                    return le_fail(err, LE_ERR_LIMIT,
+                                   "%s: compartment %u sends to %u destination cores, exceeding the fan-out limit of %u",
+                                   cn, (unsigned)c, (unsigned)distinct, (unsigned)lim->dest_cores_per_neuron);
+                }
+            }
+            free(tmp);
+        }
+    }
+    *syn_bits = bits;
+    *max_delay_used = dmax_all;
+    return LE_OK;
+}
+
+le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_limits *lim, le_error *err)
+{
+    memset(core, 0, sizeof *core);
+    char cn[64];
+    name_core(cn, sizeof cn, spec->gid, lim);
+    if (lim->dendrite_acc_bits < 2 || lim->dendrite_acc_bits > 31)
+        return le_fail(err, LE_ERR_CONFIG, "%s: dendritic accumulator width %u bits is outside 2..31", cn,
+                       (unsigned)lim->dendrite_acc_bits);
+    uint64_t bits = 0;
+    uint32_t dmax = 0;
+    le_code rc = check_spec(spec, lim, cn, &bits, &dmax, err);
+    if (rc != LE_OK)
+        return rc;
+
+    uint32_t n = spec->n_cx;
+    uint32_t n_syn = spec->n_in_axons ? spec->in_start[spec->n_in_axons] : 0;
+    uint32_t n_out = (n && spec->out_start) ? spec->out_start[n] : 0;
+    core->gid = spec->gid;
+    core->n_cx = n;
+    core->n_profiles = spec->n_profiles;
+    core->n_slots = dmax + 1;
+    core->n_in_axons = spec->n_in_axons;
+    core->n_out_axons = n_out;
+    core->syn_bits = bits;
+    core->acc_bits = lim->dendrite_acc_bits;
+    core->acc_max = (int32_t)((1u << (lim->dendrite_acc_bits - 1)) - 1u);
+    core->acc_min = -core->acc_max - 1;
+
+    core->profiles = alloc_zero(spec->n_profiles, sizeof *core->profiles);
+    core->cx_profile = alloc_zero(n, sizeof *core->cx_profile);
+    core->u = alloc_zero(n, sizeof *core->u);
+    core->v = alloc_zero(n, sizeof *core->v);
+    core->ref = alloc_zero(n, sizeof *core->ref);
+    core->acc = alloc_zero((size_t)core->n_slots * n, sizeof *core->acc);
+    core->slot_dirty = alloc_zero(core->n_slots, sizeof *core->slot_dirty);
+    core->in_start = alloc_zero((size_t)spec->n_in_axons + 1, sizeof *core->in_start);
+    core->syn = alloc_zero(n_syn, sizeof *core->syn);
+    core->in_fmt = alloc_zero(spec->n_in_axons, sizeof *core->in_fmt);
+    core->out_start = alloc_zero((size_t)n + 1, sizeof *core->out_start);
+    core->out = alloc_zero(n_out, sizeof *core->out);
+    if (!core->profiles || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
+        !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out) {
+        le_core_free(core);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+    }
+    if (spec->n_profiles)
+        memcpy(core->profiles, spec->profiles, sizeof *core->profiles * spec->n_profiles);
+    if (n)
+        memcpy(core->cx_profile, spec->cx_profile, sizeof *core->cx_profile * n);
+    if (spec->n_in_axons)
+        memcpy(core->in_start, spec->in_start, sizeof *core->in_start * (spec->n_in_axons + 1));
+    if (n_syn)
+        memcpy(core->syn, spec->syn, sizeof *core->syn * n_syn);
+    for (uint32_t a = 0; a < spec->n_in_axons; a++) {
+        if (spec->in_fmt) {
+            core->in_fmt[a] = spec->in_fmt[a];
+        } else {
+            uint32_t dm = 0;
+            for (uint32_t i = spec->in_start[a]; i < spec->in_start[a + 1]; i++)
+                if (spec->syn[i].delay > dm)
+                    dm = spec->syn[i].delay;
+            core->in_fmt[a].weight_bits = 8;
+            core->in_fmt[a].delay_bits = (uint8_t)ceil_log2((uint64_t)dm + 1);
+        }
+    }
+    if (n && spec->out_start)
+        memcpy(core->out_start, spec->out_start, sizeof *core->out_start * (n + 1));
+    if (n_out)
+        memcpy(core->out, spec->out, sizeof *core->out * n_out);
+
+    for (uint32_t c = 0; c < n; c++)
+        if (core->profiles[core->cx_profile[c]].bias_mant != 0)
+            core->has_bias = 1;
+    core->awake = core->has_bias;
+    return LE_OK;
+}
+
+void le_core_free(le_neurocore *core)
+{
+    if (!core)
+        return;
+    free(core->profiles);
+    free(core->cx_profile);
+    free(core->u);
+    free(core->v);
+    free(core->ref);
+    free(core->acc);
+    free(core->slot_dirty);
+    free(core->in_start);
+    free(core->syn);
+    free(core->in_fmt);
+    free(core->out_start);
+    free(core->out);
+    memset(core, 0, sizeof *core);
+}
+
+/* --- run time --- */
+
+void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t)
+{
+    /* The run loop only addresses axons of tables le_core_build validated; anything else
+     * is counted rather than dropped silently. */
+    if (axon >= core->n_in_axons) {
+        core->ctr.bad_axons++;
+        return;
+    }
+    uint32_t b = core->in_start[axon], e = core->in_start[axon + 1];
+    uint32_t ns = core->n_slots, n = core->n_cx;
+    uint32_t base = t % ns;
+    int32_t lo = core->acc_min, hi = core->acc_max;
+    for (uint32_t i = b; i < e; i++) {
+        const le_synapse *y = &core->syn[i];
+        uint32_t slot = base + y->delay; /* delay < n_slots, so one subtraction wraps it */
+        if (slot >= ns)
+            slot -= ns;
+        int32_t *a = &core->acc[(size_t)slot * n + y->cx];
+        int64_t sum = (int64_t)*a + y->weight;
+        if (sum < lo || sum > hi) {
+            sum = le_wrap(sum, (int)core->acc_bits);
+            core->ctr.acc_overflow++;
+        }
+        *a = (int32_t)sum;
+        core->slot_dirty[slot] = 1;
+    }
+    core->ctr.synops += e - b;
+    core->ctr.axons_in++;
+    core->awake = 1;
+}
+
+uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
+{
+    if (!core->awake)
+        return 0;
+    uint32_t n = core->n_cx;
+    uint32_t s = t % core->n_slots;
+    int32_t *q = core->acc + (size_t)s * n;
+    int dirty = core->slot_dirty[s];
+    int32_t *u = core->u, *v = core->v;
+    uint8_t *ref = core->ref;
+    int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
+    uint32_t nf = 0, active = 0, out = 0;
+    int busy = 0;
+    for (uint32_t c = 0; c < n; c++) {
+        const le_profile *p = &core->profiles[core->cx_profile[c]];
+        int32_t qc = 0;
+        if (dirty) {
+            qc = q[c];
+            q[c] = 0;
+        }
+        int32_t join = p->join_op == LE_JOIN_ADD ? pushed : 0;
+        if (le_cx_step(p, &u[c], &v[c], &ref[c], qc, join)) {
+            fired[nf++] = (uint16_t)c;
+            out += core->out_start[c + 1] - core->out_start[c];
+        }
+        pushed = p->stack_out ? v[c] : 0;
+        if (u[c] != 0 || v[c] != 0)
+            active++;
+        if (ref[c] != 0)
+            busy = 1;
+    }
+    core->slot_dirty[s] = 0;
+    core->ctr.cx_updates += n;
+    core->ctr.cx_active += active;
+    core->ctr.spikes += nf;
+    core->ctr.axons_out += out;
+
+    /* Sleep when nothing can change without new input: zero state, empty ring, no bias. */
+    int pending = 0;
+    for (uint32_t k = 0; k < core->n_slots; k++)
+        pending |= core->slot_dirty[k];
+    core->awake = active > 0 || busy || pending || core->has_bias;
+    return nf;
+}
+
+void le_core_reset(le_neurocore *core)
+{
+    size_t n = core->n_cx;
+    if (n) {
+        memset(core->u, 0, sizeof *core->u * n);
+        memset(core->v, 0, sizeof *core->v * n);
+        memset(core->ref, 0, sizeof *core->ref * n);
+        memset(core->acc, 0, sizeof *core->acc * n * core->n_slots);
+    }
+    memset(core->slot_dirty, 0, core->n_slots);
+    core->awake = core->has_bias;
+}

@@ -1,0 +1,307 @@
+// Placement: compartments (AHP pairs), per_core, explicit cores, and moving on to a new core
+// before the compartment, input-axon or synapse-memory limit of a core is exceeded. The
+// synapse-memory expectations follow the spec §3.3 count, done by hand here.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "board/board.h"
+#include "core/limits.h"
+#include "emu/run.h"
+#include "models/placement.h"
+
+namespace {
+
+struct Net {
+    le_network n;
+    Net() { le_network_init(&n); }
+    ~Net() { le_network_free(&n); }
+    uint32_t pop(const char *name, le_pop_kind kind, uint32_t size, int32_t first_core = -1, uint32_t per_core = 0)
+    {
+        le_population p = le_population_default(name, kind, size);
+        p.first_core = first_core;
+        p.per_core = per_core;
+        if (kind == LE_POP_AHP)
+            p.ahp_weight = -10;
+        uint32_t idx = 0;
+        le_error e;
+        EXPECT_EQ(le_network_add_pop(&n, &p, &idx, &e), LE_OK) << e.msg;
+        return idx;
+    }
+    // One synapse per (s, d) pair listed, weight 1.
+    void conn(uint32_t a, uint32_t b, const std::vector<std::pair<uint32_t, uint32_t>> &pairs)
+    {
+        le_connection c;
+        std::memset(&c, 0, sizeof c);
+        c.src_pop = a;
+        c.dst_pop = b;
+        c.n = (uint32_t)pairs.size();
+        c.src = (uint32_t *)std::malloc(sizeof(uint32_t) * (c.n + 1));
+        c.dst = (uint32_t *)std::malloc(sizeof(uint32_t) * (c.n + 1));
+        c.weight = (int16_t *)std::malloc(sizeof(int16_t) * (c.n + 1));
+        for (uint32_t k = 0; k < c.n; k++) {
+            c.src[k] = pairs[k].first;
+            c.dst[k] = pairs[k].second;
+            c.weight[k] = 1;
+        }
+        c.weight_bits = 8;
+        le_error e;
+        ASSERT_EQ(le_network_add_conn(&n, &c, &e), LE_OK) << e.msg;
+    }
+};
+
+struct Placed {
+    le_placement pl;
+    le_code rc;
+    le_error e;
+    Placed(const le_network *n, const le_board_geom &g)
+    {
+        rc = le_place(n, &g, le_limits_loihi1(), &pl, &e);
+    }
+    ~Placed()
+    {
+        if (rc == LE_OK)
+            le_placement_free(&pl);
+    }
+    uint32_t core(uint32_t p, uint32_t k) const { return pl.core[pl.pop_base[p] + k]; }
+    uint32_t cx(uint32_t p, uint32_t k) const { return pl.cx[pl.pop_base[p] + k]; }
+};
+
+le_board_geom two_chips()
+{
+    le_board_geom g = le_board_geom_single_chip();
+    std::strcpy(g.name, "two-chips");
+    g.chip_cols = 2;
+    g.n_chips = 2;
+    return g;
+}
+
+// Spec §3.3: blocks of up to 64 synapses, each n * (weight + delay + index bits) + 10 header
+// bits rounded up to 64; sparse index bits = 6..12, enough for the core's compartments.
+uint64_t spec_axon_bits(uint32_t n, uint32_t wbits, uint32_t n_cx)
+{
+    uint32_t idx = 6;
+    while (idx < 12 && (1u << idx) < n_cx)
+        idx++;
+    uint64_t bits = 0;
+    for (uint32_t i = 0; i < n; i += 64) {
+        uint32_t k = n - i < 64 ? n - i : 64;
+        bits += (k * (wbits + idx) + 10 + 63) / 64 * 64;
+    }
+    return bits;
+}
+
+} // namespace
+
+TEST(Placement, AhpNeuronsTakeCompartmentPairsAndInputsGetNoCore)
+{
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 4);
+    uint32_t ahp = net.pop("ahp", LE_POP_AHP, 3);
+    uint32_t lif = net.pop("lif", LE_POP_LIF, 2);
+    le_board_geom g = le_board_geom_single_chip();
+    Placed p(&net.n, g);
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    for (uint32_t k = 0; k < 4; k++)
+        EXPECT_EQ(p.core(in, k), LE_NO_CORE);
+    // aux at 0, 2, 4; main at 1, 3, 5; then the LIF neurons at 6 and 7, all on core 0.
+    for (uint32_t k = 0; k < 3; k++) {
+        EXPECT_EQ(p.core(ahp, k), 0u);
+        EXPECT_EQ(p.cx(ahp, k), 2 * k + 1);
+    }
+    EXPECT_EQ(p.cx(lif, 0), 6u);
+    EXPECT_EQ(p.cx(lif, 1), 7u);
+    EXPECT_EQ(p.pl.n_cores_used, 1u);
+    EXPECT_EQ(p.pl.input_chip[in], 0);
+    EXPECT_EQ(p.pl.input_chip[ahp], -1);
+}
+
+TEST(Placement, PerCoreCapsNeuronsPerCore)
+{
+    Net net;
+    uint32_t a = net.pop("a", LE_POP_LIF, 10, -1, 4);
+    uint32_t b = net.pop("b", LE_POP_LIF, 3);
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    const uint32_t want[10] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2};
+    for (uint32_t k = 0; k < 10; k++) {
+        EXPECT_EQ(p.core(a, k), want[k]) << k;
+        EXPECT_EQ(p.cx(a, k), k % 4) << k;
+    }
+    // The next population fills the rest of core 2 (its own cap does not apply to 'a').
+    for (uint32_t k = 0; k < 3; k++) {
+        EXPECT_EQ(p.core(b, k), 2u);
+        EXPECT_EQ(p.cx(b, k), 2 + k);
+    }
+    EXPECT_EQ(p.pl.n_cores_used, 3u);
+}
+
+TEST(Placement, MovesOnWhenCompartmentsRunOut)
+{
+    Net net;
+    uint32_t l = net.pop("l", LE_POP_LIF, 1500);
+    uint32_t a = net.pop("a", LE_POP_AHP, 600);
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    EXPECT_EQ(p.core(l, 1023), 0u);
+    EXPECT_EQ(p.cx(l, 1023), 1023u);
+    EXPECT_EQ(p.core(l, 1024), 1u);
+    EXPECT_EQ(p.cx(l, 1499), 475u);
+    // Core 1 has 476 compartments used: 548 left = 274 AHP pairs.
+    EXPECT_EQ(p.core(a, 273), 1u);
+    EXPECT_EQ(p.cx(a, 273), 476u + 2 * 273 + 1);
+    EXPECT_EQ(p.core(a, 274), 2u);
+    EXPECT_EQ(p.cx(a, 274), 1u);
+    EXPECT_EQ(p.core(a, 599), 2u);
+    EXPECT_EQ(p.pl.n_cores_used, 3u);
+}
+
+TEST(Placement, MovesOnBeforeInputAxonsRunOut)
+{
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 5000);
+    uint32_t l = net.pop("l", LE_POP_LIF, 3);
+    std::vector<std::pair<uint32_t, uint32_t>> pr;
+    for (uint32_t s = 0; s < 2500; s++) // neuron 0 <- inputs 0..2499, neuron 1 <- 2500..4999
+        pr.push_back({s, 0});
+    for (uint32_t s = 2500; s < 5000; s++)
+        pr.push_back({s, 1});
+    for (uint32_t s = 0; s < 1000; s++) // neuron 2 <- inputs 0..999: 3500 axons with neuron 1
+        pr.push_back({s, 2});
+    net.conn(in, l, pr);
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    // 2500 + 2500 distinct sources > 4096: neuron 1 opens core 1; neuron 2 adds 1000 there.
+    EXPECT_EQ(p.core(l, 0), 0u);
+    EXPECT_EQ(p.core(l, 1), 1u);
+    EXPECT_EQ(p.core(l, 2), 1u);
+}
+
+TEST(Placement, AhpSelfSynapseUsesAnInputAxon)
+{
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 4096);
+    uint32_t a = net.pop("a", LE_POP_AHP, 2);
+    std::vector<std::pair<uint32_t, uint32_t>> pr;
+    for (uint32_t s = 0; s < 2048; s++)
+        pr.push_back({s, 0});
+    for (uint32_t s = 2048; s < 4096; s++)
+        pr.push_back({s, 1});
+    net.conn(in, a, pr);
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    // 2048 sources + its own AHP axon = 2049 per neuron; two would need 4098 > 4096.
+    EXPECT_EQ(p.core(a, 0), 0u);
+    EXPECT_EQ(p.core(a, 1), 1u);
+}
+
+TEST(Placement, MovesOnBeforeSynapseMemoryRunsOut)
+{
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 1024);
+    uint32_t l = net.pop("l", LE_POP_LIF, 200);
+    std::vector<std::pair<uint32_t, uint32_t>> pr;
+    for (uint32_t s = 0; s < 1024; s++)
+        for (uint32_t d = 0; d < 200; d++)
+            pr.push_back({s, d});
+    net.conn(in, l, pr);
+    // Hand count: m neurons on a core give 1024 axons of m synapses each.
+    const uint64_t limit = le_limits_loihi1()->synapse_bits_per_core;
+    uint32_t m = 0;
+    while (1024 * spec_axon_bits(m + 1, 8, m + 1) <= limit)
+        m++;
+    ASSERT_EQ(m, 64u); // 64: 1024 x (64 x 14 + 10 -> 960) bits; 65 needs 7 index bits and a second block
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    for (uint32_t k = 0; k < 200; k++)
+        EXPECT_EQ(p.core(l, k), k / m) << k;
+    EXPECT_EQ(p.pl.n_cores_used, (200 + m - 1) / m);
+    // The chip configuration accepts every core.
+    le_sim *sim = nullptr;
+    le_error e;
+    le_board_geom g = le_board_geom_single_chip();
+    ASSERT_EQ(le_sim_create(&net.n, &p.pl, &g, le_limits_loihi1(), &sim, &e), LE_OK) << e.msg;
+    EXPECT_EQ(le_sim_core(sim, 0)->syn_bits, 1024 * spec_axon_bits(64, 8, 64));
+    le_sim_free(sim);
+}
+
+TEST(Placement, ExplicitCoresAreKeptAndSkippedByAutomaticPlacement)
+{
+    Net net;
+    uint32_t a = net.pop("auto1", LE_POP_LIF, 1100);
+    uint32_t x = net.pop("explicit", LE_POP_LIF, 7, 1, 3);
+    uint32_t b = net.pop("auto2", LE_POP_LIF, 2);
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    const uint32_t want[7] = {1, 1, 1, 2, 2, 2, 3};
+    for (uint32_t k = 0; k < 7; k++) {
+        EXPECT_EQ(p.core(x, k), want[k]);
+        EXPECT_EQ(p.cx(x, k), k % 3);
+    }
+    // auto1: 1024 on core 0, the rest on core 4 (cores 1..3 are claimed); auto2 follows.
+    EXPECT_EQ(p.core(a, 1023), 0u);
+    EXPECT_EQ(p.core(a, 1024), 4u);
+    EXPECT_EQ(p.cx(a, 1024), 0u);
+    EXPECT_EQ(p.core(b, 0), 4u);
+    EXPECT_EQ(p.cx(b, 0), 76u);
+    EXPECT_EQ(p.pl.n_cores_used, 5u);
+}
+
+TEST(Placement, InputChipIsExplicitOrThatOfTheFirstTarget)
+{
+    Net net;
+    uint32_t i1 = net.pop("i1", LE_POP_INPUT, 2);
+    uint32_t i2 = net.pop("i2", LE_POP_INPUT, 2);
+    uint32_t far = net.pop("far", LE_POP_LIF, 2, 130, 0); // core 2 of chip 1
+    net.n.pops[i2].chip = 0;
+    net.conn(i1, far, {{0, 1}});
+    net.conn(i2, far, {{1, 0}});
+    le_board_geom g = two_chips();
+    Placed p(&net.n, g);
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    EXPECT_EQ(p.core(far, 0), 130u);
+    EXPECT_EQ(p.pl.input_chip[i1], 1);
+    EXPECT_EQ(p.pl.input_chip[i2], 0);
+    net.n.pops[i2].chip = 2;
+    Placed q(&net.n, g);
+    EXPECT_EQ(q.rc, LE_ERR_CONFIG);
+    EXPECT_NE(std::strstr(q.e.msg, "chip 2"), nullptr) << q.e.msg;
+}
+
+TEST(Placement, TooManyCoresIsAnErrorNamingThePopulation)
+{
+    Net net;
+    net.pop("small", LE_POP_LIF, 10);
+    net.pop("huge", LE_POP_LIF, 128 * 1024); // 10 + 131072 compartments: 129 cores
+    Placed p(&net.n, le_board_geom_single_chip());
+    ASSERT_EQ(p.rc, LE_ERR_LIMIT);
+    EXPECT_NE(std::strstr(p.e.msg, "'huge'"), nullptr) << p.e.msg;
+    EXPECT_NE(std::strstr(p.e.msg, "needs 129 cores"), nullptr) << p.e.msg;
+    EXPECT_NE(std::strstr(p.e.msg, "has 128"), nullptr) << p.e.msg;
+
+    Net net2;
+    net2.pop("x", LE_POP_LIF, 25, 127, 10); // cores 127, 128, 129
+    Placed q(&net2.n, le_board_geom_single_chip());
+    ASSERT_EQ(q.rc, LE_ERR_LIMIT);
+    EXPECT_NE(std::strstr(q.e.msg, "'x'"), nullptr) << q.e.msg;
+    EXPECT_NE(std::strstr(q.e.msg, "needs 130 cores"), nullptr) << q.e.msg;
+}
+
+TEST(Placement, ExplicitOverfullCoreIsRejectedByTheCoreBuild)
+{
+    Net net;
+    net.pop("x", LE_POP_AHP, 300, 0, 300); // 600 compartments on core 0
+    net.pop("y", LE_POP_LIF, 600, 0, 600); // 600 more on the same core
+    le_board_geom g = le_board_geom_single_chip();
+    Placed p(&net.n, g);
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    le_sim *sim = nullptr;
+    le_error e;
+    EXPECT_EQ(le_sim_create(&net.n, &p.pl, &g, le_limits_loihi1(), &sim, &e), LE_ERR_LIMIT);
+    EXPECT_NE(std::strstr(e.msg, "population 'x' (neurons 0..299), population 'y' (neurons 0..599)"), nullptr)
+        << e.msg;
+    EXPECT_NE(std::strstr(e.msg, "1200"), nullptr) << e.msg;
+    EXPECT_EQ(sim, nullptr);
+}
