@@ -148,7 +148,8 @@ static void write_table(const le_report *r, FILE *f)
     if (r->bad_entries)
         fprintf(f, "  %-28s %llu activity entries named cores or chips outside the board\n", "SKIPPED",
                 (unsigned long long)r->bad_entries);
-    fprintf(f, "\n  %5s %5s %13s %13s %13s %13s %13s %13s %13s\n", "chip", "cores", "nc static", "nc dynamic",
+    fprintf(f, "\n  per chip, whole run (chips in use or with traffic):\n");
+    fprintf(f, "  %5s %5s %13s %13s %13s %13s %13s %13s %13s\n", "chip", "cores", "nc static", "nc dynamic",
             "mesh dynamic", "x86 static", "x86 dynamic", "nc busy", "x86 busy");
     for (uint32_t i = 0; i < r->n_chip_rows; i++) {
         const le_report_chip *ch = &r->chip_rows_[i];
