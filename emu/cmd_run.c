@@ -9,6 +9,7 @@
 #include "board/board.h"
 #include "core/limits.h"
 #include "emu/cli.h"
+#include "emu/costmodel.h"
 #include "emu/run.h"
 #include "models/netfile.h"
 #include "models/placement.h"
@@ -26,13 +27,15 @@ static void usage(FILE *f)
             "                     ('-' for stdout); traced: populations with 'trace: true', or all\n"
             "                     compartment populations when none is marked\n"
             "  --trace-pops a,b   trace these populations instead\n"
-            "  --board NAME|FILE  run on a board with the cost model (time, energy)\n"
+            "  --board NAME|FILE  run on a board with the cost model: a shipped board (loihi-emu\n"
+            "                     boards), a board YAML file, or RxC chips (e.g. 2x4)\n"
             "  --noc packet|load  mesh model of the cost model (default load)\n"
             "  --report FILE.json write the cost model's report as JSON\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
             "  --help             this text\n"
             "\n"
-            "Without --board the network runs functionally on one chip (128 neuro-cores).\n");
+            "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
+            "--report add the cost model (time and energy per step) and print its report.\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -133,24 +136,22 @@ int le_cmd_run(int argc, char **argv)
         return usage_error("%s", "--trace-pops needs --trace FILE.csv");
     if (noc && strcmp(noc, "packet") != 0 && strcmp(noc, "load") != 0)
         return usage_error("--noc: expected 'packet' or 'load', got '%s'", noc);
-    if (board || noc || report) {
-        /* The cost model (emu/costmodel.h) is wired in when it lands; until then say so. */
-        le_error e;
-        le_fail(&e, LE_ERR_USAGE, "%s: the cost model is not part of this build yet; run without --board, --noc "
-                "and --report for a functional run",
-                board ? "--board" : (noc ? "--noc" : "--report"));
-        return le_cli_report_error(&e);
-    }
-    (void)seed;
-
     le_error err;
     le_error_clear(&err);
     le_network net;
+    le_network_init(&net);
     le_placement pl;
     memset(&pl, 0, sizeof pl);
     le_sim *sim = NULL;
     FILE *trace = NULL;
-    le_code rc = le_netfile_load(net_path, &net, &err);
+    le_costmodel *cm = NULL;
+    le_code rc = LE_OK;
+    /* --noc or --report without --board: the cost model of one chip, like the functional run. */
+    if (board || noc || report)
+        rc = le_costmodel_open(board ? board : "1x1", NULL,
+                               noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD, seed, &cm, &err);
+    if (!rc)
+        rc = le_netfile_load(net_path, &net, &err);
     if (!rc && trace_path) {
         if (trace_pops)
             rc = select_traced(&net, trace_pops, &err);
@@ -162,13 +163,28 @@ int le_cmd_run(int argc, char **argv)
                 net.pops[p].traced = net.pops[p].kind != LE_POP_INPUT;
         }
     }
-    le_board_geom geom = le_board_geom_single_chip();
-    const le_limits *lim = le_limits_loihi1();
+    le_board_geom geom = cm ? *le_costmodel_geom(cm) : le_board_geom_single_chip();
+    le_limits limits = *le_limits_loihi1();
+    limits.cores_per_chip = geom.cores_per_chip;
+    const le_limits *lim = &limits;
     int placed = 0;
     if (!rc && !(rc = le_place(&net, &geom, lim, &pl, &err)))
         placed = 1;
     if (!rc)
         rc = le_sim_create(&net, &pl, &geom, lim, &sim, &err);
+    if (!rc && cm) {
+        uint32_t n = le_sim_n_cores(sim);
+        uint32_t *gids = malloc(((size_t)n + 1) * sizeof *gids);
+        if (!gids)
+            rc = le_fail(&err, LE_ERR_NOMEM, "out of memory");
+        for (uint32_t i = 0; i < n && gids; i++)
+            gids[i] = le_sim_core(sim, i)->gid;
+        if (!rc)
+            rc = le_costmodel_set_cores_used(cm, gids, n, &err);
+        free(gids);
+        le_cost_sink sink = le_costmodel_sink(cm);
+        le_sim_set_cost_sink(sim, &sink);
+    }
     if (!rc && trace_path) {
         if (!strcmp(trace_path, "-"))
             trace = stdout;
@@ -193,6 +209,14 @@ int le_cmd_run(int argc, char **argv)
     }
     if (trace && trace != stdout && fclose(trace) != 0 && !rc)
         rc = le_fail(&err, LE_ERR_IO, "%s: write error", trace_path);
+    if (!rc && cm) {
+        /* The whole run is one inference: latency and energy per inference cover all steps. */
+        le_costmodel_end_inference(cm);
+        rc = le_costmodel_check(cm, &err);
+        /* The report table goes to stdout unless the trace does. */
+        if (!rc)
+            rc = le_costmodel_report(cm, trace == stdout ? stderr : stdout, report, &err);
+    }
     if (!rc) {
         uint64_t neurons = 0;
         for (uint32_t p = 0; p < net.n_pops; p++)
@@ -202,6 +226,7 @@ int le_cmd_run(int argc, char **argv)
                 (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
     }
     le_sim_free(sim);
+    le_costmodel_free(cm);
     if (placed)
         le_placement_free(&pl);
     le_network_free(&net);
