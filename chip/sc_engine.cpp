@@ -58,8 +58,11 @@ extern "C" void le_systemc_detach(le_sc_engine *e)
 {
     if (!e)
         return;
-    if (sc_core::sc_is_running())
+    if (sc_core::sc_is_running()) {
+        // The kernel reports the stop as an SC_INFO on stdout, which would mix into reports.
+        sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
         sc_core::sc_stop();
+    }
     delete e->board;
     delete e;
 }

@@ -9,6 +9,7 @@
 #include "board/board.h"
 #include "core/limits.h"
 #include "emu/cli.h"
+#include "chip/sc_engine.h"
 #include "emu/costmodel.h"
 #include "emu/run.h"
 #include "models/netfile.h"
@@ -32,6 +33,8 @@ static void usage(FILE *f)
             "  --noc packet|load  mesh model of the cost model (default load)\n"
             "  --report FILE.json write the cost model's report as JSON\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
+            "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
+            "                     modules (same cost model, same report; slower)\n"
             "  --help             this text\n"
             "\n"
             "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
@@ -88,7 +91,7 @@ static le_code select_traced(le_network *net, const char *list, le_error *err)
 int le_cmd_run(int argc, char **argv)
 {
     const char *net_path = NULL, *trace_path = NULL, *trace_pops = NULL, *board = NULL, *noc = NULL,
-               *report = NULL;
+               *report = NULL, *engine = NULL;
     uint32_t steps = 0, seed = 1;
     int have_steps = 0;
     for (int i = 1; i < argc; i++) {
@@ -108,6 +111,8 @@ int le_cmd_run(int argc, char **argv)
             slot = &noc;
         else if (!strcmp(a, "--report"))
             slot = &report;
+        else if (!strcmp(a, "--engine"))
+            slot = &engine;
         if (slot || !strcmp(a, "--steps") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
@@ -136,6 +141,9 @@ int le_cmd_run(int argc, char **argv)
         return usage_error("%s", "--trace-pops needs --trace FILE.csv");
     if (noc && strcmp(noc, "packet") != 0 && strcmp(noc, "load") != 0)
         return usage_error("--noc: expected 'packet' or 'load', got '%s'", noc);
+    if (engine && strcmp(engine, "c") != 0 && strcmp(engine, "systemc") != 0)
+        return usage_error("--engine: expected 'c' or 'systemc', got '%s'", engine);
+    const int use_systemc = engine && !strcmp(engine, "systemc");
     le_error err;
     le_error_clear(&err);
     le_network net;
@@ -145,9 +153,10 @@ int le_cmd_run(int argc, char **argv)
     le_sim *sim = NULL;
     FILE *trace = NULL;
     le_costmodel *cm = NULL;
+    le_sc_engine *sc = NULL;
     le_code rc = LE_OK;
     /* --noc or --report without --board: the cost model of one chip, like the functional run. */
-    if (board || noc || report)
+    if (board || noc || report || use_systemc)
         rc = le_costmodel_open(board ? board : "1x1", NULL,
                                noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD, seed, &cm, &err);
     if (!rc)
@@ -182,7 +191,11 @@ int le_cmd_run(int argc, char **argv)
         if (!rc)
             rc = le_costmodel_set_cores_used(cm, gids, n, &err);
         free(gids);
-        le_cost_sink sink = le_costmodel_sink(cm);
+        /* The SystemC engine charges the same cost model, then advances SystemC time
+         * through the step's phases (chip/sc_engine.h). */
+        if (!rc && use_systemc)
+            rc = le_systemc_attach(cm, &sc, &err);
+        le_cost_sink sink = sc ? le_systemc_sink(sc) : le_costmodel_sink(cm);
         le_sim_set_cost_sink(sim, &sink);
     }
     if (!rc && trace_path) {
@@ -216,6 +229,8 @@ int le_cmd_run(int argc, char **argv)
         /* The report table goes to stdout unless the trace does. */
         if (!rc)
             rc = le_costmodel_report(cm, trace == stdout ? stderr : stdout, report, &err);
+        if (!rc && sc)
+            fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
     if (!rc) {
         uint64_t neurons = 0;
@@ -226,6 +241,8 @@ int le_cmd_run(int argc, char **argv)
                 (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
     }
     le_sim_free(sim);
+    if (sc)
+        le_systemc_detach(sc);
     le_costmodel_free(cm);
     if (placed)
         le_placement_free(&pl);
