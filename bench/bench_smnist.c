@@ -52,9 +52,11 @@ static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const
             le_costmodel_free(cm);
         return 1;
     }
-    if (cm) {
-        le_cost_sink sink = le_costmodel_sink(cm);
-        le_sim_set_cost_sink(chip.sim, &sink);
+    if (cm && le_costmodel_attach_sim(cm, chip.sim, &err)) {
+        fprintf(stderr, "bench_smnist: %s\n", err.msg);
+        le_smnist_chip_free(&chip);
+        le_costmodel_free(cm);
+        return 1;
     }
     uint32_t *idx = malloc(n * sizeof *idx);
     uint8_t *pred = malloc(n);

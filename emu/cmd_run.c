@@ -181,21 +181,12 @@ int le_cmd_run(int argc, char **argv)
         placed = 1;
     if (!rc)
         rc = le_sim_create(&net, &pl, &geom, lim, &sim, &err);
-    if (!rc && cm) {
-        uint32_t n = le_sim_n_cores(sim);
-        uint32_t *gids = malloc(((size_t)n + 1) * sizeof *gids);
-        if (!gids)
-            rc = le_fail(&err, LE_ERR_NOMEM, "out of memory");
-        for (uint32_t i = 0; i < n && gids; i++)
-            gids[i] = le_sim_core(sim, i)->gid;
-        if (!rc)
-            rc = le_costmodel_set_cores_used(cm, gids, n, &err);
-        free(gids);
-        /* The SystemC engine charges the same cost model, then advances SystemC time
-         * through the step's phases (chip/sc_engine.h). */
-        if (!rc && use_systemc)
-            rc = le_systemc_attach(cm, &sc, &err);
-        le_cost_sink sink = sc ? le_systemc_sink(sc) : le_costmodel_sink(cm);
+    if (!rc && cm)
+        rc = le_costmodel_attach_sim(cm, sim, &err);
+    /* The SystemC engine charges the same cost model, then advances SystemC time through the
+     * step's phases (chip/sc_engine.h). */
+    if (!rc && use_systemc && !(rc = le_systemc_attach(cm, &sc, &err))) {
+        le_cost_sink sink = le_systemc_sink(sc);
         le_sim_set_cost_sink(sim, &sink);
     }
     if (!rc && trace_path) {

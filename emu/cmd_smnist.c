@@ -247,7 +247,7 @@ static uint32_t table_rows(const le_cost_summary *s, double accuracy, row *r, ch
     snprintf(derived, derived_len, "derived: %.0f %% from calibrated figures",
              total > 0 ? 100.0 * (x86_s + x86_d + nc_s) / total : 0.0);
     uint32_t n = 0;
-    r[n++] = (row){"accuracy", "%", "accuracy_pct", accuracy, 96.0, "reproduced (paper: about 96 %, Results)"};
+    r[n++] = (row){"accuracy", "%", "accuracy_pct", accuracy, 96.0, "measured on these images (paper: about 96 %, Results)"};
     r[n++] = (row){"time per step", "us", "time_per_step_us", s->step_mean_s * 1e6, 16.79, NOTE_CAL};
     r[n++] = (row){"latency per image", "ms", "latency_ms", lat * 1e3, 14.11, "840 x calibrated time per step"};
     r[n++] = (row){"x86 power static", "mW", "x86_static_mw", x86_s * 1e3, 0.08, NOTE_CAL};
@@ -355,8 +355,8 @@ static int run(const options *o, le_error *err)
     so.inject_latency = o->inject_latency;
     if ((rc = le_smnist_chip_create(&w, &so, le_costmodel_geom(cm), &chip, err)))
         goto done;
-    le_cost_sink sink = le_costmodel_sink(cm);
-    le_sim_set_cost_sink(chip.sim, &sink);
+    if ((rc = le_costmodel_attach_sim(cm, chip.sim, err)))
+        goto done;
 
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &mnist, index, n, &chip.pops, pred, NULL, le_sim_step_now(chip.sim));
