@@ -117,13 +117,20 @@ class Compartments:
         self.bias = profile['bias_mant'] * (1 << profile['bias_exp'])
         self.vth = profile['vth_mant'] << VTH_SHIFT
 
-    def step(self, i, q, join):
+    def step(self, i, q, join, stats=None):
         """One compartment update [spec §2.3]; returns 1 when it spikes."""
         p = self.p
-        u = wrap(decay(self.u[i], p['decay_u']) + q + join, U_BITS)
-        v = decay(self.v[i], p['decay_v']) + u + self.bias
-        v = max(self.vmin, min(self.vmax, v))
+        raw_u = decay(self.u[i], p['decay_u']) + q + join
+        u = wrap(raw_u, U_BITS)
+        raw_v = decay(self.v[i], p['decay_v']) + u + self.bias
+        v = max(self.vmin, min(self.vmax, raw_v))
         ref = self.ref[i]
+        if stats is not None:
+            stats['u_wrap'] += u != raw_u
+            stats['v_at_vmax'] += raw_v > self.vmax
+            stats['v_at_vmin'] += raw_v < self.vmin
+            stats['refractory_held'] += ref > 0 and v != 0
+            stats['join_nonzero'] += join != 0
         spike = 0
         if ref > 0:
             v = 0
@@ -224,6 +231,8 @@ class Network:
             self.index[name] = len(self.pops)
             self.pops.append(pop)
 
+        # Synapses whose mantissa or actual weight lost bits (judging the random networks).
+        self.stats = {'trunc_lossy': 0, 'trunc_lossy_negative': 0, 'shift_lossy': 0, 'delay_over_31': 0}
         # Outgoing synapses per source neuron: (dst pop, to_aux, dst index, actual weight, delay).
         self.out = {}
         for k, c in enumerate(doc.get('connections') or []):
@@ -263,8 +272,15 @@ class Network:
                 _ranged(m, lo, hi, what + ': weight (sign mode %s)' % sign)
                 if d is None:
                     d = delays[n] if isinstance(delays, list) else delays
+                elif 'delay' in c:
+                    raise NetError("%s: delays are given both per synapse and in 'delay'" % what)
                 _ranged(d, 0, MAX_DELAY, what + ': delay')
-                w = actual_weight(truncate_mantissa(m, sign, wbits, trunc_rule), wexp, weight_clip)
+                mt = truncate_mantissa(m, sign, wbits, trunc_rule)
+                w = actual_weight(mt, wexp, weight_clip)
+                self.stats['trunc_lossy'] += mt != m
+                self.stats['trunc_lossy_negative'] += mt != m and m < 0
+                self.stats['shift_lossy'] += wexp < 0 and (mt % (1 << -wexp)) != 0
+                self.stats['delay_over_31'] += d > 31
                 self.out.setdefault((sp, i), []).append((dp, to_aux, j, w, d))
 
         # The AHP self-synapse: main -> own aux, delay 0, full precision [docs/network-file.md].
@@ -287,9 +303,14 @@ class Network:
                 self.inputs.setdefault(t, []).append((p, n))
 
 
-def run(net, steps, traced, rows):
+STAT_KEYS = ('spikes', 'q_wrap', 'u_wrap', 'v_at_vmax', 'v_at_vmin', 'refractory_held',
+             'join_nonzero', 'trunc_lossy', 'trunc_lossy_negative', 'shift_lossy', 'delay_over_31')
+
+
+def run(net, steps, traced, rows, stats=None):
     """Runs `steps` time steps; appends the trace rows of the populations in `traced`
-    (a set of indices) to `rows`; returns the number of spikes."""
+    (a set of indices) to `rows`; returns the number of spikes. `stats`, a dict, counts how
+    often the edge cases of the arithmetic were reached (for judging the random networks)."""
     pops = net.pops
     main = {}
     aux = {}
@@ -313,6 +334,8 @@ def run(net, steps, traced, rows):
         for (p, n) in net.inputs.get(t, ()):
             send(p, n, t)
         acc = pending.pop(t, {})
+        if stats is not None:
+            stats['q_wrap'] += sum(1 for x in acc.values() if wrap(x, Q_BITS) != x)
         fired = []
         # Compartment phase: every compartment reads this step's accumulator (wrapped to
         # 22 bits); an AHP neuron's aux goes first and its new v joins the main's u.
@@ -324,9 +347,9 @@ def run(net, steps, traced, rows):
             for i in range(pop['size']):
                 join = 0
                 if a is not None:
-                    a.step(i, wrap(acc.get((p, True, i), 0), Q_BITS), 0)
+                    a.step(i, wrap(acc.get((p, True, i), 0), Q_BITS), 0, stats)
                     join = a.v[i]
-                if m.step(i, wrap(acc.get((p, False, i), 0), Q_BITS), join):
+                if m.step(i, wrap(acc.get((p, False, i), 0), Q_BITS), join, stats):
                     spikes[i] = 1
                     fired.append((p, i))
             if p in traced:
@@ -337,6 +360,10 @@ def run(net, steps, traced, rows):
         for (p, i) in fired:
             send(p, i, t + 1)
         total += len(fired)
+    if stats is not None:
+        stats['spikes'] += total
+        for k, x in net.stats.items():
+            stats[k] += x
     return total
 
 
@@ -348,6 +375,8 @@ def main(argv=None):
     ap.add_argument('--trace-pops', default=None, help='comma-separated population names')
     ap.add_argument('--trunc', choices=('floor', 'zero', 'lava'), default='floor',
                     help='weight_bits/mixed truncation rule (default floor, the decided one)')
+    ap.add_argument('--stats', default=None,
+                    help='append one line "key=count ..." of edge cases reached to this file')
     ap.add_argument('--weight-clip', action='store_true',
                     help="clip actual weights to +-(2^21-64) as Brian2Loihi does (not decided)")
     args = ap.parse_args(argv)
@@ -367,7 +396,11 @@ def main(argv=None):
         print('ref_emulator: %s: %s' % (args.net, e), file=sys.stderr)
         return 1
     rows = ['step,population,index,u,v,spike']
-    spikes = run(net, args.steps, traced, rows)
+    stats = dict.fromkeys(STAT_KEYS, 0)
+    spikes = run(net, args.steps, traced, rows, stats)
+    if args.stats:
+        with open(args.stats, 'a') as f:
+            f.write(' '.join('%s=%d' % (k, stats[k]) for k in STAT_KEYS) + '\n')
     if args.trace:
         text = '\n'.join(rows) + '\n'
         if args.trace == '-':
