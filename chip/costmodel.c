@@ -39,6 +39,8 @@ struct le_costmodel {
     uint32_t *c_dirty;
     uint32_t n_c_dirty;
     uint8_t *c_used; /* in use (declared or seen) */
+    int64_t *c_busy_ps; /* all-time busy time per core (for the SystemC NeuroCore modules) */
+    double *c_dyn_pj;   /* all-time dynamic energy per core */
     int declared;
     /* per chip: x86 injections of this phase */
     uint32_t *x_inj;
@@ -64,6 +66,15 @@ const le_ledger *le_costmodel_ledger(const le_costmodel *cm) { return &cm->led; 
 le_noc_mode le_costmodel_mode(const le_costmodel *cm) { return cm->mode; }
 const le_board_geom *le_costmodel_geom(const le_costmodel *cm) { return &cm->board.geom; }
 uint32_t le_costmodel_chips_in_use(const le_costmodel *cm) { return cm->chips_used; }
+int le_costmodel_core_in_use(const le_costmodel *cm, uint32_t gid) { return gid < cm->topo.n_cores && cm->c_used[gid]; }
+int64_t le_costmodel_core_busy_ps(const le_costmodel *cm, uint32_t gid)
+{
+    return gid < cm->topo.n_cores ? cm->c_busy_ps[gid] : 0;
+}
+double le_costmodel_core_energy_pj(const le_costmodel *cm, uint32_t gid)
+{
+    return gid < cm->topo.n_cores ? cm->c_dyn_pj[gid] : 0;
+}
 void le_costmodel_set_report_links(le_costmodel *cm, uint32_t top_n) { cm->top_n = top_n; }
 void le_costmodel_last_step(const le_costmodel *cm, le_step_cost *out) { *out = cm->last; }
 
@@ -106,10 +117,12 @@ le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode 
     cm->c_mark = calloc(nc, 1);
     cm->c_dirty = malloc(nc * sizeof *cm->c_dirty);
     cm->c_used = calloc(nc, 1);
+    cm->c_busy_ps = calloc(nc, sizeof *cm->c_busy_ps);
+    cm->c_dyn_pj = calloc(nc, sizeof *cm->c_dyn_pj);
     cm->x_inj = calloc(nch, sizeof *cm->x_inj);
     cm->x_dirty = malloc(nch * sizeof *cm->x_dirty);
     if (!cm->c_tsyn || !cm->c_cx || !cm->c_aout || !cm->c_sent || !cm->c_last || !cm->c_mark || !cm->c_dirty ||
-        !cm->c_used || !cm->x_inj || !cm->x_dirty) {
+        !cm->c_used || !cm->c_busy_ps || !cm->c_dyn_pj || !cm->x_inj || !cm->x_dirty) {
         rc = le_fail(err, LE_ERR_NOMEM, "cost model: out of memory for %zu cores", nc);
         goto fail;
     }
@@ -136,6 +149,8 @@ void le_costmodel_free(le_costmodel *cm)
     free(cm->c_mark);
     free(cm->c_dirty);
     free(cm->c_used);
+    free(cm->c_busy_ps);
+    free(cm->c_dyn_pj);
     free(cm->x_inj);
     free(cm->x_dirty);
     free(cm->pk);
@@ -302,10 +317,12 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
         double e = (double)c->synops * ar->synop.e_pj + (double)c->axons_in * ar->axon_in.e_pj +
                    (double)act * ar->e_cx_active_pj + (double)(c->cx_updates - act) * ar->e_cx_inactive_pj +
                    (double)c->axons_out * ar->axon_out.e_pj;
+        int64_t busy = tsyn + (int64_t)c->cx_updates * ar->t_cx_ps + (int64_t)c->axons_out * ar->axon_out.t_ps;
         L->chip[chip].nc_dyn_pj += e;
         L->nc_dyn_pj += e;
-        L->chip[chip].nc_busy_ps +=
-            tsyn + (int64_t)c->cx_updates * ar->t_cx_ps + (int64_t)c->axons_out * ar->axon_out.t_ps;
+        L->chip[chip].nc_busy_ps += busy;
+        cm->c_busy_ps[gid] += busy;
+        cm->c_dyn_pj[gid] += e;
         L->synops += c->synops;
         L->axons_in += c->axons_in;
         L->axons_out += c->axons_out;
@@ -408,11 +425,22 @@ le_cost_sink le_costmodel_sink(le_costmodel *cm)
     return s;
 }
 
-static double energy_now_pj(const le_costmodel *cm)
+/* Energy so far per report category: neuro-core static, neuro-core dynamic (compute, mesh,
+ * barrier), x86 static, x86 dynamic. */
+static void categories_pj(const le_costmodel *cm, double cat[4])
 {
     const le_ledger *L = &cm->led;
-    return L->nc_dyn_pj + L->x86_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc) + L->nc_static_pj +
-           L->x86_static_pj;
+    cat[0] = L->nc_static_pj;
+    cat[1] = L->nc_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc);
+    cat[2] = L->x86_static_pj;
+    cat[3] = L->x86_dyn_pj;
+}
+
+static double energy_now_pj(const le_costmodel *cm)
+{
+    double c[4];
+    categories_pj(cm, c);
+    return c[0] + c[1] + c[2] + c[3];
 }
 
 void le_costmodel_end_inference(le_costmodel *cm)
@@ -424,6 +452,21 @@ void le_costmodel_end_inference(le_costmodel *cm)
     L->inf_energy_pj += e - L->mark_energy_pj;
     L->mark_time_ps = L->time_ps;
     L->mark_energy_pj = e;
+    double c[4];
+    categories_pj(cm, c);
+    for (int i = 0; i < 4; i++) {
+        L->inf_cat_pj[i] += c[i] - L->mark_cat_pj[i];
+        L->mark_cat_pj[i] = c[i];
+    }
+}
+
+void le_costmodel_inference_split(const le_costmodel *cm, double out_j[4])
+{
+    const le_ledger *L = &cm->led;
+    double c[4];
+    categories_pj(cm, c);
+    for (int i = 0; i < 4; i++)
+        out_j[i] = (L->inferences ? L->inf_cat_pj[i] / (double)L->inferences : c[i]) * 1e-12;
 }
 
 void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *s)
@@ -485,6 +528,7 @@ le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *jso
     r.seed = cm->seed;
     le_costmodel_summary(cm, &r.sum);
     r.power_w = r.sum.time_s > 0 ? r.sum.e_total_j / r.sum.time_s : 0;
+    le_costmodel_inference_split(cm, r.inf_split_j);
     r.nc_compute_dyn_j = L->nc_dyn_pj * 1e-12;
     r.mesh_dyn_j = le_noc_energy_pj(cm->noc) * 1e-12;
     r.barrier_dyn_j = L->barrier_pj * 1e-12;

@@ -24,6 +24,13 @@ le_noc_mode le_costmodel_mode(const le_costmodel *cm);
 void le_costmodel_step(le_costmodel *cm, const le_step_activity *act);
 /* Chips in use now (the barrier's span). */
 uint32_t le_costmodel_chips_in_use(const le_costmodel *cm);
+/* Energy per inference split as in Table S1 (J): neuro-core static, neuro-core dynamic,
+ * x86 static, x86 dynamic (the whole run when no inference was marked). */
+void le_costmodel_inference_split(const le_costmodel *cm, double out_j[4]);
+/* Per core (gid): in use, all-time busy time and dynamic (compute) energy. */
+int le_costmodel_core_in_use(const le_costmodel *cm, uint32_t gid);
+int64_t le_costmodel_core_busy_ps(const le_costmodel *cm, uint32_t gid);
+double le_costmodel_core_energy_pj(const le_costmodel *cm, uint32_t gid);
 
 #ifdef __cplusplus
 }

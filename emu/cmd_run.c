@@ -9,6 +9,8 @@
 #include "board/board.h"
 #include "core/limits.h"
 #include "emu/cli.h"
+#include "chip/sc_engine.h"
+#include "emu/costmodel.h"
 #include "emu/run.h"
 #include "models/netfile.h"
 #include "models/placement.h"
@@ -26,13 +28,17 @@ static void usage(FILE *f)
             "                     ('-' for stdout); traced: populations with 'trace: true', or all\n"
             "                     compartment populations when none is marked\n"
             "  --trace-pops a,b   trace these populations instead\n"
-            "  --board NAME|FILE  run on a board with the cost model (time, energy)\n"
+            "  --board NAME|FILE  run on a board with the cost model: a shipped board (loihi-emu\n"
+            "                     boards), a board YAML file, or RxC chips (e.g. 2x4)\n"
             "  --noc packet|load  mesh model of the cost model (default load)\n"
             "  --report FILE.json write the cost model's report as JSON\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
+            "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
+            "                     modules (same cost model, same report; slower)\n"
             "  --help             this text\n"
             "\n"
-            "Without --board the network runs functionally on one chip (128 neuro-cores).\n");
+            "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
+            "--report add the cost model (time and energy per step) and print its report.\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -85,7 +91,7 @@ static le_code select_traced(le_network *net, const char *list, le_error *err)
 int le_cmd_run(int argc, char **argv)
 {
     const char *net_path = NULL, *trace_path = NULL, *trace_pops = NULL, *board = NULL, *noc = NULL,
-               *report = NULL;
+               *report = NULL, *engine = NULL;
     uint32_t steps = 0, seed = 1;
     int have_steps = 0;
     for (int i = 1; i < argc; i++) {
@@ -105,6 +111,8 @@ int le_cmd_run(int argc, char **argv)
             slot = &noc;
         else if (!strcmp(a, "--report"))
             slot = &report;
+        else if (!strcmp(a, "--engine"))
+            slot = &engine;
         if (slot || !strcmp(a, "--steps") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
@@ -133,24 +141,26 @@ int le_cmd_run(int argc, char **argv)
         return usage_error("%s", "--trace-pops needs --trace FILE.csv");
     if (noc && strcmp(noc, "packet") != 0 && strcmp(noc, "load") != 0)
         return usage_error("--noc: expected 'packet' or 'load', got '%s'", noc);
-    if (board || noc || report) {
-        /* The cost model (emu/costmodel.h) is wired in when it lands; until then say so. */
-        le_error e;
-        le_fail(&e, LE_ERR_USAGE, "%s: the cost model is not part of this build yet; run without --board, --noc "
-                "and --report for a functional run",
-                board ? "--board" : (noc ? "--noc" : "--report"));
-        return le_cli_report_error(&e);
-    }
-    (void)seed;
-
+    if (engine && strcmp(engine, "c") != 0 && strcmp(engine, "systemc") != 0)
+        return usage_error("--engine: expected 'c' or 'systemc', got '%s'", engine);
+    const int use_systemc = engine && !strcmp(engine, "systemc");
     le_error err;
     le_error_clear(&err);
     le_network net;
+    le_network_init(&net);
     le_placement pl;
     memset(&pl, 0, sizeof pl);
     le_sim *sim = NULL;
     FILE *trace = NULL;
-    le_code rc = le_netfile_load(net_path, &net, &err);
+    le_costmodel *cm = NULL;
+    le_sc_engine *sc = NULL;
+    le_code rc = LE_OK;
+    /* --noc or --report without --board: the cost model of one chip, like the functional run. */
+    if (board || noc || report || use_systemc)
+        rc = le_costmodel_open(board ? board : "1x1", NULL,
+                               noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD, seed, &cm, &err);
+    if (!rc)
+        rc = le_netfile_load(net_path, &net, &err);
     if (!rc && trace_path) {
         if (trace_pops)
             rc = select_traced(&net, trace_pops, &err);
@@ -162,13 +172,23 @@ int le_cmd_run(int argc, char **argv)
                 net.pops[p].traced = net.pops[p].kind != LE_POP_INPUT;
         }
     }
-    le_board_geom geom = le_board_geom_single_chip();
-    const le_limits *lim = le_limits_loihi1();
+    le_board_geom geom = cm ? *le_costmodel_geom(cm) : le_board_geom_single_chip();
+    le_limits limits = *le_limits_loihi1();
+    limits.cores_per_chip = geom.cores_per_chip;
+    const le_limits *lim = &limits;
     int placed = 0;
     if (!rc && !(rc = le_place(&net, &geom, lim, &pl, &err)))
         placed = 1;
     if (!rc)
         rc = le_sim_create(&net, &pl, &geom, lim, &sim, &err);
+    if (!rc && cm)
+        rc = le_costmodel_attach_sim(cm, sim, &err);
+    /* The SystemC engine charges the same cost model, then advances SystemC time through the
+     * step's phases (chip/sc_engine.h). */
+    if (!rc && use_systemc && !(rc = le_systemc_attach(cm, &sc, &err))) {
+        le_cost_sink sink = le_systemc_sink(sc);
+        le_sim_set_cost_sink(sim, &sink);
+    }
     if (!rc && trace_path) {
         if (!strcmp(trace_path, "-"))
             trace = stdout;
@@ -193,6 +213,16 @@ int le_cmd_run(int argc, char **argv)
     }
     if (trace && trace != stdout && fclose(trace) != 0 && !rc)
         rc = le_fail(&err, LE_ERR_IO, "%s: write error", trace_path);
+    if (!rc && cm) {
+        /* The whole run is one inference: latency and energy per inference cover all steps. */
+        le_costmodel_end_inference(cm);
+        rc = le_costmodel_check(cm, &err);
+        /* The report table goes to stdout unless the trace does. */
+        if (!rc)
+            rc = le_costmodel_report(cm, trace == stdout ? stderr : stdout, report, &err);
+        if (!rc && sc)
+            fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
+    }
     if (!rc) {
         uint64_t neurons = 0;
         for (uint32_t p = 0; p < net.n_pops; p++)
@@ -202,6 +232,9 @@ int le_cmd_run(int argc, char **argv)
                 (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
     }
     le_sim_free(sim);
+    if (sc)
+        le_systemc_detach(sc);
+    le_costmodel_free(cm);
     if (placed)
         le_placement_free(&pl);
     le_network_free(&net);

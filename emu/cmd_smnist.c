@@ -1,12 +1,438 @@
-/* Placeholder until the subcommand lands; replaced by its owner. */
+/* `loihi-emu smnist`: the seed paper's sMNIST LSNN with the authors' weights on MNIST t10k,
+ * run image by image through the emulated chip with the authors' x86 snips; prints the
+ * accuracy and the Table S1 comparison (time per step, latency, power, energy, EDP). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "emu/cli.h"
+#include "emu/costmodel.h"
+#include "models/mnist.h"
+#include "models/smnist.h"
+#include "models/smnist_snips.h"
+
+#ifndef LE_SOURCE_DIR
+#define LE_SOURCE_DIR "."
+#endif
+
+#define DEFAULT_IMAGES 200u
+#define DEFAULT_BOARD "nahuku32"
+#define AUTHORS_SAMPLE "models/smnist/authors_sample.csv"
+#define AUTHORS_N 100u
+#define NOTEBOOK_SAMPLE "models/smnist/notebook_sample.csv"
+#define NOTEBOOK_N 200u
+
+enum { SAMPLE_RANGE = 0, SAMPLE_AUTHORS = 1, SAMPLE_NOTEBOOK = 2 };
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: loihi-emu smnist [options]\n"
+            "\n"
+            "Runs the seed paper's sMNIST LSNN (80 inputs, 140 LIF + 100 AHP neurons, 10 outputs on one\n"
+            "neuro-core) with the authors' weights on the MNIST test set, 840 steps per image, with the\n"
+            "authors' x86 snips, and compares accuracy, time and energy with the paper's Table S1.\n"
+            "\n"
+            "options:\n"
+            "  --images N         images to classify (default %u; 1..10000-K)\n"
+            "  --first K          start at test image K (default 0)\n"
+            "  --sample authors   the 100 images of the authors' unit test (np.random.seed(0)), with the\n"
+            "                     agreement between our classes and the chip's\n"
+            "  --sample notebook  the 200 images of the authors' power/performance notebook (same seed)\n"
+            "  --board NAME|FILE  board (default %s, the paper's Nahuku board; see `loihi-emu boards`)\n"
+            "  --noc load|packet  network-on-chip model (default load)\n"
+            "  --arch FILE        architecture/cost YAML instead of the shipped one\n"
+            "  --data DIR         data folder with mnist/ and smnist-weights/ (default $LE_DATA_DIR,\n"
+            "                     else <repo>/data filled by tools/fetch-data.sh)\n"
+            "  --json FILE        write the results and the comparison as JSON\n"
+            "  --predictions FILE write index,label,predicted for every image as CSV\n"
+            "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
+            "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
+            "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
+            "  --help             this text\n",
+            DEFAULT_IMAGES, DEFAULT_BOARD);
+}
+
+typedef struct {
+    uint32_t images, first;
+    int images_set, first_set, sample, ledger;
+    const char *board, *arch, *data, *json, *pred;
+    le_noc_mode noc;
+    uint32_t inject_latency;
+} options;
+
+static le_code parse_u32(const char *opt, const char *s, uint32_t *out, le_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = (s && *s && *s != '-') ? strtoul(s, &end, 10) : 0;
+    if (!s || !*s || *s == '-' || errno || !end || *end || v > 0xFFFFFFFFul)
+        return le_fail(err, LE_ERR_USAGE, "%s '%s': expected a non-negative integer", opt, s ? s : "");
+    *out = (uint32_t)v;
+    return LE_OK;
+}
+
+static le_code parse_args(int argc, char **argv, options *o, int *help, le_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->images = DEFAULT_IMAGES;
+    o->board = DEFAULT_BOARD;
+    o->noc = LE_NOC_LOAD;
+    o->inject_latency = le_smnist_options_default().inject_latency;
+    *help = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            *help = 1;
+            return LE_OK;
+        }
+        if (!strcmp(a, "--ledger")) {
+            o->ledger = 1;
+            continue;
+        }
+        if (strncmp(a, "--", 2) != 0)
+            return le_fail(err, LE_ERR_USAGE, "smnist: unexpected argument '%s' (see loihi-emu smnist --help)", a);
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        static const char *const known[] = {"--images", "--first", "--sample", "--board", "--arch", "--data",
+                                            "--json", "--predictions", "--noc", "--inject-latency"};
+        int is_known = 0;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            is_known |= !strcmp(a, known[k]);
+        if (!is_known)
+            return le_fail(err, LE_ERR_USAGE, "smnist: unknown option '%s' (see loihi-emu smnist --help)", a);
+        if (!val)
+            return le_fail(err, LE_ERR_USAGE, "%s needs a value (see loihi-emu smnist --help)", a);
+        le_code rc = LE_OK;
+        if (!strcmp(a, "--images")) {
+            rc = parse_u32(a, val, &o->images, err);
+            o->images_set = 1;
+        } else if (!strcmp(a, "--first")) {
+            rc = parse_u32(a, val, &o->first, err);
+            o->first_set = 1;
+        } else if (!strcmp(a, "--sample")) {
+            if (!strcmp(val, "authors"))
+                o->sample = SAMPLE_AUTHORS;
+            else if (!strcmp(val, "notebook"))
+                o->sample = SAMPLE_NOTEBOOK;
+            else
+                rc = le_fail(err, LE_ERR_USAGE, "--sample '%s': expected authors or notebook", val);
+        } else if (!strcmp(a, "--board"))
+            o->board = val;
+        else if (!strcmp(a, "--arch"))
+            o->arch = val;
+        else if (!strcmp(a, "--data"))
+            o->data = val;
+        else if (!strcmp(a, "--json"))
+            o->json = val;
+        else if (!strcmp(a, "--predictions"))
+            o->pred = val;
+        else if (!strcmp(a, "--noc")) {
+            if (val && !strcmp(val, "load"))
+                o->noc = LE_NOC_LOAD;
+            else if (val && !strcmp(val, "packet"))
+                o->noc = LE_NOC_PACKET;
+            else
+                rc = le_fail(err, LE_ERR_USAGE, "--noc '%s': expected load or packet", val ? val : "");
+        } else if (!strcmp(a, "--inject-latency")) {
+            rc = parse_u32(a, val, &o->inject_latency, err);
+            if (!rc && o->inject_latency > 1)
+                rc = le_fail(err, LE_ERR_USAGE, "--inject-latency %u: must be 0 or 1 (steps from an x86 injection to its integration)", o->inject_latency);
+        }
+        if (rc)
+            return rc;
+        i++;
+    }
+    if (o->sample && (o->images_set || o->first_set))
+        return le_fail(err, LE_ERR_USAGE, "--sample %s runs the authors' %u images; --images and --first do not apply",
+                       o->sample == SAMPLE_AUTHORS ? "authors" : "notebook",
+                       o->sample == SAMPLE_AUTHORS ? AUTHORS_N : NOTEBOOK_N);
+    if (!o->sample) {
+        if (o->first >= LE_MNIST_T10K_N)
+            return le_fail(err, LE_ERR_USAGE, "--first %u: out of range, the test set has images 0..%u", o->first,
+                           LE_MNIST_T10K_N - 1);
+        if (o->images == 0 || o->images > LE_MNIST_T10K_N - o->first)
+            return le_fail(err, LE_ERR_USAGE, "--images %u: out of range, must be 1..%u (10000 - --first %u)", o->images,
+                           LE_MNIST_T10K_N - o->first, o->first);
+    }
+    return LE_OK;
+}
+
+/* models/smnist/{authors,notebook}_sample.csv: position,index[,chip_prediction] after '#'
+ * comment lines and a header; chip may be NULL when the file has no chip column. */
+static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index, uint8_t *chip, le_error *err)
+{
+    const char *src = getenv("LE_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "cannot open %s: %s (the fixture ships with the source tree)", path,
+                       strerror(errno));
+    char line[256];
+    uint32_t n = 0, lineno = 0;
+    int header = 0;
+    le_code rc = LE_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (!header) {
+            header = 1;
+            continue;
+        }
+        unsigned pos, idx, cls = 0;
+        int want = chip ? 3 : 2;
+        if (sscanf(line, "%u,%u,%u", &pos, &idx, &cls) != want || pos != n || idx >= LE_MNIST_T10K_N || cls > 9 ||
+            n >= expect_n) {
+            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, lineno, n,
+                         chip ? ",class 0..9" : "");
+            break;
+        }
+        index[n] = idx;
+        if (chip)
+            chip[n] = (uint8_t)cls;
+        n++;
+    }
+    fclose(f);
+    if (!rc && n != expect_n)
+        rc = le_fail(err, LE_ERR_PARSE, "%s: %u images, expected %u", path, n, expect_n);
+    return rc;
+}
+
+typedef struct {
+    le_costmodel *cm;
+    int progress;
+    uint32_t correct;
+} run_ctx;
+
+static void on_image(void *ctx, const le_smnist_snip_state *st, uint32_t k)
+{
+    run_ctx *r = ctx;
+    le_costmodel_end_inference(r->cm);
+    if (st->predicted[k] == st->mnist->labels[st->index[k]])
+        r->correct++;
+    if (r->progress && (k + 1 == st->n_images || (k + 1) % 10 == 0)) {
+        uint32_t width = 40, fill = (uint32_t)((uint64_t)(k + 1) * width / st->n_images);
+        char bar[64];
+        for (uint32_t i = 0; i < width; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[width] = 0;
+        fprintf(stderr, "\r[%s] %u/%u images, accuracy %.1f %%", bar, k + 1, st->n_images, 100.0 * r->correct / (k + 1));
+        if (k + 1 == st->n_images)
+            fputc('\n', stderr);
+        fflush(stderr);
+    }
+}
+
+/* One row of the Table S1 comparison. */
+typedef struct {
+    const char *name, *unit, *key;
+    double ours, paper;
+    const char *note;
+} row;
+
+/* Which figures were fitted on Table S1 itself (config/loihi.yaml `calibrated:`) and so
+ * cannot confirm the model, and which the model produces from per-event figures. */
+#define NOTE_CAL "calibrated, not reproduced"
+
+static uint32_t table_rows(const le_cost_summary *s, double accuracy, row *r, char *derived, size_t derived_len)
+{
+    double t = s->time_s > 0 ? s->time_s : 1;
+    double x86_s = s->e_x86_static_j / t, x86_d = s->e_x86_dynamic_j / t;
+    double nc_s = s->e_nc_static_j / t, nc_d = s->e_nc_dynamic_j / t;
+    double lat = s->latency_per_inference_s, e = s->energy_per_inference_j;
+    double total = x86_s + x86_d + nc_s + nc_d;
+    snprintf(derived, derived_len, "derived: %.0f %% from calibrated figures",
+             total > 0 ? 100.0 * (x86_s + x86_d + nc_s) / total : 0.0);
+    uint32_t n = 0;
+    r[n++] = (row){"accuracy", "%", "accuracy_pct", accuracy, 96.0, "measured on these images (paper: about 96 %, Results)"};
+    r[n++] = (row){"time per step", "us", "time_per_step_us", s->step_mean_s * 1e6, 16.79, NOTE_CAL};
+    r[n++] = (row){"latency per image", "ms", "latency_ms", lat * 1e3, 14.11, "840 x calibrated time per step"};
+    r[n++] = (row){"x86 power static", "mW", "x86_static_mw", x86_s * 1e3, 0.08, NOTE_CAL};
+    r[n++] = (row){"x86 power dynamic", "mW", "x86_dynamic_mw", x86_d * 1e3, 24.33, NOTE_CAL};
+    r[n++] = (row){"x86 power total", "mW", "x86_total_mw", (x86_s + x86_d) * 1e3, 24.41, "sum of calibrated figures"};
+    r[n++] = (row){"neuro-core power static", "mW", "nc_static_mw", nc_s * 1e3, 0.51, NOTE_CAL};
+    r[n++] = (row){"neuro-core power dynamic", "mW", "nc_dynamic_mw", nc_d * 1e3, 0.91,
+                   "reproduced from per-event energies"};
+    r[n++] = (row){"neuro-core power total", "mW", "nc_total_mw", (nc_s + nc_d) * 1e3, 1.42,
+                   "calibrated static + reproduced dynamic"};
+    r[n++] = (row){"total power", "mW", "total_mw", total * 1e3, 25.83, derived};
+    r[n++] = (row){"energy per inference", "mJ", "energy_mj", e * 1e3, 0.36, derived};
+    r[n++] = (row){"EDP", "uJs", "edp_ujs", s->edp_js * 1e6, 5.14, derived};
+    return n;
+}
+
+static double diff_pct(double ours, double paper)
+{
+    return paper != 0 ? 100.0 * (ours - paper) / paper : 0;
+}
+
+static le_code write_json(const char *path, const options *o, const le_smnist_snip_state *st, uint32_t correct,
+                          int have_chip, uint32_t agree, const row *r, uint32_t nr, const le_cost_summary *s,
+                          le_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
+    fprintf(f, "{\n  \"command\": \"smnist\",\n  \"board\": \"%s\",\n  \"noc\": \"%s\",\n", o->board,
+            o->noc == LE_NOC_PACKET ? "packet" : "load");
+    fprintf(f, "  \"sample\": \"%s\",\n  \"first\": %u,\n  \"images\": %u,\n  \"correct\": %u,\n",
+            o->sample == SAMPLE_AUTHORS ? "authors" : o->sample == SAMPLE_NOTEBOOK ? "notebook" : "range",
+            o->sample ? 0 : o->first, st->n_images, correct);
+    if (have_chip)
+        fprintf(f, "  \"chip_agreement\": %u,\n", agree);
+    fprintf(f, "  \"inject_latency\": %u,\n  \"steps\": %llu,\n  \"simulated_time_s\": %.9g,\n", o->inject_latency,
+            (unsigned long long)s->steps, s->time_s);
+    fprintf(f, "  \"step_p50_us\": %.6g,\n  \"step_p99_us\": %.6g,\n  \"step_max_us\": %.6g,\n", s->step_p50_s * 1e6,
+            s->step_p99_s * 1e6, s->step_max_s * 1e6);
+    fprintf(f, "  \"table_s1\": [\n");
+    for (uint32_t i = 0; i < nr; i++)
+        fprintf(f,
+                "    {\"figure\": \"%s\", \"key\": \"%s\", \"unit\": \"%s\", \"ours\": %.9g, \"paper\": %.9g, "
+                "\"diff_pct\": %.4g, \"calibrated\": %s}%s\n",
+                r[i].name, r[i].key, r[i].unit, r[i].ours, r[i].paper, diff_pct(r[i].ours, r[i].paper),
+                !strcmp(r[i].note, NOTE_CAL) ? "true" : "false", i + 1 < nr ? "," : "");
+    fprintf(f, "  ]\n}\n");
+    if (fclose(f) != 0)
+        return le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
+    return LE_OK;
+}
+
+static le_code write_predictions(const char *path, const le_smnist_snip_state *st, le_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "--predictions %s: cannot write: %s", path, strerror(errno));
+    fprintf(f, "index,label,predicted\n");
+    for (uint32_t k = 0; k < st->done; k++)
+        fprintf(f, "%u,%u,%u\n", st->index[k], st->mnist->labels[st->index[k]], st->predicted[k]);
+    if (fclose(f) != 0)
+        return le_fail(err, LE_ERR_IO, "--predictions %s: write failed", path);
+    return LE_OK;
+}
+
+static int run(const options *o, le_error *err)
+{
+    le_mnist mnist;
+    le_smnist_weights w;
+    le_costmodel *cm = NULL;
+    le_smnist_chip chip;
+    uint32_t *index = NULL;
+    uint8_t *pred = NULL, chip_pred[AUTHORS_N];
+    memset(&mnist, 0, sizeof mnist);
+    memset(&w, 0, sizeof w);
+    memset(&chip, 0, sizeof chip);
+    int status = 0;
+    le_code rc;
+    const char *data = le_data_dir(o->data);
+    char wdir[4096];
+    snprintf(wdir, sizeof wdir, "%s/%s", data, LE_SMNIST_WEIGHTS);
+
+    uint32_t n = o->sample == SAMPLE_AUTHORS ? AUTHORS_N : o->sample == SAMPLE_NOTEBOOK ? NOTEBOOK_N : o->images;
+    index = malloc(n * sizeof *index);
+    pred = malloc(n);
+    if (!index || !pred) {
+        rc = le_fail(err, LE_ERR_NOMEM, "smnist: no memory for %u images", n);
+        goto done;
+    }
+    if (o->sample == SAMPLE_AUTHORS) {
+        if ((rc = read_sample(AUTHORS_SAMPLE, AUTHORS_N, index, chip_pred, err)))
+            goto done;
+    } else if (o->sample == SAMPLE_NOTEBOOK) {
+        if ((rc = read_sample(NOTEBOOK_SAMPLE, NOTEBOOK_N, index, NULL, err)))
+            goto done;
+    } else {
+        for (uint32_t k = 0; k < n; k++)
+            index[k] = o->first + k;
+    }
+    if ((rc = le_mnist_load_t10k(data, &mnist, err)) || (rc = le_smnist_weights_load(wdir, &w, err)))
+        goto done;
+    if ((rc = le_costmodel_open(o->board, o->arch, o->noc, 0, &cm, err)))
+        goto done;
+    le_smnist_options so = le_smnist_options_default();
+    so.inject_latency = o->inject_latency;
+    if ((rc = le_smnist_chip_create(&w, &so, le_costmodel_geom(cm), &chip, err)))
+        goto done;
+    if ((rc = le_costmodel_attach_sim(cm, chip.sim, err)))
+        goto done;
+
+    le_smnist_snip_state st;
+    le_smnist_snip_init(&st, &mnist, index, n, &chip.pops, pred, NULL, le_sim_step_now(chip.sim));
+    run_ctx rctx = {cm, isatty(2), 0};
+    if ((rc = le_smnist_run_images(&chip, &st, on_image, &rctx, err)))
+        goto done;
+
+    le_cost_summary s;
+    le_costmodel_summary(cm, &s);
+    double acc = 100.0 * rctx.correct / n;
+    uint32_t agree = 0;
+    if (o->sample == SAMPLE_AUTHORS)
+        for (uint32_t k = 0; k < n; k++)
+            agree += pred[k] == chip_pred[k];
+
+    if (o->sample == SAMPLE_AUTHORS)
+        printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", n, o->board,
+               o->noc == LE_NOC_PACKET ? "packet" : "load");
+    else if (o->sample == SAMPLE_NOTEBOOK)
+        printf("sMNIST: the authors' %u-image measurement sample (sMNIST_Loihi_performance_measurements.ipynb; "
+               "the chip: 94.50 %%), board %s, network %s\n",
+               n, o->board, o->noc == LE_NOC_PACKET ? "packet" : "load");
+    else
+        printf("sMNIST: t10k images %u..%u, board %s, network %s\n", o->first, o->first + n - 1, o->board,
+               o->noc == LE_NOC_PACKET ? "packet" : "load");
+    printf("accuracy: %.2f %% (%u of %u)\n", acc, rctx.correct, n);
+    if (o->sample == SAMPLE_AUTHORS) {
+        printf("agreement with the chip's classes: %u of %u\n", agree, n);
+        for (uint32_t k = 0; k < n; k++)
+            if (pred[k] != chip_pred[k])
+                printf("  position %u, image %u (label %u): chip %u, ours %u\n", k, index[k], mnist.labels[index[k]],
+                       chip_pred[k], pred[k]);
+    }
+    row r[16];
+    char derived[96];
+    uint32_t nr = table_rows(&s, acc, r, derived, sizeof derived);
+    printf("\nTable S1 (seed 002), Loihi, sMNIST, 1 neuro-core: ours vs. the paper\n");
+    printf("%-26s %-4s %12s %12s %9s  %s\n", "figure", "unit", "ours", "paper", "diff", "note");
+    for (uint32_t i = 0; i < nr; i++)
+        printf("%-26s %-4s %12.5g %12.5g %+8.1f%%  %s\n", r[i].name, r[i].unit, r[i].ours, r[i].paper,
+               diff_pct(r[i].ours, r[i].paper), r[i].note);
+    printf("(%llu steps, simulated %.4g s; step time p50 %.4g us, p99 %.4g us, max %.4g us)\n",
+           (unsigned long long)s.steps, s.time_s, s.step_p50_s * 1e6, s.step_p99_s * 1e6, s.step_max_s * 1e6);
+    if (o->ledger) {
+        printf("\n");
+        if ((rc = le_costmodel_report(cm, stdout, NULL, err)))
+            goto done;
+    }
+    if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->sample == SAMPLE_AUTHORS, agree, r, nr, &s, err)))
+        goto done;
+    if (o->pred && (rc = write_predictions(o->pred, &st, err)))
+        goto done;
+done:
+    if (rc)
+        status = le_cli_report_error(err);
+    le_smnist_chip_free(&chip);
+    if (cm)
+        le_costmodel_free(cm);
+    le_smnist_weights_free(&w);
+    le_mnist_free(&mnist);
+    free(index);
+    free(pred);
+    return status;
+}
 
 int le_cmd_smnist(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "loihi-emu: 'smnist' is not built yet\n");
-    return 1;
+    le_error err;
+    le_error_clear(&err);
+    options o;
+    int help = 0;
+    if (parse_args(argc, argv, &o, &help, &err))
+        return le_cli_report_error(&err);
+    if (help) {
+        usage(stdout);
+        return 0;
+    }
+    return run(&o, &err);
 }

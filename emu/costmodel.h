@@ -78,6 +78,10 @@ void le_costmodel_last_step(const le_costmodel *cm, le_step_cost *out);
 /* How many of the busiest links the report lists (default 10). */
 void le_costmodel_set_report_links(le_costmodel *cm, uint32_t top_n);
 
+/* Declares every configured core of sim as in use (static power from the first step, even
+ * while a core sleeps) and hands sim the cost model's sink. emu/sim_cost.c. */
+le_code le_costmodel_attach_sim(le_costmodel *cm, le_sim *sim, le_error *err);
+
 #ifdef __cplusplus
 }
 #endif

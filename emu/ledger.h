@@ -66,6 +66,8 @@ typedef struct {
     uint64_t inferences;
     int64_t inf_time_ps, mark_time_ps;
     double inf_energy_pj, mark_energy_pj;
+    /* the same per category: neuro-core static, neuro-core dynamic, x86 static, x86 dynamic */
+    double inf_cat_pj[4], mark_cat_pj[4];
 } le_ledger;
 
 le_code le_ledger_init(le_ledger *l, uint32_t n_chips, le_error *err);

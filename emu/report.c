@@ -48,6 +48,10 @@ static void write_json(const le_report *r, FILE *f)
                ",\n  \"average_power_w\": " G ",\n",
             s->latency_per_inference_s, s->energy_per_inference_j, s->edp_js, r->power_w);
     fprintf(f,
+            "  \"energy_per_inference_split_j\": {\"neurocores_static\": " G ", \"neurocores_dynamic\": " G
+            ", \"x86_static\": " G ", \"x86_dynamic\": " G "},\n",
+            r->inf_split_j[0], r->inf_split_j[1], r->inf_split_j[2], r->inf_split_j[3]);
+    fprintf(f,
             "  \"energy_j\": {\"neurocores_static\": " G ", \"neurocores_dynamic\": " G ", \"x86_static\": " G
             ", \"x86_dynamic\": " G ", \"total\": " G "},\n",
             s->e_nc_static_j, s->e_nc_dynamic_j, s->e_x86_static_j, s->e_x86_dynamic_j, s->e_total_j);
@@ -124,14 +128,12 @@ static void write_table(const le_report *r, FILE *f)
             eng(c, sizeof c, r->phase_barrier_s, "s"), eng(d, sizeof d, r->phase_mgmt_s, "s"));
     fprintf(f, "  %-28s %s\n", "latency per inference", eng(a, sizeof a, s->latency_per_inference_s, "s"));
     fprintf(f, "  %-28s %s\n", "energy per inference", eng(a, sizeof a, s->energy_per_inference_j, "J"));
-    double ninf = s->e_total_j > 0 ? s->energy_per_inference_j / s->e_total_j : 0;
+    const double *in = r->inf_split_j;
     fprintf(f, "  %-28s %14s %14s %14s\n", "", "static", "dynamic", "total");
-    fprintf(f, "  %-28s %14s %14s %14s\n", "  neuro-cores (incl. mesh)", eng(a, sizeof a, s->e_nc_static_j * ninf, "J"),
-            eng(b, sizeof b, s->e_nc_dynamic_j * ninf, "J"),
-            eng(c, sizeof c, (s->e_nc_static_j + s->e_nc_dynamic_j) * ninf, "J"));
-    fprintf(f, "  %-28s %14s %14s %14s\n", "  x86 cores", eng(a, sizeof a, s->e_x86_static_j * ninf, "J"),
-            eng(b, sizeof b, s->e_x86_dynamic_j * ninf, "J"),
-            eng(c, sizeof c, (s->e_x86_static_j + s->e_x86_dynamic_j) * ninf, "J"));
+    fprintf(f, "  %-28s %14s %14s %14s\n", "  neuro-cores (incl. mesh)", eng(a, sizeof a, in[0], "J"),
+            eng(b, sizeof b, in[1], "J"), eng(c, sizeof c, in[0] + in[1], "J"));
+    fprintf(f, "  %-28s %14s %14s %14s\n", "  x86 cores", eng(a, sizeof a, in[2], "J"), eng(b, sizeof b, in[3], "J"),
+            eng(c, sizeof c, in[2] + in[3], "J"));
     double t = s->time_s > 0 ? s->time_s : 1;
     fprintf(f, "  %-28s %14s %14s %14s\n", "average power, neuro-cores", eng(a, sizeof a, s->e_nc_static_j / t, "W"),
             eng(b, sizeof b, s->e_nc_dynamic_j / t, "W"), eng(c, sizeof c, (s->e_nc_static_j + s->e_nc_dynamic_j) / t, "W"));
@@ -146,7 +148,8 @@ static void write_table(const le_report *r, FILE *f)
     if (r->bad_entries)
         fprintf(f, "  %-28s %llu activity entries named cores or chips outside the board\n", "SKIPPED",
                 (unsigned long long)r->bad_entries);
-    fprintf(f, "\n  %5s %5s %13s %13s %13s %13s %13s %13s %13s\n", "chip", "cores", "nc static", "nc dynamic",
+    fprintf(f, "\n  per chip, whole run (chips in use or with traffic):\n");
+    fprintf(f, "  %5s %5s %13s %13s %13s %13s %13s %13s %13s\n", "chip", "cores", "nc static", "nc dynamic",
             "mesh dynamic", "x86 static", "x86 dynamic", "nc busy", "x86 busy");
     for (uint32_t i = 0; i < r->n_chip_rows; i++) {
         const le_report_chip *ch = &r->chip_rows_[i];

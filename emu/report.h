@@ -32,6 +32,7 @@ typedef struct {
     uint64_t seed;
     le_cost_summary sum;
     double power_w;
+    double inf_split_j[4]; /* per inference: neuro-core static, dynamic, x86 static, dynamic */
     double nc_compute_dyn_j, mesh_dyn_j, barrier_dyn_j; /* parts of e_nc_dynamic_j */
     double phase_inject_s, phase_cores_net_s, phase_barrier_s, phase_mgmt_s; /* means per step */
     uint64_t synops, axons_in, axons_out, cx_updates, spikes, packets, injected, hops, x86_snips, bad_entries;

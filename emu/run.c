@@ -76,6 +76,8 @@ struct le_sim {
     uint32_t cur_t;  /* step under way (or the next one between runs) */
     uint64_t total_spikes;
     vec pend, pend_next, inj_now; /* delivery records */
+    vec inj_next, inj_arrive;     /* x86 injections sent last step / this step (latency 1) */
+    uint32_t inject_latency;
     vec packets, injected;        /* le_packet records of the current step */
     uint32_t *awake;
     uint32_t n_awake;
@@ -210,6 +212,8 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     s->n_pops = net->n_pops;
     s->n_neurons = N;
     s->pend.elem = s->pend_next.elem = s->inj_now.elem = sizeof(delivery);
+    s->inj_next.elem = s->inj_arrive.elem = sizeof(delivery);
+    s->inject_latency = 1;
     s->packets.elem = s->injected.elem = sizeof(le_packet);
 
     /* Temporaries, freed at `done`. */
@@ -694,6 +698,8 @@ void le_sim_free(le_sim *s)
     free(s->pend.a);
     free(s->pend_next.a);
     free(s->inj_now.a);
+    free(s->inj_next.a);
+    free(s->inj_arrive.a);
     free(s->packets.a);
     free(s->injected.a);
     free(s->awake);
@@ -752,7 +758,7 @@ static le_x86_activity *x86_of(le_sim *s, uint32_t chip)
     return &s->x86[chip];
 }
 
-void le_sim_inject(le_sim *s, uint32_t pop, uint32_t neuron)
+static void inject(le_sim *s, uint32_t pop, uint32_t neuron, vec *queue)
 {
     if (pop >= s->n_pops || neuron >= s->pops[pop].size) {
         misuse(s, "le_sim_inject: population %u neuron %u does not exist", pop, neuron);
@@ -768,12 +774,25 @@ void le_sim_inject(le_sim *s, uint32_t pop, uint32_t neuron)
     for (size_t j = s->inj_start[g]; j < s->inj_start[g + 1]; j++) {
         const delivery *d = &s->inj[j];
         le_packet pk = {LE_SRC_X86(chip), s->cores[d->core].gid, 0, 0};
-        if (!vec_push(&s->inj_now, d) || !vec_push(&s->injected, &pk)) {
+        if (!vec_push(queue, d) || !vec_push(&s->injected, &pk)) {
             misuse(s, "le_sim_inject: out of memory (population %u neuron %u)", pop, neuron);
             return;
         }
         x->spikes_injected++;
     }
+}
+
+void le_sim_inject(le_sim *s, uint32_t pop, uint32_t neuron)
+{
+    inject(s, pop, neuron, s->inject_latency ? &s->inj_next : &s->inj_now);
+}
+
+le_code le_sim_set_inject_latency(le_sim *s, uint32_t steps, le_error *err)
+{
+    if (steps > 1)
+        return le_fail(err, LE_ERR_RANGE, "x86 injection latency %u steps: must be 0 or 1", steps);
+    s->inject_latency = steps;
+    return LE_OK;
 }
 
 /* The core and compartment of a neuron's main compartment, or NULL (a misuse is recorded). */
@@ -826,8 +845,10 @@ void le_sim_reset_all(le_sim *s)
             s->in_awake[i] = 1;
         }
     }
-    /* Spikes sent in this step already sit in the dendritic accumulators that the reset clears. */
+    /* Spikes sent in this step (by neuro-cores or x86 injections) already sit in the
+     * dendritic accumulators that the reset clears. */
     s->pend.n = 0;
+    s->inj_next.n = 0;
 }
 
 void le_sim_count_x86(le_sim *s, uint32_t chip, uint32_t snip_ops, uint32_t host_words_in, uint32_t host_words_out)
@@ -948,18 +969,26 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
         if (t == UINT32_MAX)
             return le_fail(err, LE_ERR_LIMIT, "step %u: the step counter is exhausted", t);
 
+        /* Injections sent in the last step arrive now. */
+        {
+            vec tmp = s->inj_arrive;
+            s->inj_arrive = s->inj_next;
+            s->inj_next = tmp;
+            s->inj_next.n = 0;
+        }
+
         /* x86 spiking phase. */
         if (snips && snips->spiking && (rc = snips->spiking(snips->user, s, t, err)))
             return rc;
         while (s->next_input < s->n_inputs && s->inputs[s->next_input].step <= t) {
             const le_input_spike *in = &s->inputs[s->next_input++];
             if (in->step == t)
-                le_sim_inject(s, in->pop, in->neuron);
+                inject(s, in->pop, in->neuron, &s->inj_now);
         }
         if (s->has_pending)
             return take_pending(s, err);
 
-        /* Synaptic phase: last step's packets, then this step's injections. */
+        /* Synaptic phase: last step's packets and x86 injections, then this step's network-file inputs. */
         const delivery *d = s->pend.a;
         for (size_t j = 0; j < s->pend.n; j++) {
             le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
@@ -967,6 +996,13 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
             wake(s, d[j].core);
         }
         s->pend.n = 0;
+        d = s->inj_arrive.a;
+        for (size_t j = 0; j < s->inj_arrive.n; j++) {
+            le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
+            touch(s, d[j].core);
+            wake(s, d[j].core);
+        }
+        s->inj_arrive.n = 0;
         d = s->inj_now.a;
         for (size_t j = 0; j < s->inj_now.n; j++) {
             le_core_deliver(&s->cores[d[j].core], d[j].axon, t);

@@ -42,6 +42,12 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
 void le_sim_free(le_sim *sim);
 
 void le_sim_set_cost_sink(le_sim *sim, const le_cost_sink *sink);
+
+/* Steps between an x86 injection (le_sim_inject during step t) and its integration: 1 by
+ * default (integrated in step t+1, like a spike a neuro-core sends in step t), which is what
+ * agrees with the chip's answers on the authors' sMNIST unit test; 0 integrates it in step t.
+ * Network-file input spikes are unaffected: their step is the step they are integrated in. */
+le_code le_sim_set_inject_latency(le_sim *sim, uint32_t steps, le_error *err);
 /* CSV trace "step,population,index,u,v,spike" of every population with traced != 0. */
 void le_sim_set_trace(le_sim *sim, FILE *csv);
 

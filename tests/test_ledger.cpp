@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -68,20 +67,29 @@ void drive(le_costmodel *cm, uint32_t steps, uint32_t per_inf, uint32_t seed)
     }
 }
 
+// Values of every `"key": number` in the JSON text (plain scanning; the report is flat enough).
+std::vector<double> values(const std::string &json, const std::string &key)
+{
+    std::vector<double> out;
+    std::string pat = "\"" + key + "\": ";
+    for (size_t at = json.find(pat); at != std::string::npos; at = json.find(pat, at + 1))
+        out.push_back(std::strtod(json.c_str() + at + pat.size(), nullptr));
+    return out;
+}
+
 double sum_field(const std::string &json, const std::string &key)
 {
-    std::regex re("\"" + key + "\": ([-+0-9.eE]+)");
     double sum = 0;
-    for (auto it = std::sregex_iterator(json.begin(), json.end(), re); it != std::sregex_iterator(); ++it)
-        sum += std::stod((*it)[1]);
+    for (double v : values(json, key))
+        sum += v;
     return sum;
 }
 
 double field(const std::string &json, const std::string &key)
 {
-    std::smatch m;
-    EXPECT_TRUE(std::regex_search(json, m, std::regex("\"" + key + "\": ([-+0-9.eE]+)"))) << key;
-    return m.empty() ? 0 : std::stod(m[1]);
+    std::vector<double> v = values(json, key);
+    EXPECT_EQ(v.size(), 1u) << key;
+    return v.empty() ? 0 : v[0];
 }
 
 void expect_rel(double a, double b, double rel = 1e-7)
@@ -116,6 +124,10 @@ TEST(Ledger, ComponentsSumToTotals)
         expect_rel(s.latency_per_inference_s * 10, s.time_s, 1e-12);
         expect_rel(s.energy_per_inference_j * 10, s.e_total_j, 1e-9);
         expect_rel(s.edp_js, s.energy_per_inference_j * s.latency_per_inference_s, 1e-12);
+        double split[4];
+        le_costmodel_inference_split(cm, split);
+        expect_rel(split[0] + split[1] + split[2] + split[3], s.energy_per_inference_j, 1e-9);
+        expect_rel(split[3] * 10, s.e_x86_dynamic_j, 1e-9);
         expect_rel(field(j, "average_power_w"), s.e_total_j / s.time_s);
         le_costmodel_free(cm);
     }
@@ -157,6 +169,25 @@ TEST(Ledger, DynamicEnergyFromCounts)
     le_costmodel_last_step(cm, &c);
     EXPECT_EQ(c.cores_ps, c3);
     EXPECT_EQ(c.total_ps, c3 + le_arch_barrier_ps(&a, 2) + mg);
+    le_costmodel_free(cm);
+}
+
+TEST(Ledger, StepsAfterTheLastMarkAreNoInference)
+{
+    le_costmodel *cm = nullptr;
+    le_error err{};
+    ASSERT_EQ(le_costmodel_open("kapoho-bay", nullptr, LE_NOC_LOAD, 1, &cm, &err), LE_OK);
+    drive(cm, 100, 50, 11); // two marked inferences
+    le_cost_summary at100;
+    le_costmodel_summary(cm, &at100);
+    drive(cm, 7, 0, 12); // a partial third one, never marked
+    le_cost_summary s;
+    le_costmodel_summary(cm, &s);
+    EXPECT_EQ(s.inferences, 2u);
+    EXPECT_EQ(s.steps, 107u);
+    EXPECT_GT(s.time_s, at100.time_s);
+    EXPECT_NEAR(s.latency_per_inference_s, at100.time_s / 2, 1e-15);
+    EXPECT_NEAR(s.energy_per_inference_j, at100.e_total_j / 2, 1e-9 * at100.e_total_j);
     le_costmodel_free(cm);
 }
 

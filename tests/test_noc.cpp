@@ -8,7 +8,11 @@
 #include <vector>
 
 #include "chip/costmodel_access.h"
+#include "core/limits.h"
 #include "emu/costmodel.h"
+#include "emu/run.h"
+#include "models/network.h"
+#include "models/placement.h"
 #include "noc/noc.h"
 #include "noc/topo.h"
 
@@ -357,6 +361,75 @@ TEST(Noc, WorkTracksTouchedLinksOnly)
     uint32_t touched = 0;
     le_noc_touched(le_costmodel_noc(m.cm), &touched);
     EXPECT_EQ(touched, 1u); // same tile: one local link, of ~200k on the board
+}
+
+} // namespace
+
+// ---- The real run loop (emu/run.c) feeding the cost model through its sink.
+namespace {
+
+// input -> A (chip 0 core 0) -> B (chip 1 core 0) on Kapoho Bay: one injection in step 1,
+// A fires in step 1 and its spike crosses the chip link to B, which fires in step 2.
+TEST(RunLoop, FeedsTheCostModel)
+{
+    Model m("kapoho-bay", LE_NOC_PACKET);
+    const le_arch &a = m.arch();
+    le_network net;
+    le_network_init(&net);
+    le_error e{};
+    le_profile p = le_profile_default();
+    p.decay_u = 4096;
+    p.vth_mant = 1; // threshold 64: one weight of 100 * 64 fires
+    le_population in = le_population_default("in", LE_POP_INPUT, 1);
+    le_population pa = le_population_default("a", LE_POP_LIF, 1);
+    le_population pb = le_population_default("b", LE_POP_LIF, 1);
+    pa.main = p;
+    pb.main = p;
+    pa.first_core = 0;
+    pb.first_core = 128;
+    uint32_t iin, ia, ib;
+    ASSERT_EQ(le_network_add_pop(&net, &in, &iin, &e), LE_OK) << e.msg;
+    ASSERT_EQ(le_network_add_pop(&net, &pa, &ia, &e), LE_OK) << e.msg;
+    ASSERT_EQ(le_network_add_pop(&net, &pb, &ib, &e), LE_OK) << e.msg;
+    float w = 100;
+    ASSERT_EQ(le_network_connect_dense(&net, iin, ia, &w, 0, LE_SIGN_SPLIT, &e), LE_OK) << e.msg;
+    ASSERT_EQ(le_network_connect_dense(&net, ia, ib, &w, 0, LE_SIGN_SPLIT, &e), LE_OK) << e.msg;
+    ASSERT_EQ(le_network_add_input(&net, iin, 0, 1, &e), LE_OK) << e.msg;
+    le_placement pl;
+    const le_board_geom *g = le_costmodel_geom(m.cm);
+    ASSERT_EQ(le_place(&net, g, le_limits_loihi1(), &pl, &e), LE_OK) << e.msg;
+    le_sim *sim = nullptr;
+    ASSERT_EQ(le_sim_create(&net, &pl, g, le_limits_loihi1(), &sim, &e), LE_OK) << e.msg;
+    std::vector<uint32_t> used;
+    for (uint32_t i = 0; i < le_sim_n_cores(sim); i++)
+        used.push_back(le_sim_core(sim, i)->gid);
+    ASSERT_EQ(le_costmodel_set_cores_used(m.cm, used.data(), (uint32_t)used.size(), &e), LE_OK) << e.msg;
+    le_cost_sink sink = le_costmodel_sink(m.cm);
+    le_sim_set_cost_sink(sim, &sink);
+
+    ASSERT_EQ(le_sim_run(sim, 1, nullptr, &e), LE_OK) << e.msg;
+    le_step_cost c;
+    le_costmodel_last_step(m.cm, &c);
+    // Injection: sent at 1 x t_inject from the x86 at (0,0) into core 0 of the same tile.
+    EXPECT_EQ(c.inject_ps, a.x86_inject.t_ps + a.local.lat_ps);
+    // Core 0: one synop, one axon in, one compartment, one packet out.
+    int64_t core = a.synop.t_ps + a.axon_in.t_ps + a.t_cx_ps + a.axon_out.t_ps;
+    EXPECT_EQ(c.cores_ps, core);
+    // Its packet: 7 E + 2 N to the east port, the chip link, 2 S on chip 1, local.
+    int64_t path = 7 * a.hop_ew.lat_ps + 4 * a.hop_ns.lat_ps + a.chip_link.lat_ps + a.local.lat_ps;
+    EXPECT_EQ(c.net_ps, core + path);
+    EXPECT_EQ(c.barrier_chips, 2u);
+    ASSERT_EQ(le_sim_run(sim, 2, nullptr, &e), LE_OK) << e.msg;
+    const le_ledger *L = le_costmodel_ledger(m.cm);
+    EXPECT_EQ(L->steps, 3u);
+    EXPECT_EQ(L->injected, 1u);
+    EXPECT_EQ(L->packets, 1u);
+    EXPECT_EQ(le_noc_class_hops(le_costmodel_noc(m.cm), LE_LC_CHIP), 1u);
+    EXPECT_EQ(L->spikes, 2u);
+    EXPECT_EQ(le_costmodel_check(m.cm, &e), LE_OK);
+    le_sim_free(sim);
+    le_placement_free(&pl);
+    le_network_free(&net);
 }
 
 } // namespace

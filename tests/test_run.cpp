@@ -379,6 +379,9 @@ TEST(Run, ActivityIsPerStepAndProportionalToWork)
     Snips sn{in, b};
     le_snips snips = {Snips::spiking, Snips::management, &sn};
     le_error e;
+    // Same-step injection keeps the hand count below short; the default latency of one step
+    // has its own test (InjectedSpikeIsIntegratedNextStep).
+    ASSERT_EQ(le_sim_set_inject_latency(s.sim, 0, &e), LE_OK) << e.msg;
     ASSERT_EQ(le_sim_run(s.sim, 10, &snips, &e), LE_OK) << e.msg;
     ASSERT_EQ(rec.steps.size(), 10u);
 
@@ -551,4 +554,65 @@ TEST(Run, CliTraceMatchesTheSpecArithmetic)
     auto rows = parse_csv(ss.str(), &header);
     EXPECT_EQ(header, "step,population,index,u,v,spike");
     compare(rows, want, {{"lif", 2}, {"biased", 1}}, 3);
+}
+
+// An x86 injection in step t is integrated in step t+1 by default (as on the chip, see
+// docs/smnist.md), in step t with latency 0; a reset in the step of the injection drops it.
+namespace {
+struct InjectAt {
+    uint32_t pop, step, reset_step;
+    static le_code spiking(void *u, le_sim *sim, uint32_t t, le_error *)
+    {
+        InjectAt *s = static_cast<InjectAt *>(u);
+        if (t == s->step)
+            le_sim_inject(sim, s->pop, 0);
+        return LE_OK;
+    }
+    static le_code management(void *u, le_sim *sim, uint32_t t, le_error *)
+    {
+        InjectAt *s = static_cast<InjectAt *>(u);
+        if (t == s->reset_step)
+            le_sim_reset_all(sim);
+        return LE_OK;
+    }
+};
+
+// u of the target (decay_u 4096: u holds only this step's input) after each of 4 steps.
+std::vector<int32_t> u_trace(uint32_t latency, uint32_t reset_step)
+{
+    Net net;
+    le_profile quiet = prof(4096, 4095, 100000, 1);
+    uint32_t in = net.pop("in", LE_POP_INPUT, 1);
+    uint32_t a = net.pop("a", LE_POP_LIF, 1, &quiet, 0);
+    net.syn(in, a, 0, 0, 3);
+    Sim s(&net.n);
+    EXPECT_NE(s.sim, nullptr);
+    std::vector<int32_t> out;
+    if (!s.sim)
+        return out;
+    le_error e;
+    EXPECT_EQ(le_sim_set_inject_latency(s.sim, latency, &e), LE_OK);
+    InjectAt ia{in, 2, reset_step};
+    le_snips snips = {InjectAt::spiking, InjectAt::management, &ia};
+    for (int k = 0; k < 4; k++) {
+        EXPECT_EQ(le_sim_run(s.sim, 1, &snips, &e), LE_OK) << e.msg;
+        out.push_back(le_sim_read_u(s.sim, a, 0));
+    }
+    return out;
+}
+} // namespace
+
+TEST(Run, InjectedSpikeIsIntegratedNextStep)
+{
+    // weight 3 * 64 = 192 appears in u in step 3 (latency 1) or step 2 (latency 0).
+    EXPECT_EQ(u_trace(1, 0), (std::vector<int32_t>{0, 0, 192, 0}));
+    EXPECT_EQ(u_trace(0, 0), (std::vector<int32_t>{0, 192, 0, 0}));
+    // A reset in step 2's management phase drops the spike injected in step 2.
+    EXPECT_EQ(u_trace(1, 2), (std::vector<int32_t>{0, 0, 0, 0}));
+    le_error e;
+    Net net;
+    net.pop("in", LE_POP_INPUT, 1);
+    Sim s(&net.n);
+    ASSERT_NE(s.sim, nullptr);
+    EXPECT_EQ(le_sim_set_inject_latency(s.sim, 2, &e), LE_ERR_RANGE);
 }

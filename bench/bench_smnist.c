@@ -1,0 +1,145 @@
+/* sMNIST pipeline benchmark: wall time per image for the whole pipeline (authors' snips,
+ * neuro-core, cost model and ledger) and peak memory. Target on one core: <= 14.11 ms per
+ * image, the chip's own latency (seed 002 Table S1), i.e. the 10,000 test images in <= 141 s.
+ * usage: bench_smnist [--images N] [--data DIR] [--board NAME] [--noc load|packet]
+ * Prints one line per mode (functional only, with the cost model) as `key=value` pairs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "emu/costmodel.h"
+#include "models/mnist.h"
+#include "models/smnist.h"
+#include "models/smnist_snips.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void end_inference(void *ctx, const le_smnist_snip_state *st, uint32_t k)
+{
+    (void)st;
+    (void)k;
+    if (ctx)
+        le_costmodel_end_inference((le_costmodel *)ctx);
+}
+
+/* One pass over images first..first+n-1; with_cost: through the cost model and ledger. */
+static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const char *board, le_noc_mode noc,
+                int with_cost, double *wall, uint32_t *correct)
+{
+    le_error err;
+    le_costmodel *cm = NULL;
+    le_board_geom single = le_board_geom_single_chip();
+    const le_board_geom *geom = &single;
+    double t0 = now_s();
+    if (with_cost) {
+        if (le_costmodel_open(board, NULL, noc, 0, &cm, &err)) {
+            fprintf(stderr, "bench_smnist: %s\n", err.msg);
+            return 1;
+        }
+        geom = le_costmodel_geom(cm);
+    }
+    le_smnist_chip chip;
+    if (le_smnist_chip_create(w, NULL, geom, &chip, &err)) {
+        fprintf(stderr, "bench_smnist: %s\n", err.msg);
+        if (cm)
+            le_costmodel_free(cm);
+        return 1;
+    }
+    if (cm && le_costmodel_attach_sim(cm, chip.sim, &err)) {
+        fprintf(stderr, "bench_smnist: %s\n", err.msg);
+        le_smnist_chip_free(&chip);
+        le_costmodel_free(cm);
+        return 1;
+    }
+    uint32_t *idx = malloc(n * sizeof *idx);
+    uint8_t *pred = malloc(n);
+    if (!idx || !pred) {
+        fprintf(stderr, "bench_smnist: out of memory\n");
+        return 1;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        idx[k] = k;
+    le_smnist_snip_state st;
+    le_smnist_snip_init(&st, m, idx, n, &chip.pops, pred, NULL, le_sim_step_now(chip.sim));
+    int rc = 0;
+    if (le_smnist_run_images(&chip, &st, end_inference, cm, &err)) {
+        fprintf(stderr, "bench_smnist: %s\n", err.msg);
+        rc = 1;
+    }
+    if (cm) {
+        le_cost_summary s;
+        le_costmodel_summary(cm, &s); /* part of the pipeline: the report's totals */
+    }
+    *wall = now_s() - t0;
+    *correct = 0;
+    for (uint32_t k = 0; k < n; k++)
+        *correct += pred[k] == m->labels[k];
+    le_smnist_chip_free(&chip);
+    if (cm)
+        le_costmodel_free(cm);
+    free(idx);
+    free(pred);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t n = 200;
+    const char *data = NULL, *board = "nahuku32";
+    le_noc_mode noc = LE_NOC_LOAD;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--images"))
+            n = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--data"))
+            data = argv[i + 1];
+        else if (!strcmp(argv[i], "--board"))
+            board = argv[i + 1];
+        else if (!strcmp(argv[i], "--noc"))
+            noc = !strcmp(argv[i + 1], "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+        else {
+            fprintf(stderr, "usage: bench_smnist [--images N] [--data DIR] [--board NAME] [--noc load|packet]\n");
+            return 2;
+        }
+    }
+    if (n == 0 || n > LE_MNIST_T10K_N) {
+        fprintf(stderr, "bench_smnist: --images must be 1..10000\n");
+        return 2;
+    }
+    le_error err;
+    le_mnist m;
+    le_smnist_weights w;
+    const char *dir = le_data_dir(data);
+    char wdir[4096];
+    snprintf(wdir, sizeof wdir, "%s/%s", dir, LE_SMNIST_WEIGHTS);
+    if (le_mnist_load_t10k(dir, &m, &err) || le_smnist_weights_load(wdir, &w, &err)) {
+        fprintf(stderr, "bench_smnist: %s\n", err.msg);
+        return 1;
+    }
+    int rc = 0;
+    for (int with_cost = 0; with_cost <= 1 && !rc; with_cost++) {
+        double wall = 0;
+        uint32_t correct = 0;
+        rc = pass(&m, &w, n, board, noc, with_cost, &wall, &correct);
+        if (rc)
+            break;
+        double per = wall / n;
+        printf("bench_smnist mode=%s board=%s noc=%s images=%u wall_s=%.3f ms_per_image=%.3f "
+               "projected_10000_s=%.1f target_ms=14.11 meets_target=%s accuracy_pct=%.2f\n",
+               with_cost ? "pipeline+ledger" : "functional", with_cost ? board : "-",
+               noc == LE_NOC_PACKET ? "packet" : "load", n, wall, per * 1e3, per * 10000, per * 1e3 <= 14.11 ? "yes" : "no",
+               100.0 * correct / n);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("bench_smnist peak_rss_mib=%.1f\n", (double)ru.ru_maxrss / 1024.0);
+    le_smnist_weights_free(&w);
+    le_mnist_free(&m);
+    return rc;
+}

@@ -1,0 +1,54 @@
+// Shared helpers of the SystemC tests: a cost model with the SystemC engine attached, and
+// step activities built from vectors.
+#ifndef LE_TESTS_SC_HELPERS_H
+#define LE_TESTS_SC_HELPERS_H
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "chip/costmodel_access.h"
+#include "chip/sc_engine.h"
+#include "chip/sc_modules.h"
+
+struct ScModel {
+    le_costmodel *cm = nullptr;
+    le_sc_engine *eng = nullptr;
+    le_cost_sink sink{};
+    // cores: declared in use before elaboration (empty: nothing declared)
+    ScModel(const char *board, le_noc_mode mode, const std::vector<uint32_t> &cores = {})
+    {
+        le_error err{};
+        EXPECT_EQ(le_costmodel_open(board, nullptr, mode, 1, &cm, &err), LE_OK) << err.msg;
+        if (!cores.empty()) {
+            EXPECT_EQ(le_costmodel_set_cores_used(cm, cores.data(), (uint32_t)cores.size(), &err), LE_OK) << err.msg;
+        }
+        EXPECT_EQ(le_systemc_attach(cm, &eng, &err), LE_OK) << err.msg;
+        sink = le_systemc_sink(eng);
+    }
+    ~ScModel()
+    {
+        le_systemc_detach(eng);
+        le_costmodel_free(cm);
+    }
+    le_sc::Board &board() { return *reinterpret_cast<le_sc::Board *>(sc_core::sc_find_object("board")); }
+    void step(std::vector<le_core_activity> cores, std::vector<le_packet> pk = {}, std::vector<le_packet> inj = {},
+              std::vector<le_x86_activity> x86 = {})
+    {
+        le_step_activity a{};
+        a.cores = cores.data();
+        a.n_cores = (uint32_t)cores.size();
+        a.packets = pk.data();
+        a.n_packets = (uint32_t)pk.size();
+        a.injected = inj.data();
+        a.n_injected = (uint32_t)inj.size();
+        a.x86 = x86.data();
+        a.n_x86 = (uint32_t)x86.size();
+        sink.step(sink.ctx, &a);
+    }
+    int64_t emulated_ps() const { return le_costmodel_ledger(cm)->time_ps; }
+};
+
+inline int64_t sc_now_ps() { return (int64_t)(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5); }
+
+#endif
