@@ -94,11 +94,14 @@ def flow(x):
     raise TypeError(x)
 
 
-def generate(seed, steps, npy_dir=None, npy_prefix='net'):
+def generate(seed, steps, npy_dir=None, npy_prefix='net', chips=1):
     r = random.Random(seed)
+    used = set()  # cores taken by explicit placements (chips > 1)
     pops = []
     for k in range(r.randint(1, 3)):
         pops.append({'name': 'in%d' % k, 'kind': 'input', 'size': r.randint(1, 6)})
+        if chips > 1 and r.random() < 0.5:
+            pops[-1]['placement'] = {'chip': r.randrange(chips)}
     next_core = r.randint(0, 20)
     for k in range(r.randint(1, 4)):
         kind = r.choice(['lif', 'ahp'])
@@ -121,7 +124,17 @@ def generate(seed, steps, npy_dir=None, npy_prefix='net'):
         elif x < 0.7:
             per = r.randint(1, pop['size'])
             ncores = -(-pop['size'] // per)
-            if next_core + ncores <= CORES_PER_CHIP:
+            if chips > 1:
+                # Anywhere on the board, without overlapping another explicit placement.
+                for _ in range(20):
+                    first = r.randint(0, chips * CORES_PER_CHIP - ncores)
+                    span = set(range(first, first + ncores))
+                    if not span & used:
+                        used |= span
+                        place['first_core'] = first
+                        place['per_core'] = per
+                        break
+            elif next_core + ncores <= CORES_PER_CHIP:
                 place['first_core'] = next_core
                 place['per_core'] = per
                 next_core += ncores + r.randint(0, 5)
@@ -179,7 +192,7 @@ def generate(seed, steps, npy_dir=None, npy_prefix='net'):
                 inputs.append({'population': p['name'], 'neuron': n,
                                'steps': ts if len(ts) > 1 or r.random() < 0.5 else ts[0]})
 
-    out = ['# random_net.py --seed %d --steps %d' % (seed, steps), 'populations:']
+    out = ['# random_net.py --seed %d --steps %d --chips %d' % (seed, steps, chips), 'populations:']
     for p in pops:
         out.append('  - ' + flow(p))
     if conns:
@@ -263,16 +276,18 @@ def main():
     ap = argparse.ArgumentParser(description='Writes a seeded random loihi-emu network file.')
     ap.add_argument('--seed', type=int, required=True)
     ap.add_argument('--steps', type=int, default=300, help='input spikes fall in steps 1..T')
+    ap.add_argument('--chips', type=int, default=1,
+                    help='explicit placements anywhere on this many chips (run with a board)')
     ap.add_argument('--out', default=None, help='YAML file (default stdout; .npy files need --out)')
     args = ap.parse_args()
     if args.out:
         d = os.path.dirname(os.path.abspath(args.out))
         prefix = os.path.splitext(os.path.basename(args.out))[0]
-        text, _ = generate(args.seed, args.steps, d, prefix)
+        text, _ = generate(args.seed, args.steps, d, prefix, args.chips)
         with open(args.out, 'w') as f:
             f.write(text)
     else:
-        text, _ = generate(args.seed, args.steps)
+        text, _ = generate(args.seed, args.steps, chips=args.chips)
         sys.stdout.write(text)
     return 0
 

@@ -120,9 +120,16 @@ cmp -s "$tmp/hand_ref.csv" "$tmp/hand_c.csv" || fail "hand-worked network: trace
 bad=0
 for ((seed = first; seed < first + nets; seed++)); do
   d="$tmp/seed$seed"; mkdir "$d"
-  $gen --seed "$seed" --steps "$steps" --out "$d/net.yaml"
-  if ! "$bin" run "$d/net.yaml" --steps "$steps" --trace "$d/c.csv" 2>"$d/c.err"; then
-    echo "MISMATCH seed $seed: loihi-emu rejected the network: $(cat "$d/c.err")" >&2
+  # One network in four spreads over a 2x2-chip board and runs through the cost model
+  # (packet or load mesh, C or SystemC engine): the functional trace must not change.
+  chips=1; opts=()
+  case $((seed % 8)) in
+    3) chips=4; opts=(--board 2x2 --noc packet) ;;
+    7) chips=4; opts=(--board 2x2 --noc load --engine systemc) ;;
+  esac
+  $gen --seed "$seed" --steps "$steps" --chips $chips --out "$d/net.yaml"
+  if ! "$bin" run "$d/net.yaml" --steps "$steps" --trace "$d/c.csv" "${opts[@]}" >"$d/c.out" 2>"$d/c.err"; then
+    echo "MISMATCH seed $seed: loihi-emu ${opts[*]} rejected the network: $(cat "$d/c.err")" >&2
     bad=$((bad + 1)); continue
   fi
   if ! $ref "$d/net.yaml" --steps "$steps" --trace "$d/ref.csv" --stats "$tmp/stats.txt" 2>"$d/ref.err"; then
@@ -134,7 +141,8 @@ for ((seed = first; seed < first + nets; seed++)); do
   else
     # diff's first hunk header starts with the first differing line number.
     line=$(diff "$d/c.csv" "$d/ref.csv" | sed -n '1s/^\([0-9]*\).*/\1/p' || true)
-    echo "MISMATCH seed $seed (tools/random_net.py --seed $seed --steps $steps), first differing row $line:" >&2
+    echo "MISMATCH seed $seed (tools/random_net.py --seed $seed --steps $steps --chips $chips;" \
+         "loihi-emu run ${opts[*]}), first differing row $line:" >&2
     echo "  header:    $(head -1 "$d/c.csv")" >&2
     echo "  loihi-emu: $(sed -n "${line}p" "$d/c.csv")" >&2
     echo "  reference: $(sed -n "${line}p" "$d/ref.csv")" >&2
