@@ -75,7 +75,8 @@ def truncate_mantissa(mant, sign_mode, weight_bits, rule='floor'):
     rule 'floor' (docs/network-file.md, the default): toward minus infinity in every mode.
     rule 'zero' (Brian2Loihi's int(w / precision)): toward zero.
     rule 'lava' (Lava truncate_weights): floor, but inhibitory weights are negated, floored
-    and negated back, i.e. toward zero. Only 'floor' is the decided semantics; the others
+    and negated back, i.e. toward zero; the negative weights of a split connection, which
+    sit in an inhibitory group, likewise. Only 'floor' is the decided semantics; the others
     exist to measure what a different reading would change."""
     step = 1 << (8 - weight_bits + (1 if sign_mode == 'mixed' else 0))
     if rule == 'floor':
@@ -84,7 +85,7 @@ def truncate_mantissa(mant, sign_mode, weight_bits, rule='floor'):
         q = abs(mant) // step * step
         return -q if mant < 0 else q
     if rule == 'lava':
-        if sign_mode == 'inhibitory':
+        if sign_mode == 'inhibitory' or (sign_mode == 'split' and mant < 0):
             return -((-mant) // step * step)
         return (mant // step) * step
     raise ValueError(rule)

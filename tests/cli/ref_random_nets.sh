@@ -4,11 +4,11 @@
 # First both are checked on one tiny network worked out by hand below.
 #
 # Usage: ref_random_nets.sh <loihi-emu> <source dir> [NETS] [FIRST_SEED] [STEPS]
-#   (or LE_REF_NETS, LE_REF_FIRST_SEED, LE_REF_STEPS; defaults 40, 1, 200)
+#   (or LE_REF_NETS, LE_REF_FIRST_SEED, LE_REF_STEPS; defaults 60, 1, 200)
 # On a mismatch it prints the seed and the first differing row, and keeps the files.
 set -euo pipefail
 bin=$1; src=$2
-nets=${3:-${LE_REF_NETS:-40}}
+nets=${3:-${LE_REF_NETS:-60}}
 first=${4:-${LE_REF_FIRST_SEED:-1}}
 steps=${5:-${LE_REF_STEPS:-200}}
 
