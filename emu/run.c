@@ -958,6 +958,18 @@ static void report_activity(le_sim *s, uint32_t t)
     s->injected.n = 0;
 }
 
+/* Synaptic phase for one queue of spike messages: each lands on its core's input axon. */
+static void deliver_all(le_sim *s, vec *q, uint32_t t)
+{
+    const delivery *d = q->a;
+    for (size_t j = 0; j < q->n; j++) {
+        le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
+        touch(s, d[j].core);
+        wake(s, d[j].core);
+    }
+    q->n = 0;
+}
+
 le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *err)
 {
     le_code rc;
@@ -989,27 +1001,9 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
             return take_pending(s, err);
 
         /* Synaptic phase: last step's packets and x86 injections, then this step's network-file inputs. */
-        const delivery *d = s->pend.a;
-        for (size_t j = 0; j < s->pend.n; j++) {
-            le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
-            touch(s, d[j].core);
-            wake(s, d[j].core);
-        }
-        s->pend.n = 0;
-        d = s->inj_arrive.a;
-        for (size_t j = 0; j < s->inj_arrive.n; j++) {
-            le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
-            touch(s, d[j].core);
-            wake(s, d[j].core);
-        }
-        s->inj_arrive.n = 0;
-        d = s->inj_now.a;
-        for (size_t j = 0; j < s->inj_now.n; j++) {
-            le_core_deliver(&s->cores[d[j].core], d[j].axon, t);
-            touch(s, d[j].core);
-            wake(s, d[j].core);
-        }
-        s->inj_now.n = 0;
+        deliver_all(s, &s->pend, t);
+        deliver_all(s, &s->inj_arrive, t);
+        deliver_all(s, &s->inj_now, t);
 
         /* Compartment phase on the awake cores, in core order. */
         qsort(s->awake, s->n_awake, sizeof *s->awake, cmp_u32);
