@@ -69,15 +69,16 @@ def vmin_of(p):
     return max(-(1 << p['vmin_exp']) + 1, -V_LIMIT)
 
 
-def truncate_mantissa(mant, sign_mode, weight_bits, rule='floor'):
+def truncate_mantissa(mant, sign_mode, weight_bits, rule='lava'):
     """The mantissa the synapse memory holds: a multiple of 2^(8 - weight_bits + is_mixed).
 
-    rule 'floor' (docs/network-file.md, the default): toward minus infinity in every mode.
-    rule 'zero' (Brian2Loihi's int(w / precision)): toward zero.
-    rule 'lava' (Lava truncate_weights): floor, but inhibitory weights are negated, floored
-    and negated back, i.e. toward zero; the negative weights of a split connection, which
-    sit in an inhibitory group, likewise. Only 'floor' is the decided semantics; the others
-    exist to measure what a different reading would change."""
+    rule 'lava' (Lava truncate_weights; docs/network-file.md, the default and the decided
+    semantics): floor, but inhibitory weights are negated, floored and negated back, i.e.
+    toward zero; the negative weights of a split connection, which sit in an inhibitory
+    group, likewise.
+    rule 'floor': toward minus infinity in every mode.
+    rule 'zero' (Brian2Loihi's int(w / precision)): toward zero in every mode.
+    'floor' and 'zero' exist to measure what a different reading would change."""
     step = 1 << (8 - weight_bits + (1 if sign_mode == 'mixed' else 0))
     if rule == 'floor':
         return (mant // step) * step
@@ -207,7 +208,7 @@ def read_npy(path):
 
 
 class Network:
-    def __init__(self, path, trunc_rule='floor', weight_clip=False):
+    def __init__(self, path, trunc_rule='lava', weight_clip=False):
         with open(path) as f:
             doc = yaml.safe_load(f)
         base = os.path.dirname(os.path.abspath(path))
@@ -374,8 +375,8 @@ def main(argv=None):
     ap.add_argument('--steps', type=int, required=True)
     ap.add_argument('--trace', default=None, help="CSV file, '-' for stdout")
     ap.add_argument('--trace-pops', default=None, help='comma-separated population names')
-    ap.add_argument('--trunc', choices=('floor', 'zero', 'lava'), default='floor',
-                    help='weight_bits/mixed truncation rule (default floor, the decided one)')
+    ap.add_argument('--trunc', choices=('floor', 'zero', 'lava'), default='lava',
+                    help='weight_bits/mixed truncation rule (default lava, the decided one)')
     ap.add_argument('--stats', default=None,
                     help='append one line "key=count ..." of edge cases reached to this file')
     ap.add_argument('--weight-clip', action='store_true',

@@ -50,7 +50,7 @@ connections:
   - {from: in, to: w, synapses: [[1, 0, -3]], wexp: -1}                    # floor(-3/2)*64 = -128
   - {from: in, to: w, synapses: [[1, 1, -3]], sign_mode: mixed}            # -4*64 = -256
   - {from: in, to: w, synapses: [[1, 2, 253]], sign_mode: mixed}           # 252*64 = 16128
-  - {from: in, to: w, synapses: [[1, 3, -37]], weight_bits: 5}             # -40*64 = -2560
+  - {from: in, to: w, synapses: [[1, 3, -37]], weight_bits: 5}             # split: inhibitory magnitude 37 -> 32: -32*64 = -2048
   - {from: in, to: w, synapses: [[1, 4, 255], [1, 4, 255]], wexp: 7}       # 2*2088960 wraps
   - {from: in, to: d, synapses: [[1, 0, -1]]}                              # -64
   - {from: in, to: r, synapses: [[0, 0, 1]]}                               # 64 per step
@@ -68,7 +68,7 @@ expected='
 1,w,0,-128,-128,0
 1,w,1,-256,-256,0
 1,w,2,16128,16128,0
-1,w,3,-2560,-2560,0
+1,w,3,-2048,-2048,0
 1,w,4,-16384,-16384,0
 2,w,0,0,-128,0
 2,w,4,0,-16384,0
