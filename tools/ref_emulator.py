@@ -92,14 +92,14 @@ def truncate_mantissa(mant, sign_mode, weight_bits, rule='lava'):
     raise ValueError(rule)
 
 
-def actual_weight(mant, wexp, clip=False):
+def actual_weight(mant, wexp, clip=True):
     """mant * 2^(6 + wexp); for wexp < 0 the mantissa is shifted right first (floor), then
     left by 6, so actual weights are multiples of 64 [spec §3.1 'lossy shift']."""
     if wexp >= 0:
         w = mant * (1 << (WEIGHT_SHIFT + wexp))
     else:
         w = (mant >> (-wexp)) << WEIGHT_SHIFT
-    if clip:  # Brian2Loihi clips to +-(2^21 - 2^6); not part of the decided semantics
+    if clip:  # spec §3.1 (Brian2Loihi): actual weights are clipped to +-(2^21 - 2^6)
         lim = (1 << 21) - (1 << 6)
         w = max(-lim, min(lim, w))
     return w
@@ -208,7 +208,7 @@ def read_npy(path):
 
 
 class Network:
-    def __init__(self, path, trunc_rule='lava', weight_clip=False):
+    def __init__(self, path, trunc_rule='lava', weight_clip=True):
         with open(path) as f:
             doc = yaml.safe_load(f)
         base = os.path.dirname(os.path.abspath(path))
@@ -379,8 +379,8 @@ def main(argv=None):
                     help='weight_bits/mixed truncation rule (default lava, the decided one)')
     ap.add_argument('--stats', default=None,
                     help='append one line "key=count ..." of edge cases reached to this file')
-    ap.add_argument('--weight-clip', action='store_true',
-                    help="clip actual weights to +-(2^21-64) as Brian2Loihi does (not decided)")
+    ap.add_argument('--no-weight-clip', dest='weight_clip', action='store_false',
+                    help="do not clip actual weights to +-(2^21-64) (spec §3.1 clips; for experiments)")
     args = ap.parse_args(argv)
     try:
         net = Network(args.net, args.trunc, args.weight_clip)

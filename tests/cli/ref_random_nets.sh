@@ -33,7 +33,7 @@ cat >"$tmp/hand.yaml" <<'YAML'
 populations:
   - {name: in, kind: input, size: 3}
   # u = this step's input exactly (decay_u 4096), v keeps it (decay_v 0): the actual weights.
-  - {name: w, size: 5, decay_u: 4096, decay_v: 0, vth_mant: 131071}
+  - {name: w, size: 6, decay_u: 4096, decay_v: 0, vth_mant: 131071}
   # Negative current decays toward zero.
   - {name: d, size: 1, decay_u: 100, decay_v: 0, vth_mant: 131071}
   # Threshold 64, bias 1, refractory delay 3 (two silent steps); s: the same without bias.
@@ -52,6 +52,7 @@ connections:
   - {from: in, to: w, synapses: [[1, 2, 253]], sign_mode: mixed}           # 252*64 = 16128
   - {from: in, to: w, synapses: [[1, 3, -37]], weight_bits: 5}             # split: inhibitory magnitude 37 -> 32: -32*64 = -2048
   - {from: in, to: w, synapses: [[1, 4, 255], [1, 4, 255]], wexp: 7}       # 2*2088960 wraps
+  - {from: in, to: w, synapses: [[1, 5, -256]], wexp: 7}                   # clip: -(2^21-64) = -2097088
   - {from: in, to: d, synapses: [[1, 0, -1]]}                              # -64
   - {from: in, to: r, synapses: [[0, 0, 1]]}                               # 64 per step
   - {from: in, to: s, synapses: [[0, 0, 1]]}
@@ -70,6 +71,7 @@ expected='
 1,w,2,16128,16128,0
 1,w,3,-2048,-2048,0
 1,w,4,-16384,-16384,0
+1,w,5,-2097088,-2097088,0
 2,w,0,0,-128,0
 2,w,4,0,-16384,0
 1,d,0,-64,-64,0
