@@ -11,14 +11,21 @@ int32_t le_actual_weight(int32_t mant, int32_t wexp)
     /* The chip shifts in two parts [spec §3.1: Brian2Loihi calcActualWeights, nengo-loihi
      * discretize_weights lossy_shift]: the mantissa by wexp, then by 6. A negative wexp
      * drops the low bits of the mantissa (floor, as Brian2Loihi, which claims to match
-     * the chip), so every actual weight is a multiple of 64. */
-    if (wexp >= 0)
-        return (int32_t)((int64_t)mant * ((int64_t)1 << (LE_WEIGHT_SHIFT + wexp)));
-    int64_t d = (int64_t)1 << (-wexp);
-    int64_t q = (int64_t)mant / d;
-    if ((int64_t)mant % d != 0 && mant < 0)
-        q -= 1; /* floor, written out so that it does not depend on how C shifts negatives */
-    return (int32_t)(q * ((int64_t)1 << LE_WEIGHT_SHIFT));
+     * the chip), so every actual weight is a multiple of 64. The result is clipped to
+     * +-(2^21 - 2^6) [spec §3.1, Brian2Loihi __getWeightLimit]: only mantissa -256 with
+     * wexp 7 reaches the clip. */
+    const int64_t lim = ((int64_t)1 << 21) - ((int64_t)1 << LE_WEIGHT_SHIFT);
+    int64_t w;
+    if (wexp >= 0) {
+        w = (int64_t)mant * ((int64_t)1 << (LE_WEIGHT_SHIFT + wexp));
+    } else {
+        int64_t d = (int64_t)1 << (-wexp);
+        int64_t q = (int64_t)mant / d;
+        if ((int64_t)mant % d != 0 && mant < 0)
+            q -= 1; /* floor, written out so that it does not depend on how C shifts negatives */
+        w = q * ((int64_t)1 << LE_WEIGHT_SHIFT);
+    }
+    return (int32_t)(w > lim ? lim : (w < -lim ? -lim : w));
 }
 
 /* Smallest b with 2^b >= n (0 for n <= 1). */

@@ -148,9 +148,16 @@ int32_t le_weight_truncate(int32_t mant, le_sign_mode sign, uint32_t weight_bits
     int k = 8 - (int)weight_bits + (sign == LE_SIGN_MIXED ? 1 : 0);
     if (k <= 0)
         return mant;
-    /* Arithmetic shift right then left: floor to a multiple of 2^k (also for negatives). */
-    int32_t q = mant >= 0 ? mant >> k : -((-mant + (1 << k) - 1) >> k);
-    return q * (1 << k);
+    /* Follows the storage format [Lava truncate_weights]: excitatory and inhibitory groups hold
+     * magnitudes, so dropping low bits rounds toward zero (a split connection's negative
+     * weights sit in an inhibitory group); a mixed group holds two's complement, so dropping
+     * low bits is an arithmetic shift, i.e. floor. */
+    int32_t step = 1 << k;
+    if (mant >= 0)
+        return mant / step * step;
+    if (sign == LE_SIGN_MIXED)
+        return -((-mant + step - 1) / step) * step;
+    return -((-mant) / step * step);
 }
 
 static const char *pop_name(const le_network *net, uint32_t p)

@@ -98,8 +98,9 @@ le_code le_network_check_conn(const le_network *net, uint32_t conn, le_error *er
 /* Mantissa range a sign mode accepts. */
 void le_sign_range(le_sign_mode sign, int32_t *lo, int32_t *hi);
 const char *le_sign_mode_name(le_sign_mode sign);
-/* The mantissa as the synapse memory holds it: floor to a multiple of
- * 2^(8 - weight_bits + is_mixed) (arithmetic shift, as Lava's truncate_weights). */
+/* The mantissa as the synapse memory holds it, a multiple of 2^(8 - weight_bits + is_mixed)
+ * [Lava truncate_weights]: toward zero in excitatory/inhibitory groups (magnitudes; a split
+ * connection's negative weights are inhibitory), floor in a mixed group (two's complement). */
 int32_t le_weight_truncate(int32_t mant, le_sign_mode sign, uint32_t weight_bits);
 
 /* Neurons in the whole network (sum of population sizes). */

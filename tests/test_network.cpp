@@ -89,17 +89,25 @@ TEST(Network, DenseMatrixRejectsFractionsAndOutOfRangeNamingRowAndColumn)
     EXPECT_EQ(net.n.n_conns, 0u);
 }
 
-TEST(Network, WeightTruncationFloorsToThePrecision)
+// Truncation as the synapse memory stores the mantissa (Lava's truncate_weights): magnitudes
+// in excitatory/inhibitory groups (toward zero), two's complement in mixed groups (floor).
+TEST(Network, WeightTruncationFollowsTheStorageFormat)
 {
     // 8 bits, split: no loss.
     EXPECT_EQ(le_weight_truncate(-255, LE_SIGN_SPLIT, 8), -255);
     // Mixed loses the LSB: 3 -> 2, -3 -> -4 (floor, as an arithmetic shift).
     EXPECT_EQ(le_weight_truncate(3, LE_SIGN_MIXED, 8), 2);
     EXPECT_EQ(le_weight_truncate(-3, LE_SIGN_MIXED, 8), -4);
-    // 6 bits: multiples of 4; 7 -> 4, -7 -> -8, 8 -> 8.
+    // 6 bits: multiples of 4; 7 -> 4; inhibitory magnitude 7 -> 4, so -7 -> -4; 8 -> 8.
     EXPECT_EQ(le_weight_truncate(7, LE_SIGN_EXC, 6), 4);
-    EXPECT_EQ(le_weight_truncate(-7, LE_SIGN_INH, 6), -8);
+    EXPECT_EQ(le_weight_truncate(-7, LE_SIGN_INH, 6), -4);
+    EXPECT_EQ(le_weight_truncate(-7, LE_SIGN_SPLIT, 6), -4);
     EXPECT_EQ(le_weight_truncate(8, LE_SIGN_SPLIT, 6), 8);
+    // 5 bits, inhibitory: multiples of 8; -37 -> -32 (Brian2Loihi and Lava agree here).
+    EXPECT_EQ(le_weight_truncate(-37, LE_SIGN_INH, 5), -32);
+    // 6 bits, mixed: multiples of 8 (one bit to the sign); -7 -> -8, 7 -> 0.
+    EXPECT_EQ(le_weight_truncate(-7, LE_SIGN_MIXED, 6), -8);
+    EXPECT_EQ(le_weight_truncate(7, LE_SIGN_MIXED, 6), 0);
     // 1 bit, mixed: multiples of 256.
     EXPECT_EQ(le_weight_truncate(254, LE_SIGN_MIXED, 1), 0);
     EXPECT_EQ(le_weight_truncate(-1, LE_SIGN_MIXED, 1), -256);

@@ -14,9 +14,11 @@
 
 TEST(Weight, ExponentExtremes)
 {
-    // wexp 7: 2^(6+7) = 8192.  255 * 8192 = 2088960;  -256 * 8192 = -2097152.
+    // wexp 7: 2^(6+7) = 8192.  255 * 8192 = 2088960;  -256 * 8192 = -2097152, clipped to
+    // -(2^21 - 2^6) = -2097088 (spec §3.1); -255 * 8192 = -2088960 is inside the clip.
     EXPECT_EQ(le_actual_weight(255, 7), 2088960);
-    EXPECT_EQ(le_actual_weight(-256, 7), -2097152);
+    EXPECT_EQ(le_actual_weight(-256, 7), -2097088);
+    EXPECT_EQ(le_actual_weight(-255, 7), -2088960);
     // wexp 0: x64.
     EXPECT_EQ(le_actual_weight(1, 0), 64);
     EXPECT_EQ(le_actual_weight(-3, 0), -192);
@@ -163,13 +165,13 @@ TEST(NeuroCore, AccumulatorWrapsAt22BitsAndCounts)
     EXPECT_EQ(c.core.ctr.acc_overflow, 1u);
     c.update(1);
     EXPECT_EQ(c.core.u[0], -16384);
-    // Negative side, three synapses of -256 * 2^13 = -2097152 (the accumulator's minimum):
+    // Negative side, three synapses of -2097152 (the accumulator's minimum):
     // 0 - 2097152 fits; -2097152 - 2097152 = -4194304 wraps (+2^22) to 0 (one overflow);
     // 0 - 2097152 fits again. Result -2097152, one overflow.
     CoreFixture d;
     d.profiles[0] = lif(4096, 0, 131071);
     d.cx(1);
-    int32_t m = le_actual_weight(-256, 7);
+    int32_t m = -2097152; // the accumulator's minimum (below the clip of le_actual_weight)
     d.axon({S(m, 0), S(m, 0), S(m, 0)});
     ASSERT_EQ(d.build(), LE_OK) << d.err.msg;
     le_core_deliver(&d.core, 0, 1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages loihi-emu needs, only those that are missing.
 set -euo pipefail
-need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev)
+need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev
+      python3 python3-yaml)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
