@@ -26,6 +26,7 @@ void le_network_free(le_network *net)
     free(net->pops);
     free(net->conns);
     free(net->inputs);
+    free(net->name_index);
     memset(net, 0, sizeof *net);
 }
 
@@ -70,12 +71,52 @@ le_population le_population_default(const char *name, le_pop_kind kind, uint32_t
     return p;
 }
 
+/* FNV-1a over the name: population lookups by name are O(1), so that building networks of
+ * tens of thousands of populations (Pohoiki Springs sizes) stays linear. */
+static uint32_t name_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < LE_NAME_MAX && name[i]; i++)
+        h = (h ^ (uint8_t)name[i]) * 16777619u;
+    return h;
+}
+
 int le_network_find_pop(const le_network *net, const char *name)
 {
-    for (uint32_t i = 0; i < net->n_pops; i++)
-        if (!strncmp(net->pops[i].name, name, LE_NAME_MAX))
-            return (int)i;
-    return -1;
+    if (net->name_cap == 0)
+        return -1;
+    for (uint32_t h = name_hash(name) & (net->name_cap - 1);; h = (h + 1) & (net->name_cap - 1)) {
+        uint32_t e = net->name_index[h];
+        if (e == 0)
+            return -1;
+        if (!strncmp(net->pops[e - 1].name, name, LE_NAME_MAX))
+            return (int)(e - 1);
+    }
+}
+
+/* Inserts population i (whose name is not yet in the table); keeps the load under 1/2. */
+static int name_index_add(le_network *net, uint32_t i)
+{
+    if (2u * (net->n_pops + 1u) > net->name_cap) {
+        uint32_t cap = net->name_cap ? 2u * net->name_cap : 64u;
+        uint32_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return 0;
+        for (uint32_t k = 0; k < net->n_pops; k++) {
+            uint32_t h = name_hash(net->pops[k].name) & (cap - 1);
+            while (t[h])
+                h = (h + 1) & (cap - 1);
+            t[h] = k + 1;
+        }
+        free(net->name_index);
+        net->name_index = t;
+        net->name_cap = cap;
+    }
+    uint32_t h = name_hash(net->pops[i].name) & (net->name_cap - 1);
+    while (net->name_index[h])
+        h = (h + 1) & (net->name_cap - 1);
+    net->name_index[h] = i + 1;
+    return 1;
 }
 
 uint64_t le_network_n_neurons(const le_network *net)
@@ -95,15 +136,18 @@ le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *
                        LE_NAME_MAX - 1);
     if (le_network_find_pop(net, pop->name) >= 0)
         return le_fail(err, LE_ERR_CONFIG, "population '%s' defined twice", pop->name);
-    if (le_network_n_neurons(net) + pop->size > UINT32_MAX - 1)
+    if (net->n_neurons_added + pop->size > UINT32_MAX - 1)
         return le_fail(err, LE_ERR_LIMIT, "population '%s': more than %u neurons in the network", pop->name,
                        UINT32_MAX - 1);
     if (!grow((void **)&net->pops, &net->cap_pops, net->n_pops + 1, sizeof *net->pops))
         return le_fail(err, LE_ERR_NOMEM, "population '%s': out of memory", pop->name);
     net->pops[net->n_pops] = *pop;
+    if (!name_index_add(net, net->n_pops))
+        return le_fail(err, LE_ERR_NOMEM, "population '%s': out of memory", pop->name);
     if (idx)
         *idx = net->n_pops;
     net->n_pops++;
+    net->n_neurons_added += pop->size;
     return LE_OK;
 }
 

@@ -68,6 +68,10 @@ typedef struct {
     uint32_t n_conns, cap_conns;
     le_input_spike *inputs;
     uint32_t n_inputs, cap_inputs;
+    /* Maintained by le_network_add_pop so that adding a population costs O(1): */
+    uint64_t n_neurons_added;  /* sum of the sizes of the populations added */
+    uint32_t *name_index;      /* open-addressing table of population index + 1 by name */
+    uint32_t name_cap;         /* its size, a power of two (0 = none yet) */
 } le_network;
 
 void le_network_init(le_network *net);

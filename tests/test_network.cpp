@@ -1,7 +1,9 @@
 // The network description: dense connections, ranges per sign mode, validation messages.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "models/network.h"
 
@@ -178,4 +180,38 @@ TEST(Network, ValidateNamesTheFaultyElement)
         EXPECT_EQ(le_network_validate(&net.n, &e), LE_ERR_CONFIG);
         EXPECT_TRUE(has(e, "population 'b': only input populations")) << e.msg;
     }
+}
+
+// Population names are indexed: many populations are all found, in insertion order of their
+// indices, and a repeated name is rejected however many came before it.
+TEST(Network, ManyPopulationsAreFoundByName)
+{
+    le_network n;
+    le_network_init(&n);
+    le_error e;
+    const uint32_t N = 5000;
+    for (uint32_t i = 0; i < N; i++) {
+        char name[32];
+        std::snprintf(name, sizeof name, "layer%u", i);
+        le_population p = le_population_default(name, LE_POP_LIF, 1 + i % 3);
+        uint32_t idx = 0;
+        ASSERT_EQ(le_network_add_pop(&n, &p, &idx, &e), LE_OK) << e.msg;
+        ASSERT_EQ(idx, i);
+    }
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < N; i++)
+        total += 1 + i % 3;
+    EXPECT_EQ(le_network_n_neurons(&n), total);
+    for (uint32_t i = 0; i < N; i += 7) {
+        char name[32];
+        std::snprintf(name, sizeof name, "layer%u", i);
+        EXPECT_EQ(le_network_find_pop(&n, name), (int)i);
+    }
+    EXPECT_EQ(le_network_find_pop(&n, "layer5000"), -1);
+    EXPECT_EQ(le_network_find_pop(&n, "layer"), -1);
+    le_population dup = le_population_default("layer4321", LE_POP_LIF, 1);
+    EXPECT_EQ(le_network_add_pop(&n, &dup, nullptr, &e), LE_ERR_CONFIG);
+    EXPECT_NE(std::string(e.msg).find("'layer4321' defined twice"), std::string::npos) << e.msg;
+    EXPECT_EQ(n.n_pops, N);
+    le_network_free(&n);
 }
