@@ -255,9 +255,9 @@ static uint32_t table_rows(const le_cost_summary *s, double accuracy, row *r, ch
     r[n++] = (row){"x86 power total", "mW", "x86_total_mw", (x86_s + x86_d) * 1e3, 24.41, "sum of calibrated figures"};
     r[n++] = (row){"neuro-core power static", "mW", "nc_static_mw", nc_s * 1e3, 0.51, NOTE_CAL};
     r[n++] = (row){"neuro-core power dynamic", "mW", "nc_dynamic_mw", nc_d * 1e3, 0.91,
-                   "reproduced from per-event energies"};
+                   "computed from per-event energies (D18), not fitted"};
     r[n++] = (row){"neuro-core power total", "mW", "nc_total_mw", (nc_s + nc_d) * 1e3, 1.42,
-                   "calibrated static + reproduced dynamic"};
+                   "calibrated static + computed dynamic"};
     r[n++] = (row){"total power", "mW", "total_mw", total * 1e3, 25.83, derived};
     r[n++] = (row){"energy per inference", "mJ", "energy_mj", e * 1e3, 0.36, derived};
     r[n++] = (row){"EDP", "uJs", "edp_ujs", s->edp_js * 1e6, 5.14, derived};
