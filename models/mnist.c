@@ -50,21 +50,6 @@ static uint32_t be32(const unsigned char *b)
     return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | (uint32_t)b[3];
 }
 
-static le_code open_idx(const char *path, gzFile *out, le_error *err)
-{
-    errno = 0;
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return le_fail(err, LE_ERR_DATA, "cannot open %s: %s; " FETCH_HINT, path,
-                       errno ? strerror(errno) : "unknown error");
-    fclose(probe);
-    gzFile f = gzopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_NOMEM, "%s: zlib cannot open the file", path);
-    *out = f;
-    return LE_OK;
-}
-
 /* Nothing may follow the data: a longer file is not the file we expect. */
 static le_code check_end(gzFile f, const char *path, le_error *err)
 {
@@ -77,82 +62,102 @@ static le_code check_end(gzFile f, const char *path, le_error *err)
     return LE_OK;
 }
 
-le_code le_idx_read_images(const char *path, uint8_t **pixels, uint32_t *n, uint32_t *rows, uint32_t *cols,
-                           le_error *err)
+/* Opens an IDX file of unsigned bytes with ndim dimensions and reads its header: the
+ * magic number is checked here, the dimensions (dims[0..ndim)) by the caller. */
+static le_code idx_open(const char *path, uint32_t ndim, gzFile *out, uint32_t *dims, le_error *err)
 {
-    gzFile f;
-    le_code rc = open_idx(path, &f, err);
-    if (rc)
-        return rc;
+    errno = 0;
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return le_fail(err, LE_ERR_DATA, "cannot open %s: %s; " FETCH_HINT, path,
+                       errno ? strerror(errno) : "unknown error");
+    fclose(probe);
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return le_fail(err, LE_ERR_NOMEM, "%s: zlib cannot open the file", path);
     unsigned char h[16];
-    uint8_t *buf = NULL;
-    if ((rc = read_exact(f, path, h, sizeof h, "IDX header", err)))
-        goto done;
-    uint32_t magic = be32(h), nn = be32(h + 4), r = be32(h + 8), c = be32(h + 12);
-    if (magic != 0x00000803u) {
+    le_code rc = read_exact(f, path, h, 4 + 4 * (size_t)ndim, "IDX header", err);
+    if (rc)
+        goto fail;
+    uint32_t magic = be32(h), want = 0x00000800u | ndim;
+    if (magic != want) {
         rc = le_fail(err, LE_ERR_DATA,
-                     "%s: magic number 0x%08x, expected 0x00000803 (IDX, unsigned bytes, 3 dimensions); " FETCH_HINT,
-                     path, magic);
-        goto done;
+                     "%s: magic number 0x%08x, expected 0x%08x (IDX, unsigned bytes, %u dimension%s); " FETCH_HINT,
+                     path, magic, want, ndim, ndim == 1 ? "" : "s");
+        goto fail;
     }
-    if (nn == 0 || nn > 1000000u || r == 0 || r > 4096u || c == 0 || c > 4096u) {
-        rc = le_fail(err, LE_ERR_DATA, "%s: implausible dimensions %u x %u x %u; " FETCH_HINT, path, nn, r, c);
-        goto done;
-    }
-    size_t len = (size_t)nn * r * c;
-    buf = malloc(len);
-    if (!buf) {
-        rc = le_fail(err, LE_ERR_NOMEM, "%s: no memory for %zu bytes of pixels", path, len);
-        goto done;
-    }
-    if ((rc = read_exact(f, path, buf, len, "pixels", err)) || (rc = check_end(f, path, err)))
-        goto done;
-    *pixels = buf;
-    buf = NULL;
-    *n = nn;
-    *rows = r;
-    *cols = c;
-done:
-    free(buf);
+    for (uint32_t i = 0; i < ndim; i++)
+        dims[i] = be32(h + 4 + 4 * i);
+    *out = f;
+    return LE_OK;
+fail:
     gzclose(f);
     return rc;
 }
 
-le_code le_idx_read_labels(const char *path, uint8_t **labels, uint32_t *n, le_error *err)
+/* Reads the len data bytes that follow the header into buf and closes the file; on success
+ * *out takes buf, on failure buf is freed. */
+static le_code idx_read_body(gzFile f, const char *path, uint8_t *buf, size_t len, const char *what, uint8_t **out,
+                             le_error *err)
 {
-    gzFile f;
-    le_code rc = open_idx(path, &f, err);
+    le_code rc = read_exact(f, path, buf, len, what, err);
+    if (rc == LE_OK)
+        rc = check_end(f, path, err);
+    gzclose(f);
+    if (rc)
+        free(buf);
+    else
+        *out = buf;
+    return rc;
+}
+
+le_code le_idx_read_images(const char *path, uint8_t **pixels, uint32_t *n, uint32_t *rows, uint32_t *cols,
+                           le_error *err)
+{
+    gzFile f = NULL;
+    uint32_t d[3] = {0, 0, 0};
+    le_code rc = idx_open(path, 3, &f, d, err);
     if (rc)
         return rc;
-    unsigned char h[8];
-    uint8_t *buf = NULL;
-    if ((rc = read_exact(f, path, h, sizeof h, "IDX header", err)))
-        goto done;
-    uint32_t magic = be32(h), nn = be32(h + 4);
-    if (magic != 0x00000801u) {
-        rc = le_fail(err, LE_ERR_DATA,
-                     "%s: magic number 0x%08x, expected 0x00000801 (IDX, unsigned bytes, 1 dimension); " FETCH_HINT,
-                     path, magic);
-        goto done;
+    uint32_t nn = d[0], r = d[1], c = d[2];
+    if (nn == 0 || nn > 1000000u || r == 0 || r > 4096u || c == 0 || c > 4096u) {
+        gzclose(f);
+        return le_fail(err, LE_ERR_DATA, "%s: implausible dimensions %u x %u x %u; " FETCH_HINT, path, nn, r, c);
     }
-    if (nn == 0 || nn > 1000000u) {
-        rc = le_fail(err, LE_ERR_DATA, "%s: implausible label count %u; " FETCH_HINT, path, nn);
-        goto done;
-    }
-    buf = malloc(nn);
+    size_t len = (size_t)nn * r * c;
+    uint8_t *buf = malloc(len);
     if (!buf) {
-        rc = le_fail(err, LE_ERR_NOMEM, "%s: no memory for %u labels", path, nn);
-        goto done;
+        gzclose(f);
+        return le_fail(err, LE_ERR_NOMEM, "%s: no memory for %zu bytes of pixels", path, len);
     }
-    if ((rc = read_exact(f, path, buf, nn, "labels", err)) || (rc = check_end(f, path, err)))
-        goto done;
-    *labels = buf;
-    buf = NULL;
+    if ((rc = idx_read_body(f, path, buf, len, "pixels", pixels, err)))
+        return rc;
     *n = nn;
-done:
-    free(buf);
-    gzclose(f);
-    return rc;
+    *rows = r;
+    *cols = c;
+    return LE_OK;
+}
+
+le_code le_idx_read_labels(const char *path, uint8_t **labels, uint32_t *n, le_error *err)
+{
+    gzFile f = NULL;
+    uint32_t nn = 0;
+    le_code rc = idx_open(path, 1, &f, &nn, err);
+    if (rc)
+        return rc;
+    if (nn == 0 || nn > 1000000u) {
+        gzclose(f);
+        return le_fail(err, LE_ERR_DATA, "%s: implausible label count %u; " FETCH_HINT, path, nn);
+    }
+    uint8_t *buf = malloc(nn);
+    if (!buf) {
+        gzclose(f);
+        return le_fail(err, LE_ERR_NOMEM, "%s: no memory for %u labels", path, nn);
+    }
+    if ((rc = idx_read_body(f, path, buf, nn, "labels", labels, err)))
+        return rc;
+    *n = nn;
+    return LE_OK;
 }
 
 le_code le_mnist_load_t10k(const char *data_dir, le_mnist *out, le_error *err)
