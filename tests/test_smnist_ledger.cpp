@@ -20,14 +20,8 @@
 
 namespace {
 
-std::string data_dir()
-{
-    const char *d = std::getenv("LE_DATA_DIR");
-    if (d && *d)
-        return d;
-    const char *s = std::getenv("LE_SOURCE_DIR");
-    return std::string(s ? s : ".") + "/data";
-}
+// The CLI's own rule (LE_DATA_DIR, else the source tree's data/).
+std::string data_dir() { return le_data_dir(nullptr); }
 
 struct Data {
     le_mnist mnist{};
