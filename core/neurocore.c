@@ -47,6 +47,13 @@ static uint32_t index_bits(uint32_t n_cx)
     return b;
 }
 
+/* The format of an axon given without one: 8-bit sparse with just enough delay bits. */
+static le_axon_fmt default_fmt(uint32_t dmax)
+{
+    le_axon_fmt f = {8, (uint8_t)ceil_log2((uint64_t)dmax + 1), 0, 0};
+    return f;
+}
+
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx)
 {
     if (n == 0)
@@ -169,10 +176,7 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
                                (unsigned)a, (unsigned)f.delay_bits, (unsigned)dmax,
                                (unsigned)ceil_log2((uint64_t)dmax + 1));
         } else {
-            f.weight_bits = 8;
-            f.delay_bits = (uint8_t)ceil_log2((uint64_t)dmax + 1);
-            f.dense = 0;
-            f.pad = 0;
+            f = default_fmt(dmax);
         }
         bits += le_axon_sram_bits(lim, &f, e - b, s->n_cx);
         if (dmax > dmax_all)
@@ -310,8 +314,7 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
             for (uint32_t i = spec->in_start[a]; i < spec->in_start[a + 1]; i++)
                 if (spec->syn[i].delay > dm)
                     dm = spec->syn[i].delay;
-            core->in_fmt[a].weight_bits = 8;
-            core->in_fmt[a].delay_bits = (uint8_t)ceil_log2((uint64_t)dm + 1);
+            core->in_fmt[a] = default_fmt(dm);
         }
     }
     if (n && spec->out_start)
