@@ -646,7 +646,7 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
                 s->traced[s->n_traced++] = pl->pop_base[p] + k;
 
     for (uint32_t i = 0; i < NC; i++)
-        if (s->cores[i].awake || s->cores[i].has_bias) {
+        if (s->cores[i].awake) {
             s->awake[s->n_awake++] = i;
             s->in_awake[i] = 1;
         }
@@ -840,7 +840,7 @@ void le_sim_reset_all(le_sim *s)
         /* u, v and the refractory state of every compartment. */
         x86_of(s, c->gid / s->geom.cores_per_chip)->reg_writes += 3u * c->n_cx;
         s->in_awake[i] = 0;
-        if (c->awake || c->has_bias) {
+        if (c->awake) {
             s->awake[s->n_awake++] = i;
             s->in_awake[i] = 1;
         }
@@ -1029,7 +1029,7 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
                     s->axons_out[i]++;
                 }
             }
-            if (c->awake || c->has_bias)
+            if (c->awake)
                 s->awake[keep++] = i;
             else
                 s->in_awake[i] = 0;
