@@ -85,7 +85,6 @@ struct le_sim {
     uint32_t *touched;
     uint32_t n_touched;
     uint8_t *is_touched;
-    uint32_t *axons_out;   /* per core: packets sent this step */
     le_core_activity *act_cores;
     le_x86_activity *x86;  /* [n_chips] */
     uint8_t *x86_dirty;
@@ -289,10 +288,9 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     s->in_awake = calloc(s->n_cores + 1, 1);
     s->touched = malloc((s->n_cores + 1) * sizeof *s->touched);
     s->is_touched = calloc(s->n_cores + 1, 1);
-    s->axons_out = calloc(s->n_cores + 1, sizeof *s->axons_out);
     s->act_cores = calloc(s->n_cores + 1, sizeof *s->act_cores);
     uint32_t *core_gid = calloc(s->n_cores + 1, sizeof *core_gid);
-    if (!s->cores || !s->cx_base || !s->awake || !s->in_awake || !s->touched || !s->is_touched || !s->axons_out ||
+    if (!s->cores || !s->cx_base || !s->awake || !s->in_awake || !s->touched || !s->is_touched ||
         !s->act_cores || !core_gid) {
         free(core_gid);
         rc = nomem(err, "the core tables");
@@ -706,7 +704,6 @@ void le_sim_free(le_sim *s)
     free(s->in_awake);
     free(s->touched);
     free(s->is_touched);
-    free(s->axons_out);
     free(s->act_cores);
     free(s->x86);
     free(s->x86_dirty);
@@ -922,7 +919,7 @@ static void report_activity(le_sim *s, uint32_t t)
         a->cx_updates = c->ctr.cx_updates;
         a->cx_active = c->ctr.cx_active;
         a->spikes = c->ctr.spikes;
-        a->axons_out = s->axons_out[i];
+        a->axons_out = c->ctr.axons_out;
     }
     qsort(s->x86_list, s->n_x86_dirty, sizeof *s->x86_list, cmp_u32);
     for (uint32_t j = 0; j < s->n_x86_dirty; j++)
@@ -943,7 +940,6 @@ static void report_activity(le_sim *s, uint32_t t)
     for (uint32_t j = 0; j < s->n_touched; j++) {
         uint32_t i = s->touched[j];
         memset(&s->cores[i].ctr, 0, sizeof s->cores[i].ctr);
-        s->axons_out[i] = 0;
         s->is_touched[i] = 0;
     }
     s->n_touched = 0;
@@ -1026,7 +1022,6 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
                     delivery dv = {s->gid_local[od->core], od->axon};
                     if (!vec_push(&s->packets, &pk) || !vec_push(&s->pend_next, &dv))
                         return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
-                    s->axons_out[i]++;
                 }
             }
             if (c->awake)
