@@ -792,40 +792,32 @@ le_code le_sim_set_inject_latency(le_sim *s, uint32_t steps, le_error *err)
     return LE_OK;
 }
 
-/* The core and compartment of a neuron's main compartment, or NULL (a misuse is recorded). */
-static le_neurocore *main_cx(le_sim *s, uint32_t pop, uint32_t neuron, uint32_t *cx, const char *what)
+/* One register of a neuron's main compartment, read by the x86 (and billed as one register
+ * read); 0 with a misuse recorded when the neuron has no compartment. */
+static int32_t read_reg(le_sim *s, uint32_t pop, uint32_t neuron, int want_v, const char *what)
 {
     if (pop >= s->n_pops || neuron >= s->pops[pop].size) {
         misuse(s, what, pop, neuron);
-        return NULL;
+        return 0;
     }
     uint32_t g = s->pops[pop].base + neuron;
     if (s->nrn_core[g] == NONE) {
         misuse(s, what, pop, neuron);
-        return NULL;
+        return 0;
     }
-    *cx = s->nrn_cx[g];
-    return &s->cores[s->nrn_core[g]];
+    const le_neurocore *c = &s->cores[s->nrn_core[g]];
+    x86_of(s, c->gid / s->geom.cores_per_chip)->reg_reads++;
+    return want_v ? c->v[s->nrn_cx[g]] : c->u[s->nrn_cx[g]];
 }
 
 int32_t le_sim_read_v(le_sim *s, uint32_t pop, uint32_t neuron)
 {
-    uint32_t cx;
-    le_neurocore *c = main_cx(s, pop, neuron, &cx, "le_sim_read_v: population %u neuron %u has no compartment");
-    if (!c)
-        return 0;
-    x86_of(s, c->gid / s->geom.cores_per_chip)->reg_reads++;
-    return c->v[cx];
+    return read_reg(s, pop, neuron, 1, "le_sim_read_v: population %u neuron %u has no compartment");
 }
 
 int32_t le_sim_read_u(le_sim *s, uint32_t pop, uint32_t neuron)
 {
-    uint32_t cx;
-    le_neurocore *c = main_cx(s, pop, neuron, &cx, "le_sim_read_u: population %u neuron %u has no compartment");
-    if (!c)
-        return 0;
-    x86_of(s, c->gid / s->geom.cores_per_chip)->reg_reads++;
-    return c->u[cx];
+    return read_reg(s, pop, neuron, 0, "le_sim_read_u: population %u neuron %u has no compartment");
 }
 
 void le_sim_reset_all(le_sim *s)
