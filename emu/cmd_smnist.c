@@ -63,6 +63,16 @@ typedef struct {
     uint32_t inject_latency;
 } options;
 
+static const char *noc_name(le_noc_mode m)
+{
+    return m == LE_NOC_PACKET ? "packet" : "load";
+}
+
+static const char *sample_name(int sample)
+{
+    return sample == SAMPLE_AUTHORS ? "authors" : sample == SAMPLE_NOTEBOOK ? "notebook" : "range";
+}
+
 static le_code parse_u32(const char *opt, const char *s, uint32_t *out, le_error *err)
 {
     char *end = NULL;
@@ -146,7 +156,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     }
     if (o->sample && (o->images_set || o->first_set))
         return le_fail(err, LE_ERR_USAGE, "--sample %s runs the authors' %u images; --images and --first do not apply",
-                       o->sample == SAMPLE_AUTHORS ? "authors" : "notebook",
+                       sample_name(o->sample),
                        o->sample == SAMPLE_AUTHORS ? AUTHORS_N : NOTEBOOK_N);
     if (!o->sample) {
         if (o->first >= LE_MNIST_T10K_N)
@@ -277,9 +287,9 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     if (!f)
         return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
     fprintf(f, "{\n  \"command\": \"smnist\",\n  \"board\": \"%s\",\n  \"noc\": \"%s\",\n", o->board,
-            o->noc == LE_NOC_PACKET ? "packet" : "load");
+            noc_name(o->noc));
     fprintf(f, "  \"sample\": \"%s\",\n  \"first\": %u,\n  \"images\": %u,\n  \"correct\": %u,\n",
-            o->sample == SAMPLE_AUTHORS ? "authors" : o->sample == SAMPLE_NOTEBOOK ? "notebook" : "range",
+            sample_name(o->sample),
             o->sample ? 0 : o->first, st->n_images, correct);
     if (have_chip)
         fprintf(f, "  \"chip_agreement\": %u,\n", agree);
@@ -374,14 +384,14 @@ static int run(const options *o, le_error *err)
 
     if (o->sample == SAMPLE_AUTHORS)
         printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", n, o->board,
-               o->noc == LE_NOC_PACKET ? "packet" : "load");
+               noc_name(o->noc));
     else if (o->sample == SAMPLE_NOTEBOOK)
         printf("sMNIST: the authors' %u-image measurement sample (sMNIST_Loihi_performance_measurements.ipynb; "
                "the chip: 94.50 %%), board %s, network %s\n",
-               n, o->board, o->noc == LE_NOC_PACKET ? "packet" : "load");
+               n, o->board, noc_name(o->noc));
     else
         printf("sMNIST: t10k images %u..%u, board %s, network %s\n", o->first, o->first + n - 1, o->board,
-               o->noc == LE_NOC_PACKET ? "packet" : "load");
+               noc_name(o->noc));
     printf("accuracy: %.2f %% (%u of %u)\n", acc, rctx.correct, n);
     if (o->sample == SAMPLE_AUTHORS) {
         printf("agreement with the chip's classes: %u of %u\n", agree, n);
