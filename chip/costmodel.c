@@ -436,24 +436,19 @@ static void categories_pj(const le_costmodel *cm, double cat[4])
     cat[3] = L->x86_dyn_pj;
 }
 
-static double energy_now_pj(const le_costmodel *cm)
-{
-    double c[4];
-    categories_pj(cm, c);
-    return c[0] + c[1] + c[2] + c[3];
-}
+static double sum_pj(const double cat[4]) { return cat[0] + cat[1] + cat[2] + cat[3]; }
 
 void le_costmodel_end_inference(le_costmodel *cm)
 {
     le_ledger *L = &cm->led;
-    double e = energy_now_pj(cm);
+    double c[4];
+    categories_pj(cm, c);
+    double e = sum_pj(c);
     L->inferences++;
     L->inf_time_ps += L->time_ps - L->mark_time_ps;
     L->inf_energy_pj += e - L->mark_energy_pj;
     L->mark_time_ps = L->time_ps;
     L->mark_energy_pj = e;
-    double c[4];
-    categories_pj(cm, c);
     for (int i = 0; i < 4; i++) {
         L->inf_cat_pj[i] += c[i] - L->mark_cat_pj[i];
         L->mark_cat_pj[i] = c[i];
@@ -480,11 +475,13 @@ void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *s)
     s->step_p50_s = (double)le_hist_quantile(L->hist, 0.50) * 1e-12;
     s->step_p99_s = (double)le_hist_quantile(L->hist, 0.99) * 1e-12;
     s->step_max_s = (double)L->hist->max_ps * 1e-12;
-    s->e_nc_static_j = L->nc_static_pj * 1e-12;
-    s->e_nc_dynamic_j = (L->nc_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc)) * 1e-12;
-    s->e_x86_static_j = L->x86_static_pj * 1e-12;
-    s->e_x86_dynamic_j = L->x86_dyn_pj * 1e-12;
-    s->e_total_j = energy_now_pj(cm) * 1e-12;
+    double c[4];
+    categories_pj(cm, c);
+    s->e_nc_static_j = c[0] * 1e-12;
+    s->e_nc_dynamic_j = c[1] * 1e-12;
+    s->e_x86_static_j = c[2] * 1e-12;
+    s->e_x86_dynamic_j = c[3] * 1e-12;
+    s->e_total_j = sum_pj(c) * 1e-12;
     if (L->inferences) {
         s->latency_per_inference_s = (double)L->inf_time_ps / (double)L->inferences * 1e-12;
         s->energy_per_inference_j = L->inf_energy_pj / (double)L->inferences * 1e-12;
