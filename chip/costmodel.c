@@ -283,10 +283,10 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
     uint32_t n = 0;
     for (uint32_t i = 0; i < a->n_injected; i++) {
         le_packet p = a->injected[i];
-        if (!(p.src & LE_SRC_X86_FLAG) || !le_topo_valid_src(tp, p.src) || !le_topo_valid_dst(tp, p.dst)) {
-            bad(cm, (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src) ? "injected packet to core" :
-                                                                                "injected packet from x86 source",
-                (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src) ? p.dst : p.src, step);
+        int src_ok = (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src);
+        if (!src_ok || !le_topo_valid_dst(tp, p.dst)) {
+            bad(cm, src_ok ? "injected packet to core" : "injected packet from x86 source", src_ok ? p.dst : p.src,
+                step);
             continue;
         }
         uint32_t chip = p.src & ~LE_SRC_X86_FLAG;
@@ -340,8 +340,9 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
     n = 0;
     for (uint32_t i = 0; i < a->n_packets; i++) {
         le_packet p = a->packets[i];
-        if (!le_topo_valid_src(tp, p.src) || !le_topo_valid_dst(tp, p.dst)) {
-            bad(cm, le_topo_valid_src(tp, p.src) ? "packet to core" : "packet from source", le_topo_valid_src(tp, p.src) ? p.dst : p.src, step);
+        int src_ok = le_topo_valid_src(tp, p.src);
+        if (!src_ok || !le_topo_valid_dst(tp, p.dst)) {
+            bad(cm, src_ok ? "packet to core" : "packet from source", src_ok ? p.dst : p.src, step);
             continue;
         }
         if (p.src & LE_SRC_X86_FLAG) {
