@@ -67,7 +67,8 @@ static le_code event(le_cfg *c, int parent, const char *key, const char *pfx, co
     return LE_OK;
 }
 
-static le_code link_cost(le_cfg *c, int parent, const char *key, const char *pfx, le_link_cost *out, le_error *err)
+le_code le_arch_link_cost(le_cfg *c, int parent, const char *key, const char *pfx, le_link_cost *out,
+                          le_error *err)
 {
     char f[256];
     int m;
@@ -140,10 +141,10 @@ static le_code load_network(le_cfg *c, int root, le_arch *a, le_error *err)
     int net;
     le_code rc;
     if ((rc = le_cfg_map(c, root, "network", "network", &net, err)) ||
-        (rc = link_cost(c, net, "local", "network", &a->local, err)) ||
-        (rc = link_cost(c, net, "hop_ew", "network", &a->hop_ew, err)) ||
-        (rc = link_cost(c, net, "hop_ns", "network", &a->hop_ns, err)) ||
-        (rc = link_cost(c, net, "chip_link", "network", &a->chip_link, err)))
+        (rc = le_arch_link_cost(c, net, "local", "network", &a->local, err)) ||
+        (rc = le_arch_link_cost(c, net, "hop_ew", "network", &a->hop_ew, err)) ||
+        (rc = le_arch_link_cost(c, net, "hop_ns", "network", &a->hop_ns, err)) ||
+        (rc = le_arch_link_cost(c, net, "chip_link", "network", &a->chip_link, err)))
         return rc;
     return LE_OK;
 }
