@@ -101,8 +101,7 @@ le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode 
     le_board_geom chip = le_board_geom_single_chip();
     chip.tiles_x = cm->arch.tiles_x;
     chip.tiles_y = cm->arch.tiles_y;
-    chip.cores_per_tile = cm->arch.cores_per_tile;
-    chip.cores_per_chip = chip.tiles_x * chip.tiles_y * chip.cores_per_tile;
+    chip.cores_per_tile = cm->arch.cores_per_tile; /* le_board_load derives cores_per_chip */
     chip.x86_per_chip = cm->arch.x86_per_chip;
     if ((rc = le_board_load(board, &chip, &cm->board, err)) || (rc = le_topo_init(&cm->topo, &cm->board, &cm->arch, err)) ||
         (rc = le_noc_create(&cm->topo, mode, seed, &cm->noc, err)) ||
