@@ -8,27 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "chip/costmodel_access.h"
 #include "emu/costmodel.h"
 
 #define N_PATTERNS 64 /* distinct step activities, generated before timing */
-
-static uint64_t rng_state;
-static uint32_t rnd(void)
-{
-    /* xorshift64*: fast, seeded, the same stream on every machine */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (uint32_t)((rng_state * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct {
     le_step_activity act;

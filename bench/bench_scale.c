@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "emu/costmodel.h"
 
 #define LAYERS 4          /* g_theta: 4 layers per instance [spec §1.5] */
@@ -65,28 +66,12 @@ typedef struct {
 
 /* ---------------------------------------------------------------- helpers */
 
-static uint64_t rng_state;
-static uint32_t rnd(void)
-{
-    /* xorshift64*: fast, seeded, the same stream on every machine */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (uint32_t)((rng_state * 0x2545F4914F6CDD1DULL) >> 32);
-}
 static double rnd_unit(void) { return (double)rnd() / 4294967296.0; }
 static double rnd_normal(void)
 {
     /* Box-Muller; u1 in (0, 1] */
     double u1 = 1.0 - rnd_unit(), u2 = rnd_unit();
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static double peak_rss_mib(void)

@@ -56,7 +56,8 @@ static le_code load_file(const char *path, const le_board_geom *chip, le_board_s
     le_board_spec b;
     memset(&b, 0, sizeof b);
     snprintf(b.path, sizeof b.path, "%s", path);
-    int root = le_cfg_root(&c), chips, boards, link;
+    int root = le_cfg_root(&c), chips, boards;
+    le_link_cost link;
     if (!le_cfg_is_map(&c, root)) {
         rc = le_fail(err, LE_ERR_CONFIG, "%s:%d: expected a mapping at the top", path, le_cfg_line(&c, root));
         goto done;
@@ -83,18 +84,12 @@ static le_code load_file(const char *path, const le_board_geom *chip, le_board_s
                               err)) ||
             (rc = le_cfg_uint(&c, boards, 0, "board_cols", "boards.board_cols", 1, b.geom.chip_cols, 1, &b.board_cols,
                               err)) ||
-            (rc = le_cfg_map(&c, boards, "link", "boards.link", &link, err)))
-            goto done;
-        double e, lat, ser;
-        if ((rc = le_cfg_figure(&c, link, 0, "energy_pj", "boards.link.energy_pj", 0, 1e9, &e, err)) ||
-            (rc = le_cfg_figure(&c, link, 0, "latency_ns", "boards.link.latency_ns", 0.001, 1e7, &lat, err)) ||
-            (rc = le_cfg_figure(&c, link, 0, "serialisation_ns", "boards.link.serialisation_ns", 0.001, 1e7, &ser,
-                                err)))
+            (rc = le_arch_link_cost(&c, boards, "link", "boards", &link, err)))
             goto done;
         b.has_board_link = 1;
-        b.board_link_e_pj = e;
-        b.board_link_lat_ps = le_ns_to_ps(lat);
-        b.board_link_ser_ps = le_ns_to_ps(ser);
+        b.board_link_e_pj = link.e_pj;
+        b.board_link_lat_ps = link.lat_ps;
+        b.board_link_ser_ps = link.ser_ps;
     }
     if ((rc = le_cfg_check_unknown(&c, err)))
         goto done;

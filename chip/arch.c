@@ -33,46 +33,51 @@ int64_t le_ns_to_ps(double ns) { return (int64_t)llround(ns * 1000.0); }
 #define MAX_PJ 1e9
 #define MAX_MW 1e6
 
-static le_code event(le_cfg *c, int parent, const char *key, const char *pfx, const char *ekey, const char *tkey,
-                     le_event_cost *out, le_error *err)
+/* The mapping under `key`; its dotted name `pfx.key` is left in f for the fields inside it. */
+static le_code section(le_cfg *c, int parent, const char *pfx, const char *key, char *f, size_t cap, int *m,
+                       le_error *err)
+{
+    snprintf(f, cap, "%s.%s", pfx, key);
+    return le_cfg_map(c, parent, key, f, m, err);
+}
+
+/* le_cfg_figure for `key` of the mapping m named f: the field is `f.key`. */
+static le_code figure(le_cfg *c, int m, int prov_map, const char *f, const char *key, double lo, double hi,
+                      double *out, le_error *err)
+{
+    char fk[300];
+    snprintf(fk, sizeof fk, "%s.%s", f, key);
+    return le_cfg_figure(c, m, prov_map, key, fk, lo, hi, out, err);
+}
+
+/* An event: its energy_pj and the time under tkey (latency_ns or time_ns). */
+static le_code event(le_cfg *c, int parent, const char *key, const char *pfx, const char *tkey, le_event_cost *out,
+                     le_error *err)
 {
     char f[256];
     int m;
-    snprintf(f, sizeof f, "%s.%s", pfx, key);
-    le_code rc = le_cfg_map(c, parent, key, f, &m, err);
-    if (rc)
-        return rc;
     double e, t;
-    char fe[300], ft[300];
-    snprintf(fe, sizeof fe, "%s.%s", f, ekey);
-    snprintf(ft, sizeof ft, "%s.%s", f, tkey);
-    if ((rc = le_cfg_figure(c, m, 0, ekey, fe, 0, MAX_PJ, &e, err)))
-        return rc;
-    if ((rc = le_cfg_figure(c, m, 0, tkey, ft, 0, MAX_NS, &t, err)))
+    le_code rc;
+    if ((rc = section(c, parent, pfx, key, f, sizeof f, &m, err)) ||
+        (rc = figure(c, m, 0, f, "energy_pj", 0, MAX_PJ, &e, err)) ||
+        (rc = figure(c, m, 0, f, tkey, 0, MAX_NS, &t, err)))
         return rc;
     out->e_pj = e;
     out->t_ps = le_ns_to_ps(t);
     return LE_OK;
 }
 
-static le_code link_cost(le_cfg *c, int parent, const char *key, const char *pfx, le_link_cost *out, le_error *err)
+le_code le_arch_link_cost(le_cfg *c, int parent, const char *key, const char *pfx, le_link_cost *out,
+                          le_error *err)
 {
     char f[256];
     int m;
-    snprintf(f, sizeof f, "%s.%s", pfx, key);
-    le_code rc = le_cfg_map(c, parent, key, f, &m, err);
-    if (rc)
-        return rc;
     double e, lat, ser;
-    char fe[300], fl[300], fs[300];
-    snprintf(fe, sizeof fe, "%s.energy_pj", f);
-    snprintf(fl, sizeof fl, "%s.latency_ns", f);
-    snprintf(fs, sizeof fs, "%s.serialisation_ns", f);
-    if ((rc = le_cfg_figure(c, m, 0, "energy_pj", fe, 0, MAX_PJ, &e, err)))
-        return rc;
-    if ((rc = le_cfg_figure(c, m, 0, "latency_ns", fl, 0.001, MAX_NS, &lat, err)))
-        return rc;
-    if ((rc = le_cfg_figure(c, m, 0, "serialisation_ns", fs, 0.001, MAX_NS, &ser, err)))
+    le_code rc;
+    if ((rc = section(c, parent, pfx, key, f, sizeof f, &m, err)) ||
+        (rc = figure(c, m, 0, f, "energy_pj", 0, MAX_PJ, &e, err)) ||
+        (rc = figure(c, m, 0, f, "latency_ns", 0.001, MAX_NS, &lat, err)) ||
+        (rc = figure(c, m, 0, f, "serialisation_ns", 0.001, MAX_NS, &ser, err)))
         return rc;
     out->e_pj = e;
     out->lat_ps = le_ns_to_ps(lat);
@@ -111,29 +116,22 @@ static le_code load_neurocore(le_cfg *c, int root, le_arch *a, le_error *err)
 {
     int nc, cx, st;
     le_code rc;
-    if ((rc = le_cfg_map(c, root, "neurocore", "neurocore", &nc, err)))
-        return rc;
-    if ((rc = event(c, nc, "synop", "neurocore", "energy_pj", "latency_ns", &a->synop, err)) ||
-        (rc = event(c, nc, "synaptic_update", "neurocore", "energy_pj", "latency_ns", &a->syn_update, err)) ||
-        (rc = event(c, nc, "axon_in", "neurocore", "energy_pj", "latency_ns", &a->axon_in, err)) ||
-        (rc = event(c, nc, "axon_out", "neurocore", "energy_pj", "latency_ns", &a->axon_out, err)))
-        return rc;
-    if ((rc = le_cfg_map(c, nc, "cx_update", "neurocore.cx_update", &cx, err)))
+    if ((rc = le_cfg_map(c, root, "neurocore", "neurocore", &nc, err)) ||
+        (rc = event(c, nc, "synop", "neurocore", "latency_ns", &a->synop, err)) ||
+        (rc = event(c, nc, "synaptic_update", "neurocore", "latency_ns", &a->syn_update, err)) ||
+        (rc = event(c, nc, "axon_in", "neurocore", "latency_ns", &a->axon_in, err)) ||
+        (rc = event(c, nc, "axon_out", "neurocore", "latency_ns", &a->axon_out, err)))
         return rc;
     double t;
-    if ((rc = le_cfg_figure(c, cx, 0, "energy_inactive_pj", "neurocore.cx_update.energy_inactive_pj", 0, MAX_PJ,
-                            &a->e_cx_inactive_pj, err)) ||
-        (rc = le_cfg_figure(c, cx, 0, "energy_active_pj", "neurocore.cx_update.energy_active_pj", 0, MAX_PJ,
-                            &a->e_cx_active_pj, err)) ||
-        (rc = le_cfg_figure(c, cx, 0, "latency_ns", "neurocore.cx_update.latency_ns", 0, MAX_NS, &t, err)))
+    if ((rc = le_cfg_map(c, nc, "cx_update", "neurocore.cx_update", &cx, err)) ||
+        (rc = figure(c, cx, 0, "neurocore.cx_update", "energy_inactive_pj", 0, MAX_PJ, &a->e_cx_inactive_pj, err)) ||
+        (rc = figure(c, cx, 0, "neurocore.cx_update", "energy_active_pj", 0, MAX_PJ, &a->e_cx_active_pj, err)) ||
+        (rc = figure(c, cx, 0, "neurocore.cx_update", "latency_ns", 0, MAX_NS, &t, err)))
         return rc;
     a->t_cx_ps = le_ns_to_ps(t);
-    if ((rc = le_cfg_map(c, nc, "static", "neurocore.static", &st, err)))
-        return rc;
-    if ((rc = le_cfg_figure(c, st, 0, "per_core_mw", "neurocore.static.per_core_mw", 0, MAX_MW, &a->p_nc_static_core_mw,
-                            err)) ||
-        (rc = le_cfg_figure(c, st, 0, "per_chip_mw", "neurocore.static.per_chip_mw", 0, MAX_MW, &a->p_nc_static_chip_mw,
-                            err)))
+    if ((rc = le_cfg_map(c, nc, "static", "neurocore.static", &st, err)) ||
+        (rc = figure(c, st, 0, "neurocore.static", "per_core_mw", 0, MAX_MW, &a->p_nc_static_core_mw, err)) ||
+        (rc = figure(c, st, 0, "neurocore.static", "per_chip_mw", 0, MAX_MW, &a->p_nc_static_chip_mw, err)))
         return rc;
     return LE_OK;
 }
@@ -142,12 +140,11 @@ static le_code load_network(le_cfg *c, int root, le_arch *a, le_error *err)
 {
     int net;
     le_code rc;
-    if ((rc = le_cfg_map(c, root, "network", "network", &net, err)))
-        return rc;
-    if ((rc = link_cost(c, net, "local", "network", &a->local, err)) ||
-        (rc = link_cost(c, net, "hop_ew", "network", &a->hop_ew, err)) ||
-        (rc = link_cost(c, net, "hop_ns", "network", &a->hop_ns, err)) ||
-        (rc = link_cost(c, net, "chip_link", "network", &a->chip_link, err)))
+    if ((rc = le_cfg_map(c, root, "network", "network", &net, err)) ||
+        (rc = le_arch_link_cost(c, net, "local", "network", &a->local, err)) ||
+        (rc = le_arch_link_cost(c, net, "hop_ew", "network", &a->hop_ew, err)) ||
+        (rc = le_arch_link_cost(c, net, "hop_ns", "network", &a->hop_ns, err)) ||
+        (rc = le_arch_link_cost(c, net, "chip_link", "network", &a->chip_link, err)))
         return rc;
     return LE_OK;
 }
@@ -171,12 +168,11 @@ static le_code load_barrier(le_cfg *c, int root, le_arch *a, le_error *err)
         if (!le_cfg_is_map(c, it))
             return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: expected {chips: N, us: T}", c->path,
                            le_cfg_line(c, it), f);
-        char fc[160], fu[160];
+        char fc[160];
         snprintf(fc, sizeof fc, "%s.chips", f);
-        snprintf(fu, sizeof fu, "%s.us", f);
         uint32_t chips;
         if ((rc = le_cfg_uint(c, it, b, "chips", fc, 1, 1u << 24, 1, &chips, err)) ||
-            (rc = le_cfg_figure(c, it, b, "us", fu, 0, 1e6, &a->barrier_us[i], err)))
+            (rc = figure(c, it, b, f, "us", 0, 1e6, &a->barrier_us[i], err)))
             return rc;
         a->barrier_chips[i] = chips;
         if (i > 0 && a->barrier_chips[i] <= a->barrier_chips[i - 1])
@@ -184,32 +180,24 @@ static le_code load_barrier(le_cfg *c, int root, le_arch *a, le_error *err)
                            le_cfg_line(c, it), fc);
     }
     a->n_barrier = (uint32_t)n;
-    if ((rc = le_cfg_figure(c, b, 0, "energy_pj_per_chip", "barrier.energy_pj_per_chip", 0, MAX_PJ,
-                            &a->e_barrier_pj_per_chip, err)))
-        return rc;
-    return LE_OK;
+    return figure(c, b, 0, "barrier", "energy_pj_per_chip", 0, MAX_PJ, &a->e_barrier_pj_per_chip, err);
 }
 
 static le_code load_x86(le_cfg *c, int root, le_arch *a, le_error *err)
 {
     int x, st;
     le_code rc;
-    if ((rc = le_cfg_map(c, root, "x86", "x86", &x, err)))
+    if ((rc = le_cfg_map(c, root, "x86", "x86", &x, err)) ||
+        (rc = event(c, x, "snip_base", "x86", "time_ns", &a->x86_base, err)) ||
+        (rc = event(c, x, "spike_injected", "x86", "time_ns", &a->x86_inject, err)) ||
+        (rc = event(c, x, "reg_read", "x86", "time_ns", &a->x86_reg_read, err)) ||
+        (rc = event(c, x, "reg_write", "x86", "time_ns", &a->x86_reg_write, err)) ||
+        (rc = event(c, x, "host_word_in", "x86", "time_ns", &a->x86_word_in, err)) ||
+        (rc = event(c, x, "host_word_out", "x86", "time_ns", &a->x86_word_out, err)) ||
+        (rc = event(c, x, "snip_op", "x86", "time_ns", &a->x86_op, err)) ||
+        (rc = le_cfg_map(c, x, "static", "x86.static", &st, err)))
         return rc;
-    if ((rc = event(c, x, "snip_base", "x86", "energy_pj", "time_ns", &a->x86_base, err)) ||
-        (rc = event(c, x, "spike_injected", "x86", "energy_pj", "time_ns", &a->x86_inject, err)) ||
-        (rc = event(c, x, "reg_read", "x86", "energy_pj", "time_ns", &a->x86_reg_read, err)) ||
-        (rc = event(c, x, "reg_write", "x86", "energy_pj", "time_ns", &a->x86_reg_write, err)) ||
-        (rc = event(c, x, "host_word_in", "x86", "energy_pj", "time_ns", &a->x86_word_in, err)) ||
-        (rc = event(c, x, "host_word_out", "x86", "energy_pj", "time_ns", &a->x86_word_out, err)) ||
-        (rc = event(c, x, "snip_op", "x86", "energy_pj", "time_ns", &a->x86_op, err)))
-        return rc;
-    if ((rc = le_cfg_map(c, x, "static", "x86.static", &st, err)))
-        return rc;
-    if ((rc = le_cfg_figure(c, st, 0, "per_chip_mw", "x86.static.per_chip_mw", 0, MAX_MW, &a->p_x86_static_chip_mw,
-                            err)))
-        return rc;
-    return LE_OK;
+    return figure(c, st, 0, "x86.static", "per_chip_mw", 0, MAX_MW, &a->p_x86_static_chip_mw, err);
 }
 
 le_code le_arch_load(const char *path, le_arch *arch, le_error *err)

@@ -20,6 +20,13 @@ typedef struct {
     double e_pj;
 } le_link_cost;
 
+/* The mapping `key` of `map` read as a link class: energy_pj, latency_ns and serialisation_ns,
+ * each with provenance, named `pfx.key.<figure>` in messages. For config/loihi.yaml and the
+ * board files' inter-board link. */
+struct le_cfg;
+le_code le_arch_link_cost(struct le_cfg *c, int map, const char *key, const char *pfx, le_link_cost *out,
+                          le_error *err);
+
 /* One event: energy and latency. */
 typedef struct {
     double e_pj;

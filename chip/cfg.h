@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-typedef struct {
+typedef struct le_cfg {
     yaml_document_t doc;
     int loaded;
     char path[512];

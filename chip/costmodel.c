@@ -101,8 +101,7 @@ le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode 
     le_board_geom chip = le_board_geom_single_chip();
     chip.tiles_x = cm->arch.tiles_x;
     chip.tiles_y = cm->arch.tiles_y;
-    chip.cores_per_tile = cm->arch.cores_per_tile;
-    chip.cores_per_chip = chip.tiles_x * chip.tiles_y * chip.cores_per_tile;
+    chip.cores_per_tile = cm->arch.cores_per_tile; /* le_board_load derives cores_per_chip */
     chip.x86_per_chip = cm->arch.x86_per_chip;
     if ((rc = le_board_load(board, &chip, &cm->board, err)) || (rc = le_topo_init(&cm->topo, &cm->board, &cm->arch, err)) ||
         (rc = le_noc_create(&cm->topo, mode, seed, &cm->noc, err)) ||
@@ -283,10 +282,10 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
     uint32_t n = 0;
     for (uint32_t i = 0; i < a->n_injected; i++) {
         le_packet p = a->injected[i];
-        if (!(p.src & LE_SRC_X86_FLAG) || !le_topo_valid_src(tp, p.src) || !le_topo_valid_dst(tp, p.dst)) {
-            bad(cm, (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src) ? "injected packet to core" :
-                                                                                "injected packet from x86 source",
-                (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src) ? p.dst : p.src, step);
+        int src_ok = (p.src & LE_SRC_X86_FLAG) && le_topo_valid_src(tp, p.src);
+        if (!src_ok || !le_topo_valid_dst(tp, p.dst)) {
+            bad(cm, src_ok ? "injected packet to core" : "injected packet from x86 source", src_ok ? p.dst : p.src,
+                step);
             continue;
         }
         uint32_t chip = p.src & ~LE_SRC_X86_FLAG;
@@ -340,8 +339,9 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
     n = 0;
     for (uint32_t i = 0; i < a->n_packets; i++) {
         le_packet p = a->packets[i];
-        if (!le_topo_valid_src(tp, p.src) || !le_topo_valid_dst(tp, p.dst)) {
-            bad(cm, le_topo_valid_src(tp, p.src) ? "packet to core" : "packet from source", le_topo_valid_src(tp, p.src) ? p.dst : p.src, step);
+        int src_ok = le_topo_valid_src(tp, p.src);
+        if (!src_ok || !le_topo_valid_dst(tp, p.dst)) {
+            bad(cm, src_ok ? "packet to core" : "packet from source", src_ok ? p.dst : p.src, step);
             continue;
         }
         if (p.src & LE_SRC_X86_FLAG) {
@@ -436,24 +436,19 @@ static void categories_pj(const le_costmodel *cm, double cat[4])
     cat[3] = L->x86_dyn_pj;
 }
 
-static double energy_now_pj(const le_costmodel *cm)
-{
-    double c[4];
-    categories_pj(cm, c);
-    return c[0] + c[1] + c[2] + c[3];
-}
+static double sum_pj(const double cat[4]) { return cat[0] + cat[1] + cat[2] + cat[3]; }
 
 void le_costmodel_end_inference(le_costmodel *cm)
 {
     le_ledger *L = &cm->led;
-    double e = energy_now_pj(cm);
+    double c[4];
+    categories_pj(cm, c);
+    double e = sum_pj(c);
     L->inferences++;
     L->inf_time_ps += L->time_ps - L->mark_time_ps;
     L->inf_energy_pj += e - L->mark_energy_pj;
     L->mark_time_ps = L->time_ps;
     L->mark_energy_pj = e;
-    double c[4];
-    categories_pj(cm, c);
     for (int i = 0; i < 4; i++) {
         L->inf_cat_pj[i] += c[i] - L->mark_cat_pj[i];
         L->mark_cat_pj[i] = c[i];
@@ -480,11 +475,13 @@ void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *s)
     s->step_p50_s = (double)le_hist_quantile(L->hist, 0.50) * 1e-12;
     s->step_p99_s = (double)le_hist_quantile(L->hist, 0.99) * 1e-12;
     s->step_max_s = (double)L->hist->max_ps * 1e-12;
-    s->e_nc_static_j = L->nc_static_pj * 1e-12;
-    s->e_nc_dynamic_j = (L->nc_dyn_pj + L->barrier_pj + le_noc_energy_pj(cm->noc)) * 1e-12;
-    s->e_x86_static_j = L->x86_static_pj * 1e-12;
-    s->e_x86_dynamic_j = L->x86_dyn_pj * 1e-12;
-    s->e_total_j = energy_now_pj(cm) * 1e-12;
+    double c[4];
+    categories_pj(cm, c);
+    s->e_nc_static_j = c[0] * 1e-12;
+    s->e_nc_dynamic_j = c[1] * 1e-12;
+    s->e_x86_static_j = c[2] * 1e-12;
+    s->e_x86_dynamic_j = c[3] * 1e-12;
+    s->e_total_j = sum_pj(c) * 1e-12;
     if (L->inferences) {
         s->latency_per_inference_s = (double)L->inf_time_ps / (double)L->inferences * 1e-12;
         s->energy_per_inference_j = L->inf_energy_pj / (double)L->inferences * 1e-12;

@@ -150,6 +150,21 @@ uint32_t le_route(const le_topo *t, uint32_t src, uint32_t dst, uint32_t *links,
 
 uint32_t le_link_chip(const le_topo *t, uint32_t link) { return link / t->links_per_chip; }
 
+/* Grid position (col, row) of the chip that port `dir` of `chip` leads to. */
+static void port_peer(const le_topo *t, uint32_t chip, int dir, uint32_t *col, uint32_t *row)
+{
+    *col = chip % t->g.chip_cols;
+    *row = chip / t->g.chip_cols;
+    if (dir == LE_DIR_E)
+        ++*col;
+    else if (dir == LE_DIR_W)
+        --*col;
+    else if (dir == LE_DIR_N)
+        ++*row;
+    else
+        --*row;
+}
+
 int le_link_class(const le_topo *t, uint32_t link)
 {
     uint32_t chip = link / t->links_per_chip, off = link % t->links_per_chip;
@@ -158,14 +173,13 @@ int le_link_class(const le_topo *t, uint32_t link)
     if (off < 4 * t->n_routers + t->g.cores_per_chip)
         return LE_LC_LOCAL;
     int dir = (int)(off - 4 * t->n_routers - t->g.cores_per_chip);
-    uint32_t col = chip % t->g.chip_cols, row = chip / t->g.chip_cols;
-    if (dir == LE_DIR_E)
-        return crosses_board(col, col + 1, t->board_cols) ? LE_LC_BOARD : LE_LC_CHIP;
-    if (dir == LE_DIR_W)
-        return crosses_board(col, col - 1, t->board_cols) ? LE_LC_BOARD : LE_LC_CHIP;
-    if (dir == LE_DIR_N)
-        return crosses_board(row, row + 1, t->board_rows) ? LE_LC_BOARD : LE_LC_CHIP;
-    return crosses_board(row, row - 1, t->board_rows) ? LE_LC_BOARD : LE_LC_CHIP;
+    uint32_t col, row;
+    port_peer(t, chip, dir, &col, &row);
+    /* only the coordinate the port moves along can change */
+    return crosses_board(chip % t->g.chip_cols, col, t->board_cols) ||
+                   crosses_board(chip / t->g.chip_cols, row, t->board_rows) ?
+               LE_LC_BOARD :
+               LE_LC_CHIP;
 }
 
 void le_link_name(const le_topo *t, uint32_t link, char *buf, size_t cap)
@@ -179,15 +193,8 @@ void le_link_name(const le_topo *t, uint32_t link, char *buf, size_t cap)
         snprintf(buf, cap, "chip %u core %u local", chip, off - 4 * t->n_routers);
     } else {
         int dir = (int)(off - 4 * t->n_routers - t->g.cores_per_chip);
-        uint32_t col = chip % t->g.chip_cols, row = chip / t->g.chip_cols;
-        if (dir == LE_DIR_E)
-            col++;
-        else if (dir == LE_DIR_W)
-            col--;
-        else if (dir == LE_DIR_N)
-            row++;
-        else
-            row--;
+        uint32_t col, row;
+        port_peer(t, chip, dir, &col, &row);
         snprintf(buf, cap, "chip %u port %c -> chip %u", chip, dn[dir], row * t->g.chip_cols + col);
     }
 }

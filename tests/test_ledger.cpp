@@ -13,6 +13,7 @@
 #include "chip/costmodel_access.h"
 #include "emu/costmodel.h"
 #include "emu/ledger.h"
+#include "tests/step_activity.h"
 
 namespace {
 
@@ -51,16 +52,7 @@ void drive(le_costmodel *cm, uint32_t steps, uint32_t per_inf, uint32_t seed)
                 inj.push_back({LE_SRC_X86(chip), (uint32_t)(rng() % ncores), 0, 0});
             x86.push_back({chip, n, rng() % 3, rng() % 2, rng() % 5, rng() % 5, rng() % 100});
         }
-        le_step_activity a{};
-        a.step = s;
-        a.cores = cores.data();
-        a.n_cores = (uint32_t)cores.size();
-        a.packets = pk.data();
-        a.n_packets = (uint32_t)pk.size();
-        a.injected = inj.data();
-        a.n_injected = (uint32_t)inj.size();
-        a.x86 = x86.data();
-        a.n_x86 = (uint32_t)x86.size();
+        le_step_activity a = le_test_activity(cores, pk, inj, x86, s);
         sink.step(sink.ctx, &a);
         if (per_inf && s % per_inf == 0)
             le_costmodel_end_inference(cm);

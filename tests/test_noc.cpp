@@ -15,6 +15,7 @@
 #include "models/placement.h"
 #include "noc/noc.h"
 #include "noc/topo.h"
+#include "tests/step_activity.h"
 
 namespace {
 
@@ -38,21 +39,6 @@ struct Model {
         return c;
     }
 };
-
-le_step_activity activity(std::vector<le_core_activity> &cores, std::vector<le_packet> &pk,
-                          std::vector<le_packet> &inj, std::vector<le_x86_activity> &x86)
-{
-    le_step_activity a{};
-    a.cores = cores.data();
-    a.n_cores = (uint32_t)cores.size();
-    a.packets = pk.data();
-    a.n_packets = (uint32_t)pk.size();
-    a.injected = inj.data();
-    a.n_injected = (uint32_t)inj.size();
-    a.x86 = x86.data();
-    a.n_x86 = (uint32_t)x86.size();
-    return a;
-}
 
 le_packet packet(uint32_t src, uint32_t dst, uint16_t cx = 0) { return le_packet{src, dst, cx, 0}; }
 
@@ -137,7 +123,7 @@ TEST(Timing, SinglePacketLatencyIsSumOfHops)
         std::vector<le_core_activity> cores{{src, 10, 2, 5, 1, 1, 1}};
         std::vector<le_packet> pk{packet(src, dst, 4)}, inj;
         std::vector<le_x86_activity> x86;
-        le_step_cost c = m.step(activity(cores, pk, inj, x86));
+        le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
         int64_t tsyn = 10 * 3500 + 2 * 16000;        // synops * 3.5 ns + axons_in * 16 ns
         int64_t send = tsyn + 5 * 6000 + 5100;        // compartment 4 is the 5th of the sweep, then one axon out
         int64_t path = 5 * 4100 + 3 * 6500 + 2100;    // 5 E-W hops, 3 N-S hops, local
@@ -162,7 +148,7 @@ TEST(Timing, InterChipRoutePaysChipToChipCosts)
         std::vector<le_core_activity> cores{{src, 0, 0, 1, 1, 1, 1}};
         std::vector<le_packet> pk{packet(src, dst, 0)}, inj;
         std::vector<le_x86_activity> x86;
-        le_step_cost c = m.step(activity(cores, pk, inj, x86));
+        le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
         int64_t send = 6000 + 5100;
         int64_t path = 7 * a.hop_ew.lat_ps + a.chip_link.lat_ps + a.local.lat_ps;
         EXPECT_EQ(c.net_ps, send + path);
@@ -222,7 +208,7 @@ TEST(Timing, BarrierGrowsWithTheBoard)
         std::vector<le_core_activity> cores;
         std::vector<le_packet> pk, inj;
         std::vector<le_x86_activity> x86;
-        le_step_cost c = m.step(activity(cores, pk, inj, x86)); // an idle step: just the barrier
+        le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86)); // an idle step: just the barrier
         EXPECT_EQ(c.barrier_chips, chips);
         EXPECT_NEAR((double)c.total_ps, hand(chips) * 1e6, 1.0) << b;
         EXPECT_GT(c.total_ps, prev) << b;
@@ -240,7 +226,7 @@ TEST(Energy, IdleCoreCostsStaticEnergyOnly)
     std::vector<le_packet> pk, inj;
     std::vector<le_x86_activity> x86;
     for (int i = 0; i < 100; i++)
-        m.step(activity(cores, pk, inj, x86));
+        m.step(le_test_activity(cores, pk, inj, x86));
     le_cost_summary s;
     le_costmodel_summary(m.cm, &s);
     double t = 100 * 0.6e-6; // 100 steps of a one-chip barrier
@@ -270,7 +256,7 @@ TEST(Modes, LoadEqualsPacketWithoutContention)
             inj.push_back(packet(LE_SRC_X86((uint32_t)rand() % 32), (uint32_t)rand() % 4096));
             x86.push_back({inj[0].src & ~LE_SRC_X86_FLAG, 1, 0, 0, 0, 0, 0});
         }
-        le_step_activity a = activity(cores, pk, inj, x86);
+        le_step_activity a = le_test_activity(cores, pk, inj, x86);
         le_step_cost cl = ml.step(a), cp = mp.step(a);
         ASSERT_EQ(cl.total_ps, cp.total_ps) << "step " << s;
         ASSERT_EQ(cl.net_ps, cp.net_ps);
@@ -284,7 +270,7 @@ TEST(Modes, LoadEqualsPacketWithoutContention)
     for (uint16_t k = 0; k < 8; k++)
         pk.push_back(packet(src, core_at(3, 7, 1, k % 4), k));
     std::vector<le_x86_activity> x86;
-    le_step_activity a = activity(cores, pk, inj, x86);
+    le_step_activity a = le_test_activity(cores, pk, inj, x86);
     le_step_cost cl = ml.step(a), cp = mp.step(a);
     EXPECT_EQ(cl.total_ps, cp.total_ps);
     le_cost_summary sl, sp;
@@ -343,7 +329,7 @@ TEST(Modes, ChipLinkSerialisesInterChipTraffic)
             pk.push_back(packet(src, 128, 0));
         }
         std::vector<le_x86_activity> x86;
-        le_step_cost c = m.step(activity(cores, pk, inj, x86));
+        le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
         // At least 32 serialisation intervals of the chip link after the first packet can reach it.
         EXPECT_GE(c.net_ps, 32 * a.chip_link.ser_ps) << "mode " << mode;
         EXPECT_LE(c.net_ps, 32 * a.chip_link.ser_ps + 200000) << "mode " << mode;
@@ -357,7 +343,7 @@ TEST(Noc, WorkTracksTouchedLinksOnly)
     std::vector<le_packet> pk{packet(5, 6)}, inj;
     std::vector<le_x86_activity> x86;
     for (int i = 0; i < 10; i++)
-        m.step(activity(cores, pk, inj, x86));
+        m.step(le_test_activity(cores, pk, inj, x86));
     uint32_t touched = 0;
     le_noc_touched(le_costmodel_noc(m.cm), &touched);
     EXPECT_EQ(touched, 1u); // same tile: one local link, of ~200k on the board

@@ -10,6 +10,7 @@
 #include "chip/costmodel_access.h"
 #include "chip/sc_engine.h"
 #include "chip/sc_modules.h"
+#include "tests/step_activity.h"
 
 struct ScModel {
     le_costmodel *cm = nullptr;
@@ -35,15 +36,7 @@ struct ScModel {
     void step(std::vector<le_core_activity> cores, std::vector<le_packet> pk = {}, std::vector<le_packet> inj = {},
               std::vector<le_x86_activity> x86 = {})
     {
-        le_step_activity a{};
-        a.cores = cores.data();
-        a.n_cores = (uint32_t)cores.size();
-        a.packets = pk.data();
-        a.n_packets = (uint32_t)pk.size();
-        a.injected = inj.data();
-        a.n_injected = (uint32_t)inj.size();
-        a.x86 = x86.data();
-        a.n_x86 = (uint32_t)x86.size();
+        le_step_activity a = le_test_activity(cores, pk, inj, x86);
         sink.step(sink.ctx, &a);
     }
     int64_t emulated_ps() const { return le_costmodel_ledger(cm)->time_ps; }
