@@ -12,6 +12,7 @@
  * activity is reported so that its reads and resets are billed to the step that did them
  * (and the last step's are not lost). */
 #include "emu/run.h"
+#include "traces/trace_csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -728,7 +729,7 @@ void le_sim_set_trace(le_sim *s, FILE *csv)
 {
     s->trace = csv;
     if (csv)
-        fputs("step,population,index,u,v,spike\n", csv);
+        le_trace_csv_header(csv);
 }
 
 uint32_t le_sim_step_now(const le_sim *s) { return s->t; }
@@ -893,8 +894,8 @@ static void write_trace(le_sim *s, uint32_t t)
             p++;
         const le_neurocore *c = &s->cores[s->nrn_core[g]];
         uint32_t cx = s->nrn_cx[g];
-        fprintf(s->trace, "%u,%s,%u,%d,%d,%d\n", t, s->pops[p].name, g - s->pops[p].base, c->u[cx], c->v[cx],
-                s->spiked_at[g] == t ? 1 : 0);
+        le_trace_csv_row(s->trace, t, s->pops[p].name, g - s->pops[p].base, c->u[cx], c->v[cx],
+                         s->spiked_at[g] == t ? 1 : 0);
     }
 }
 
