@@ -50,7 +50,7 @@ static uint32_t index_bits(uint32_t n_cx)
 /* The format of an axon given without one: 8-bit sparse with just enough delay bits. */
 static le_axon_fmt default_fmt(uint32_t dmax)
 {
-    le_axon_fmt f = {8, (uint8_t)ceil_log2((uint64_t)dmax + 1), 0, 0};
+    le_axon_fmt f = {8, le_delay_bits(dmax), 0, 0};
     return f;
 }
 
@@ -170,11 +170,11 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
             if (f.weight_bits < 1 || f.weight_bits > 8)
                 return le_fail(err, LE_ERR_RANGE, "%s: input axon %u has weight_bits %u, outside 1..8", cn, (unsigned)a,
                                (unsigned)f.weight_bits);
-            if (ceil_log2((uint64_t)dmax + 1) > f.delay_bits)
+            if (le_delay_bits(dmax) > f.delay_bits)
                 return le_fail(err, LE_ERR_CONFIG,
                                "%s: input axon %u stores delays in %u bits but has a delay of %u (needs %u bits)", cn,
                                (unsigned)a, (unsigned)f.delay_bits, (unsigned)dmax,
-                               (unsigned)ceil_log2((uint64_t)dmax + 1));
+                               (unsigned)le_delay_bits(dmax));
         } else {
             f = default_fmt(dmax);
         }

@@ -96,6 +96,15 @@ typedef struct {
  * when 6 + wexp < 0 as the chip shifts right). */
 int32_t le_actual_weight(int32_t mant, int32_t wexp);
 
+/* Delay bits an axon format needs for delays up to max_delay: the smallest b with 2^b > max_delay. */
+static inline uint8_t le_delay_bits(uint32_t max_delay)
+{
+    uint8_t b = 0;
+    while (b < 31 && (1u << b) <= max_delay)
+        b++;
+    return b;
+}
+
 /* Synapse SRAM bits for one axon with n synapses in format fmt on a core of n_cx compartments. */
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx);
 

@@ -6,6 +6,7 @@
 
 #include "board/board.h"
 #include "core/limits.h"
+#include "core/neurocore.h" /* le_delay_bits */
 #include "models/network.h"
 
 #ifdef __cplusplus
@@ -29,15 +30,6 @@ typedef struct {
 le_code le_place(const le_network *net, const le_board_geom *geom, const le_limits *lim, le_placement *pl,
                  le_error *err);
 void le_placement_free(le_placement *pl);
-
-/* Bits of the delay field an axon's synapses need for its largest delay (0 when all are 0). */
-static inline uint8_t le_delay_bits(uint32_t max_delay)
-{
-    uint8_t b = 0;
-    while (b < 31 && (1u << b) <= max_delay)
-        b++;
-    return b;
-}
 
 /* Global neuron id of neuron k of population p (index into core[] and cx[]). */
 static inline uint32_t le_place_gid(const le_placement *pl, uint32_t p, uint32_t k)
