@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "chip/costmodel_access.h"
-#include "emu/costmodel.h"
+#include "cost/costmodel_internal.h"
+#include "cost/costmodel.h"
 
 #define N_PATTERNS 64 /* distinct step activities, generated before timing */
 

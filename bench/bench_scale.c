@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "emu/costmodel.h"
+#include "cost/costmodel.h"
 
 #define LAYERS 4          /* g_theta: 4 layers per instance [spec §1.5] */
 #define GROUP_MAX 1024    /* instances per aggregator population (keeps its cores <= 4096 input axons) */

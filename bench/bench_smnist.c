@@ -9,10 +9,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "emu/costmodel.h"
-#include "models/mnist.h"
-#include "models/smnist.h"
-#include "models/smnist_snips.h"
+#include "cost/costmodel.h"
+#include "models/smnist/mnist.h"
+#include "models/smnist/smnist.h"
+#include "models/smnist/snips.h"
 
 static double now_s(void)
 {

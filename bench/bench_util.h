@@ -1,7 +1,7 @@
 /* Shared by the benchmarks: a seeded random stream that is the same on every machine, and a
  * monotonic clock. Each benchmark is its own executable, so the state is per program. */
-#ifndef LE_BENCH_UTIL_H
-#define LE_BENCH_UTIL_H
+#ifndef LE_BENCH_BENCH_UTIL_H
+#define LE_BENCH_BENCH_UTIL_H
 
 #include <stdint.h>
 #include <time.h>

@@ -6,7 +6,7 @@
 
 #include "board/board.h"
 #include "chip/arch.h"
-#include "chip/cfg.h"
+#include "util/yaml.h"
 
 static int ends_with(const char *s, const char *suf)
 {

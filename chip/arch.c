@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chip/cfg.h"
+#include "util/yaml.h"
 
 #ifndef LE_SOURCE_DIR
 #define LE_SOURCE_DIR "."

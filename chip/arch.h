@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "core/error.h"
+#include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -4,7 +4,7 @@
 #ifndef LE_EMU_CLI_H
 #define LE_EMU_CLI_H
 
-#include "core/error.h"
+#include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {

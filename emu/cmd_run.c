@@ -9,11 +9,11 @@
 #include "board/board.h"
 #include "core/limits.h"
 #include "emu/cli.h"
-#include "chip/sc_engine.h"
-#include "emu/costmodel.h"
-#include "emu/run.h"
+#include "run/sc/sc_engine.h"
+#include "cost/costmodel.h"
+#include "run/sim.h"
 #include "models/netfile.h"
-#include "models/placement.h"
+#include "place/placement.h"
 
 static void usage(FILE *f)
 {

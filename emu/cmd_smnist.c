@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "emu/cli.h"
-#include "emu/costmodel.h"
-#include "models/mnist.h"
-#include "models/smnist.h"
-#include "models/smnist_snips.h"
+#include "cost/costmodel.h"
+#include "models/smnist/mnist.h"
+#include "models/smnist/smnist.h"
+#include "models/smnist/snips.h"
 
 #ifndef LE_SOURCE_DIR
 #define LE_SOURCE_DIR "."

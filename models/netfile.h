@@ -3,7 +3,7 @@
 #ifndef LE_MODELS_NETFILE_H
 #define LE_MODELS_NETFILE_H
 
-#include "core/error.h"
+#include "util/error.h"
 #include "models/network.h"
 
 #ifdef __cplusplus

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "core/compartment.h"
-#include "core/error.h"
+#include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,13 +13,14 @@
 
 #include <stdint.h>
 
-#include "emu/activity.h"
-#include "emu/costmodel.h"
+#include "core/activity.h"
 #include "noc/topo.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef enum { LE_NOC_LOAD = 0, LE_NOC_PACKET = 1 } le_noc_mode;
 
 typedef struct le_noc le_noc;
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "emu/activity.h"
+#include "core/activity.h"
 
 le_code le_topo_init(le_topo *t, const le_board_spec *b, const le_arch *a, le_error *err)
 {

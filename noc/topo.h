@@ -10,7 +10,7 @@
 
 #include "board/board.h"
 #include "chip/arch.h"
-#include "core/error.h"
+#include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "emu/activity.h"
+#include "core/activity.h"
 
 inline le_step_activity le_test_activity(std::vector<le_core_activity> &cores, std::vector<le_packet> &pk,
                                          std::vector<le_packet> &inj, std::vector<le_x86_activity> &x86,

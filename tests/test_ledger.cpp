@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "chip/costmodel_access.h"
-#include "emu/costmodel.h"
-#include "emu/ledger.h"
+#include "cost/costmodel_internal.h"
+#include "cost/costmodel.h"
+#include "cost/ledger.h"
 #include "tests/step_activity.h"
 
 namespace {

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "chip/costmodel_access.h"
+#include "cost/costmodel_internal.h"
 #include "core/limits.h"
-#include "emu/costmodel.h"
-#include "emu/run.h"
+#include "cost/costmodel.h"
+#include "run/sim.h"
 #include "models/network.h"
-#include "models/placement.h"
+#include "place/placement.h"
 #include "noc/noc.h"
 #include "noc/topo.h"
 #include "tests/step_activity.h"

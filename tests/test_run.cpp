@@ -13,8 +13,8 @@
 
 #include "board/board.h"
 #include "core/limits.h"
-#include "emu/run.h"
-#include "models/placement.h"
+#include "run/sim.h"
+#include "place/placement.h"
 #include "run_reference.h"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "models/mnist.h"
+#include "models/smnist/mnist.h"
 
 namespace {
 

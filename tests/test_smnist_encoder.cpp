@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "models/mnist.h"
-#include "models/smnist_encoder.h"
+#include "models/smnist/mnist.h"
+#include "models/smnist/encoder.h"
 
 namespace {
 

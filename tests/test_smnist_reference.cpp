@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "board/board.h"
-#include "emu/run.h"
-#include "models/mnist.h"
-#include "models/smnist.h"
-#include "models/smnist_encoder.h"
-#include "models/smnist_snips.h"
+#include "run/sim.h"
+#include "models/smnist/mnist.h"
+#include "models/smnist/smnist.h"
+#include "models/smnist/encoder.h"
+#include "models/smnist/snips.h"
 
 namespace {
 

@@ -1,15 +1,15 @@
 // Shared helpers of the SystemC tests: a cost model with the SystemC engine attached, and
 // step activities built from vectors.
-#ifndef LE_TESTS_SC_HELPERS_H
-#define LE_TESTS_SC_HELPERS_H
+#ifndef LE_TESTS_SC_SC_HELPERS_H
+#define LE_TESTS_SC_SC_HELPERS_H
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "chip/costmodel_access.h"
-#include "chip/sc_engine.h"
-#include "chip/sc_modules.h"
+#include "cost/costmodel_internal.h"
+#include "run/sc/sc_engine.h"
+#include "run/sc/sc_modules.h"
 #include "tests/step_activity.h"
 
 struct ScModel {

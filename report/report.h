@@ -1,0 +1,49 @@
+/* The cost report: an aligned table for people and JSON for machines, both written by
+ * hand with fixed formats so that the same run gives byte-identical files. */
+#ifndef LE_REPORT_REPORT_H
+#define LE_REPORT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/error.h"
+#include "cost/costmodel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint32_t chip;
+    uint32_t cores_in_use;
+    double nc_static_j, nc_dyn_j, mesh_dyn_j, x86_static_j, x86_dyn_j;
+    double nc_busy_s, mesh_busy_s, x86_busy_s;
+} le_report_chip;
+
+typedef struct {
+    char name[96];
+    uint64_t packets;
+    double busy_s, energy_j;
+} le_report_link;
+
+typedef struct {
+    const char *board, *board_file, *arch_file, *mode;
+    uint32_t chips, chip_rows, chip_cols, cores;
+    uint64_t seed;
+    le_cost_summary sum;
+    double power_w;
+    double inf_split_j[4]; /* per inference: neuro-core static, dynamic, x86 static, dynamic */
+    double nc_compute_dyn_j, mesh_dyn_j, barrier_dyn_j; /* parts of e_nc_dynamic_j */
+    double phase_inject_s, phase_cores_net_s, phase_barrier_s, phase_mgmt_s; /* means per step */
+    uint64_t synops, axons_in, axons_out, cx_updates, spikes, packets, injected, hops, x86_snips, bad_entries;
+    const le_report_chip *chip_rows_; uint32_t n_chip_rows; /* chips that were in use or did work */
+    const le_report_link *links; uint32_t n_links;           /* busiest first */
+    uint32_t links_touched;
+} le_report;
+
+le_code le_report_write(const le_report *r, FILE *table, const char *json_path, le_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
