@@ -69,7 +69,11 @@ static int run(le_noc_mode mode, pattern *pat, uint32_t steps, uint64_t seed)
     double t0 = now_s();
     for (uint32_t s = 0; s < steps; s++) {
         pat[s % N_PATTERNS].act.step = s + 1;
-        le_costmodel_step(cm, &pat[s % N_PATTERNS].act);
+        if (le_costmodel_step(cm, &pat[s % N_PATTERNS].act, &err) != LE_OK) {
+            fprintf(stderr, "bench_noc: %s\n", err.msg);
+            le_costmodel_free(cm);
+            return 1;
+        }
     }
     double dt = now_s() - t0;
     const le_noc *noc = le_costmodel_noc(cm);

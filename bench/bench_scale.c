@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "cost/costmodel.h"
+#include "run/pipeline.h"
 
 #define LAYERS 4          /* g_theta: 4 layers per instance [spec §1.5] */
 #define GROUP_MAX 1024    /* instances per aggregator population (keeps its cores <= 4096 input axons) */
@@ -377,11 +377,13 @@ typedef struct {
     double cm_s;
 } probe;
 
-static void probe_step(void *ctx, const le_step_activity *a)
+static le_code probe_step(void *ctx, const le_step_activity *a, le_error *err)
 {
     probe *p = ctx;
     double t0 = now_s();
-    p->inner.step(p->inner.ctx, a);
+    le_code rc = p->inner.step(p->inner.ctx, a, err);
+    if (rc)
+        return rc;
     p->cm_s += now_s() - t0;
     p->packets += a->n_packets;
     p->injected += a->n_injected;
@@ -399,6 +401,7 @@ static void probe_step(void *ctx, const le_step_activity *a)
     p->cores_net_ps += sc.cores_net_ps;
     p->barrier_ps += sc.barrier_ps;
     p->mgmt_ps += sc.mgmt_ps;
+    return LE_OK;
 }
 
 typedef struct {
@@ -513,8 +516,6 @@ static int run_board(const options *o, const shape *sh, model *m, const char *bo
             le_costmodel_end_inference(cm);
             le_cost_summary su;
             le_costmodel_summary(cm, &su);
-            if (le_costmodel_check(cm, &err))
-                rc = fail(&err);
             uint64_t spikes = le_sim_total_spikes(sim);
             double st = 1e-6 / o->steps; /* ps -> us per step */
             res[mode].steps_per_s = o->steps / t_run;

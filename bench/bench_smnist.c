@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "cost/costmodel.h"
+#include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
 #include "models/smnist/snips.h"
@@ -21,43 +21,26 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void end_inference(void *ctx, const le_smnist_snip_state *st, uint32_t k)
-{
-    (void)st;
-    (void)k;
-    if (ctx)
-        le_costmodel_end_inference((le_costmodel *)ctx);
-}
-
 /* One pass over images first..first+n-1; with_cost: through the cost model and ledger. */
 static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const char *board, le_noc_mode noc,
                 int with_cost, double *wall, uint32_t *correct)
 {
     le_error err;
-    le_costmodel *cm = NULL;
-    le_board_geom single = le_board_geom_single_chip();
-    const le_board_geom *geom = &single;
+    le_network net;
+    le_network_init(&net);
+    le_smnist_pops pops;
+    le_pipeline pipe;
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = with_cost ? board : NULL;
+    po.noc = noc;
+    po.seed = 0;
     double t0 = now_s();
-    if (with_cost) {
-        if (le_costmodel_open(board, NULL, noc, 0, &cm, &err)) {
-            fprintf(stderr, "bench_smnist: %s\n", err.msg);
-            return 1;
-        }
-        geom = le_costmodel_geom(cm);
-    }
-    le_smnist_chip chip;
-    if (le_smnist_chip_create(w, NULL, geom, &chip, &err)) {
+    if (le_smnist_network(w, NULL, &net, &pops, &err) || le_pipeline_open(&net, &po, &pipe, &err)) {
         fprintf(stderr, "bench_smnist: %s\n", err.msg);
-        if (cm)
-            le_costmodel_free(cm);
+        le_network_free(&net);
         return 1;
     }
-    if (cm && le_costmodel_attach_sim(cm, chip.sim, &err)) {
-        fprintf(stderr, "bench_smnist: %s\n", err.msg);
-        le_smnist_chip_free(&chip);
-        le_costmodel_free(cm);
-        return 1;
-    }
+    le_costmodel *cm = pipe.cm;
     uint32_t *idx = malloc(n * sizeof *idx);
     uint8_t *pred = malloc(n);
     if (!idx || !pred) {
@@ -67,9 +50,10 @@ static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const
     for (uint32_t k = 0; k < n; k++)
         idx[k] = k;
     le_smnist_snip_state st;
-    le_smnist_snip_init(&st, m, idx, n, &chip.pops, pred, NULL, le_sim_step_now(chip.sim));
+    le_smnist_snip_init(&st, m, idx, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
+    le_snips sn = le_smnist_snips(&st);
     int rc = 0;
-    if (le_smnist_run_images(&chip, &st, end_inference, cm, &err)) {
+    if (le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, NULL, NULL, &err)) {
         fprintf(stderr, "bench_smnist: %s\n", err.msg);
         rc = 1;
     }
@@ -81,9 +65,8 @@ static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const
     *correct = 0;
     for (uint32_t k = 0; k < n; k++)
         *correct += pred[k] == m->labels[k];
-    le_smnist_chip_free(&chip);
-    if (cm)
-        le_costmodel_free(cm);
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
     free(idx);
     free(pred);
     return rc;

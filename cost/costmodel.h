@@ -1,7 +1,7 @@
-/* The hardware cost model seen from the run loop and the CLI: a board (geometry, mesh,
+/* The hardware cost model seen from the run loop and the commands: a board (geometry, mesh,
  * chip-to-chip links, x86 cores, barrier) with its architecture and cost figures, which
- * turns each step's activity into time and energy and keeps the ledger.
- * Implemented in chip/, noc/, board/ and emu/ledger*.c. */
+ * turns each step's activity into time and energy and keeps the ledger (cost/ledger.h).
+ * The report built from it is in report/. */
 #ifndef LE_COST_COSTMODEL_H
 #define LE_COST_COSTMODEL_H
 
@@ -9,9 +9,9 @@
 #include <stdio.h>
 
 #include "board/board.h"
+#include "core/cost_sink.h"
 #include "noc/noc.h"
 #include "util/error.h"
-#include "run/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,7 +28,7 @@ le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode 
 void le_costmodel_free(le_costmodel *cm);
 
 const le_board_geom *le_costmodel_geom(const le_costmodel *cm);
-/* The sink to hand to le_sim_set_cost_sink(). */
+/* The sink to hand to the run loop (le_sim_set_cost_sink). */
 le_cost_sink le_costmodel_sink(le_costmodel *cm);
 
 /* Marks an inference boundary (latency and energy per inference are per marked span). */
@@ -46,20 +46,11 @@ typedef struct {
 } le_cost_summary;
 void le_costmodel_summary(const le_costmodel *cm, le_cost_summary *out);
 
-/* Report: aligned table for people to `table` (may be NULL), JSON to json_path (may be NULL). */
-le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *json_path, le_error *err);
-
-/* --- additions (developer C) --- */
-
 /* Declares the cores the network is configured on: their chips are in use (static power,
  * barrier span) from the first step, and idle cores cost their static power. Without this
  * call a core is in use from the first step it shows activity, a chip from the first step
  * one of its cores or its x86 does. Call before the first step (LE_ERR_USAGE after). */
 le_code le_costmodel_set_cores_used(le_costmodel *cm, const uint32_t *gids, uint32_t n, le_error *err);
-
-/* The first activity entry that named a core or chip outside the board (the sink cannot
- * return errors, so it skips such entries, counts them, and keeps the first message here). */
-le_code le_costmodel_check(const le_costmodel *cm, le_error *err);
 
 /* How long the last step took and why (times in picoseconds):
  * total = inject + cores_net + barrier + mgmt (docs/architecture.md). */
@@ -78,10 +69,6 @@ void le_costmodel_last_step(const le_costmodel *cm, le_step_cost *out);
 
 /* How many of the busiest links the report lists (default 10). */
 void le_costmodel_set_report_links(le_costmodel *cm, uint32_t top_n);
-
-/* Declares every configured core of sim as in use (static power from the first step, even
- * while a core sleeps) and hands sim the cost model's sink. emu/sim_cost.c. */
-le_code le_costmodel_attach_sim(le_costmodel *cm, le_sim *sim, le_error *err);
 
 #ifdef __cplusplus
 }

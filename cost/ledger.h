@@ -61,7 +61,6 @@ typedef struct {
     /* event counts */
     uint64_t synops, axons_in, axons_out, cx_updates, cx_active, spikes, core_steps;
     uint64_t packets, injected, x86_snips;
-    uint64_t bad_entries; /* activity entries that named cores/chips outside the board */
     /* inferences */
     uint64_t inferences;
     int64_t inf_time_ps, mark_time_ps;

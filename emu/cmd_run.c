@@ -6,14 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board/board.h"
-#include "core/limits.h"
 #include "emu/cli.h"
-#include "run/sc/sc_engine.h"
-#include "cost/costmodel.h"
-#include "run/sim.h"
 #include "models/netfile.h"
-#include "place/placement.h"
+#include "report/report.h"
+#include "run/pipeline.h"
+#include "run/sc/sc_engine.h"
+#include "traces/trace_csv.h"
 
 static void usage(FILE *f)
 {
@@ -148,19 +146,18 @@ int le_cmd_run(int argc, char **argv)
     le_error_clear(&err);
     le_network net;
     le_network_init(&net);
-    le_placement pl;
-    memset(&pl, 0, sizeof pl);
-    le_sim *sim = NULL;
+    le_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
     FILE *trace = NULL;
-    le_costmodel *cm = NULL;
+    le_trace_csv *tw = NULL;
     le_sc_engine *sc = NULL;
-    le_code rc = LE_OK;
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = board;
+    po.noc = noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+    po.seed = seed;
     /* --noc or --report without --board: the cost model of one chip, like the functional run. */
-    if (board || noc || report || use_systemc)
-        rc = le_costmodel_open(board ? board : "1x1", NULL,
-                               noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD, seed, &cm, &err);
-    if (!rc)
-        rc = le_netfile_load(net_path, &net, &err);
+    po.costed = board || noc || report || use_systemc;
+    le_code rc = le_netfile_load(net_path, &net, &err);
     if (!rc && trace_path) {
         if (trace_pops)
             rc = select_traced(&net, trace_pops, &err);
@@ -172,19 +169,12 @@ int le_cmd_run(int argc, char **argv)
                 net.pops[p].traced = net.pops[p].kind != LE_POP_INPUT;
         }
     }
-    le_board_geom geom = cm ? *le_costmodel_geom(cm) : le_board_geom_single_chip();
-    le_limits limits = *le_limits_loihi1();
-    limits.cores_per_chip = geom.cores_per_chip;
-    const le_limits *lim = &limits;
-    int placed = 0;
-    if (!rc && !(rc = le_place(&net, &geom, lim, &pl, &err)))
-        placed = 1;
     if (!rc)
-        rc = le_sim_create(&net, &pl, &geom, lim, &sim, &err);
-    if (!rc && cm)
-        rc = le_costmodel_attach_sim(cm, sim, &err);
+        rc = le_pipeline_open(&net, &po, &pipe, &err);
+    le_costmodel *cm = pipe.cm;
+    le_sim *sim = pipe.sim;
     /* The SystemC engine charges the same cost model, then advances SystemC time through the
-     * step's phases (chip/sc_engine.h). */
+     * step's phases (run/sc/sc_engine.h). */
     if (!rc && use_systemc && !(rc = le_systemc_attach(cm, &sc, &err))) {
         le_cost_sink sink = le_systemc_sink(sc);
         le_sim_set_cost_sink(sim, &sink);
@@ -194,8 +184,8 @@ int le_cmd_run(int argc, char **argv)
             trace = stdout;
         else if (!(trace = fopen(trace_path, "w")))
             rc = le_fail(&err, LE_ERR_IO, "%s: cannot write the trace: %s", trace_path, strerror(errno));
-        if (trace)
-            le_sim_set_trace(sim, trace);
+        if (trace && !(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err)))
+            le_trace_csv_attach(tw, sim);
     }
     if (!rc) {
         /* On a terminal, long runs show their progress in chunks of about 1%. */
@@ -216,10 +206,8 @@ int le_cmd_run(int argc, char **argv)
     if (!rc && cm) {
         /* The whole run is one inference: latency and energy per inference cover all steps. */
         le_costmodel_end_inference(cm);
-        rc = le_costmodel_check(cm, &err);
         /* The report table goes to stdout unless the trace does. */
-        if (!rc)
-            rc = le_costmodel_report(cm, trace == stdout ? stderr : stdout, report, &err);
+        rc = le_report_costmodel(cm, trace == stdout ? stderr : stdout, report, &err);
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
@@ -231,12 +219,10 @@ int le_cmd_run(int argc, char **argv)
         fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path, steps,
                 (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
     }
-    le_sim_free(sim);
     if (sc)
         le_systemc_detach(sc);
-    le_costmodel_free(cm);
-    if (placed)
-        le_placement_free(&pl);
+    le_trace_csv_free(tw);
+    le_pipeline_close(&pipe);
     le_network_free(&net);
     if (rc)
         return le_cli_report_error(&err);

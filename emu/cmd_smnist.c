@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "emu/cli.h"
-#include "cost/costmodel.h"
+#include "report/report.h"
+#include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
 #include "models/smnist/snips.h"
@@ -212,15 +213,16 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
 }
 
 typedef struct {
-    le_costmodel *cm;
+    const le_smnist_snip_state *st;
     int progress;
     uint32_t correct;
 } run_ctx;
 
-static void on_image(void *ctx, const le_smnist_snip_state *st, uint32_t k)
+static le_code on_image(void *ctx, uint32_t k, le_error *err)
 {
+    (void)err;
     run_ctx *r = ctx;
-    le_costmodel_end_inference(r->cm);
+    const le_smnist_snip_state *st = r->st;
     if (st->predicted[k] == st->mnist->labels[st->index[k]])
         r->correct++;
     if (r->progress && (k + 1 == st->n_images || (k + 1) % 10 == 0)) {
@@ -234,6 +236,7 @@ static void on_image(void *ctx, const le_smnist_snip_state *st, uint32_t k)
             fputc('\n', stderr);
         fflush(stderr);
     }
+    return LE_OK;
 }
 
 /* One row of the Table S1 comparison. */
@@ -327,13 +330,15 @@ static int run(const options *o, le_error *err)
 {
     le_mnist mnist;
     le_smnist_weights w;
-    le_costmodel *cm = NULL;
-    le_smnist_chip chip;
+    le_network net;
+    le_smnist_pops pops;
+    le_pipeline pipe;
     uint32_t *index = NULL;
     uint8_t *pred = NULL, chip_pred[AUTHORS_N];
     memset(&mnist, 0, sizeof mnist);
     memset(&w, 0, sizeof w);
-    memset(&chip, 0, sizeof chip);
+    memset(&pipe, 0, sizeof pipe);
+    le_network_init(&net);
     int status = 0;
     le_code rc;
     const char *data = le_data_dir(o->data);
@@ -359,19 +364,23 @@ static int run(const options *o, le_error *err)
     }
     if ((rc = le_mnist_load_t10k(data, &mnist, err)) || (rc = le_smnist_weights_load(wdir, &w, err)))
         goto done;
-    if ((rc = le_costmodel_open(o->board, o->arch, o->noc, 0, &cm, err)))
-        goto done;
     le_smnist_options so = le_smnist_options_default();
     so.inject_latency = o->inject_latency;
-    if ((rc = le_smnist_chip_create(&w, &so, le_costmodel_geom(cm), &chip, err)))
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = o->board;
+    po.arch_file = o->arch;
+    po.noc = o->noc;
+    po.seed = 0;
+    po.inject_latency = so.inject_latency;
+    if ((rc = le_smnist_network(&w, &so, &net, &pops, err)) || (rc = le_pipeline_open(&net, &po, &pipe, err)))
         goto done;
-    if ((rc = le_costmodel_attach_sim(cm, chip.sim, err)))
-        goto done;
+    le_costmodel *cm = pipe.cm;
 
     le_smnist_snip_state st;
-    le_smnist_snip_init(&st, &mnist, index, n, &chip.pops, pred, NULL, le_sim_step_now(chip.sim));
-    run_ctx rctx = {cm, isatty(2), 0};
-    if ((rc = le_smnist_run_images(&chip, &st, on_image, &rctx, err)))
+    le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
+    le_snips sn = le_smnist_snips(&st);
+    run_ctx rctx = {&st, isatty(2), 0};
+    if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
         goto done;
 
     le_cost_summary s;
@@ -412,7 +421,7 @@ static int run(const options *o, le_error *err)
            (unsigned long long)s.steps, s.time_s, s.step_p50_s * 1e6, s.step_p99_s * 1e6, s.step_max_s * 1e6);
     if (o->ledger) {
         printf("\n");
-        if ((rc = le_costmodel_report(cm, stdout, NULL, err)))
+        if ((rc = le_report_costmodel(cm, stdout, NULL, err)))
             goto done;
     }
     if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->sample == SAMPLE_AUTHORS, agree, r, nr, &s, err)))
@@ -422,9 +431,8 @@ static int run(const options *o, le_error *err)
 done:
     if (rc)
         status = le_cli_report_error(err);
-    le_smnist_chip_free(&chip);
-    if (cm)
-        le_costmodel_free(cm);
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
     le_smnist_weights_free(&w);
     le_mnist_free(&mnist);
     free(index);

@@ -59,12 +59,10 @@ static void write_json(const le_report *r, FILE *f)
             r->nc_compute_dyn_j, r->mesh_dyn_j, r->barrier_dyn_j);
     fprintf(f,
             "  \"events\": {\"synops\": %llu, \"axons_in\": %llu, \"axons_out\": %llu, \"cx_updates\": %llu, "
-            "\"spikes\": %llu, \"packets\": %llu, \"injected\": %llu, \"link_traversals\": %llu, \"x86_snips\": %llu, "
-            "\"skipped_entries\": %llu},\n",
+            "\"spikes\": %llu, \"packets\": %llu, \"injected\": %llu, \"link_traversals\": %llu, \"x86_snips\": %llu},\n",
             (unsigned long long)r->synops, (unsigned long long)r->axons_in, (unsigned long long)r->axons_out,
             (unsigned long long)r->cx_updates, (unsigned long long)r->spikes, (unsigned long long)r->packets,
-            (unsigned long long)r->injected, (unsigned long long)r->hops, (unsigned long long)r->x86_snips,
-            (unsigned long long)r->bad_entries);
+            (unsigned long long)r->injected, (unsigned long long)r->hops, (unsigned long long)r->x86_snips);
     fprintf(f, "  \"chips\": [");
     for (uint32_t i = 0; i < r->n_chip_rows; i++) {
         const le_report_chip *c = &r->chip_rows_[i];
@@ -145,9 +143,6 @@ static void write_table(const le_report *r, FILE *f)
     fprintf(f, "  %-28s %llu synops, %llu compartment updates, %llu spikes, %llu packets (%llu injected), %llu link traversals\n",
             "events", (unsigned long long)r->synops, (unsigned long long)r->cx_updates, (unsigned long long)r->spikes,
             (unsigned long long)r->packets, (unsigned long long)r->injected, (unsigned long long)r->hops);
-    if (r->bad_entries)
-        fprintf(f, "  %-28s %llu activity entries named cores or chips outside the board\n", "SKIPPED",
-                (unsigned long long)r->bad_entries);
     fprintf(f, "\n  per chip, whole run (chips in use or with traffic):\n");
     fprintf(f, "  %5s %5s %13s %13s %13s %13s %13s %13s %13s\n", "chip", "cores", "nc static", "nc dynamic",
             "mesh dynamic", "x86 static", "x86 dynamic", "nc busy", "x86 busy");

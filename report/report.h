@@ -35,13 +35,17 @@ typedef struct {
     double inf_split_j[4]; /* per inference: neuro-core static, dynamic, x86 static, dynamic */
     double nc_compute_dyn_j, mesh_dyn_j, barrier_dyn_j; /* parts of e_nc_dynamic_j */
     double phase_inject_s, phase_cores_net_s, phase_barrier_s, phase_mgmt_s; /* means per step */
-    uint64_t synops, axons_in, axons_out, cx_updates, spikes, packets, injected, hops, x86_snips, bad_entries;
+    uint64_t synops, axons_in, axons_out, cx_updates, spikes, packets, injected, hops, x86_snips;
     const le_report_chip *chip_rows_; uint32_t n_chip_rows; /* chips that were in use or did work */
     const le_report_link *links; uint32_t n_links;           /* busiest first */
     uint32_t links_touched;
 } le_report;
 
 le_code le_report_write(const le_report *r, FILE *table, const char *json_path, le_error *err);
+
+/* The report of a cost model's run so far: aligned table for people to `table` (may be
+ * NULL), JSON to json_path (may be NULL). report/report_build.c. */
+le_code le_report_costmodel(const le_costmodel *cm, FILE *table, const char *json_path, le_error *err);
 
 #ifdef __cplusplus
 }

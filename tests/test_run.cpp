@@ -13,8 +13,8 @@
 
 #include "board/board.h"
 #include "core/limits.h"
-#include "run/sim.h"
-#include "place/placement.h"
+#include "run/pipeline.h"
+#include "traces/trace_csv.h"
 #include "run_reference.h"
 
 namespace {
@@ -94,21 +94,26 @@ ref::Params rparams(const le_profile &p)
 }
 
 struct Sim {
-    le_placement pl;
+    le_pipeline p{};
+    const le_network *net;
     le_sim *sim = nullptr;
-    le_board_geom g = le_board_geom_single_chip();
-    Sim(const le_network *n)
+    Sim(const le_network *n) : net(n)
     {
         le_error e;
-        EXPECT_EQ(le_place(n, &g, le_limits_loihi1(), &pl, &e), LE_OK) << e.msg;
-        EXPECT_EQ(le_sim_create(n, &pl, &g, le_limits_loihi1(), &sim, &e), LE_OK) << e.msg;
+        EXPECT_EQ(le_pipeline_open(n, nullptr, &p, &e), LE_OK) << e.msg;
+        sim = p.sim;
     }
-    ~Sim()
-    {
-        le_sim_free(sim);
-        le_placement_free(&pl);
-    }
+    ~Sim() { le_pipeline_close(&p); }
 };
+
+// A register read from outside a snip, through the same x86 service a snip uses.
+int32_t read_reg(le_sim *sim, uint32_t pop, uint32_t n, le_reg r)
+{
+    int32_t v = 0;
+    le_error e;
+    EXPECT_EQ(le_x86_read(le_sim_x86(sim), pop, n, r, &v, &e), LE_OK) << e.msg;
+    return v;
+}
 
 struct CsvRow {
     uint32_t step;
@@ -145,11 +150,14 @@ std::vector<CsvRow> parse_csv(const std::string &text, std::string *header)
     return rows;
 }
 
-std::string run_traced(le_sim *sim, uint32_t steps)
+std::string run_traced(Sim &s, uint32_t steps)
 {
+    le_sim *sim = s.sim;
     FILE *f = std::tmpfile();
-    le_sim_set_trace(sim, f);
+    le_trace_csv *tw = nullptr;
     le_error e;
+    EXPECT_EQ(le_trace_csv_open(f, s.net, &s.p.pl, &tw, &e), LE_OK) << e.msg;
+    le_trace_csv_attach(tw, sim);
     EXPECT_EQ(le_sim_run(sim, steps, nullptr, &e), LE_OK) << e.msg;
     std::fflush(f);
     std::rewind(f);
@@ -159,7 +167,8 @@ std::string run_traced(le_sim *sim, uint32_t steps)
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
         text.append(buf, n);
     std::fclose(f);
-    le_sim_set_trace(sim, nullptr);
+    le_sim_set_observer(sim, nullptr, nullptr);
+    le_trace_csv_free(tw);
     return text;
 }
 
@@ -220,7 +229,7 @@ TEST(Run, ThreeNeuronTraceMatchesTheSpecArithmetic)
     Sim s(&net.n);
     ASSERT_NE(s.sim, nullptr);
     std::string header;
-    auto rows = parse_csv(run_traced(s.sim, 30), &header);
+    auto rows = parse_csv(run_traced(s, 30), &header);
     EXPECT_EQ(header, "step,population,index,u,v,spike");
     compare(rows, want, {{"lif", 3}}, 3);
     EXPECT_EQ(le_sim_total_spikes(s.sim), (uint64_t)spikes);
@@ -260,7 +269,7 @@ TEST(Run, AhpNeuronTraceMatchesTheSpecArithmetic)
     Sim s(&net.n);
     ASSERT_NE(s.sim, nullptr);
     std::string header;
-    auto rows = parse_csv(run_traced(s.sim, 40), &header);
+    auto rows = parse_csv(run_traced(s, 40), &header);
     compare(rows, want, {{"ahp", 2}}, 2);
     // Adaptation: the intervals grow (1, 1, 2, 2, 4, 8; also worked out separately by hand-run script).
     std::vector<uint32_t> fired;
@@ -288,7 +297,7 @@ TEST(Run, DelaysThroughTheWholeLoop)
     Sim s(&net.n);
     ASSERT_NE(s.sim, nullptr);
     std::string header;
-    auto rows = parse_csv(run_traced(s.sim, 70), &header);
+    auto rows = parse_csv(run_traced(s, 70), &header);
     std::vector<uint32_t> a_spikes, u_steps[3];
     for (auto &r : rows) {
         if (r.pop == "a" && r.spike)
@@ -314,7 +323,7 @@ struct Recorder {
         std::vector<le_x86_activity> x86;
     };
     std::vector<Step> steps;
-    static void cb(void *ctx, const le_step_activity *a)
+    static le_code cb(void *ctx, const le_step_activity *a, le_error *)
     {
         Step s;
         s.step = a->step;
@@ -323,6 +332,7 @@ struct Recorder {
         s.injected.assign(a->injected, a->injected + a->n_injected);
         s.x86.assign(a->x86, a->x86 + a->n_x86);
         static_cast<Recorder *>(ctx)->steps.push_back(s);
+        return LE_OK;
     }
 };
 
@@ -330,23 +340,24 @@ struct Snips {
     uint32_t in_pop, b_pop;
     int32_t v_read = -1;
     uint32_t bad_inject_at = 0;
-    static le_code spiking(void *u, le_sim *sim, uint32_t t, le_error *)
+    static le_code spiking(void *u, const le_x86 *x86, uint32_t t, le_error *err)
     {
         Snips *s = static_cast<Snips *>(u);
+        le_code rc = LE_OK;
         if (t == 1)
-            le_sim_inject(sim, s->in_pop, 0);
-        if (t == s->bad_inject_at)
-            le_sim_inject(sim, s->b_pop, 0);
-        return LE_OK;
+            rc = le_x86_inject(x86, s->in_pop, 0, err);
+        if (!rc && t == s->bad_inject_at)
+            rc = le_x86_inject(x86, s->b_pop, 0, err);
+        return rc;
     }
-    static le_code management(void *u, le_sim *sim, uint32_t t, le_error *)
+    static le_code management(void *u, const le_x86 *x86, uint32_t t, le_error *err)
     {
         Snips *s = static_cast<Snips *>(u);
         if (t == 2)
-            s->v_read = le_sim_read_v(sim, s->b_pop, 0);
+            return le_x86_read(x86, s->b_pop, 0, LE_REG_V, &s->v_read, err);
         if (t == 3) {
-            le_sim_reset_all(sim);
-            le_sim_count_x86(sim, 0, 5, 2, 1);
+            le_code rc = le_x86_reset_all(x86, err);
+            return rc ? rc : le_x86_count(x86, 0, 5, 2, 1, err);
         }
         return LE_OK;
     }
@@ -469,11 +480,9 @@ TEST(Run, ResetClearsSpikesInFlight)
     Sim s(&net.n);
     ASSERT_NE(s.sim, nullptr);
     struct M {
-        static le_code mgmt(void *, le_sim *sim, uint32_t t, le_error *)
+        static le_code mgmt(void *, const le_x86 *x86, uint32_t t, le_error *err)
         {
-            if (t == 3)
-                le_sim_reset_all(sim);
-            return LE_OK;
+            return t == 3 ? le_x86_reset_all(x86, err) : LE_OK;
         }
     };
     le_snips snips = {nullptr, M::mgmt, nullptr};
@@ -481,7 +490,7 @@ TEST(Run, ResetClearsSpikesInFlight)
     ASSERT_EQ(le_sim_run(s.sim, 3, &snips, &e), LE_OK) << e.msg;
     EXPECT_EQ(le_sim_total_spikes(s.sim), 1u);
     ASSERT_EQ(le_sim_run(s.sim, 2, nullptr, &e), LE_OK) << e.msg;
-    EXPECT_EQ(le_sim_read_u(s.sim, b, 0), 0);
+    EXPECT_EQ(read_reg(s.sim, b, 0, LE_REG_U), 0);
 }
 
 // The same kind of network as a YAML file through `loihi-emu run --trace`: two LIF
@@ -561,19 +570,15 @@ TEST(Run, CliTraceMatchesTheSpecArithmetic)
 namespace {
 struct InjectAt {
     uint32_t pop, step, reset_step;
-    static le_code spiking(void *u, le_sim *sim, uint32_t t, le_error *)
+    static le_code spiking(void *u, const le_x86 *x86, uint32_t t, le_error *err)
     {
         InjectAt *s = static_cast<InjectAt *>(u);
-        if (t == s->step)
-            le_sim_inject(sim, s->pop, 0);
-        return LE_OK;
+        return t == s->step ? le_x86_inject(x86, s->pop, 0, err) : LE_OK;
     }
-    static le_code management(void *u, le_sim *sim, uint32_t t, le_error *)
+    static le_code management(void *u, const le_x86 *x86, uint32_t t, le_error *err)
     {
         InjectAt *s = static_cast<InjectAt *>(u);
-        if (t == s->reset_step)
-            le_sim_reset_all(sim);
-        return LE_OK;
+        return t == s->reset_step ? le_x86_reset_all(x86, err) : LE_OK;
     }
 };
 
@@ -596,7 +601,7 @@ std::vector<int32_t> u_trace(uint32_t latency, uint32_t reset_step)
     le_snips snips = {InjectAt::spiking, InjectAt::management, &ia};
     for (int k = 0; k < 4; k++) {
         EXPECT_EQ(le_sim_run(s.sim, 1, &snips, &e), LE_OK) << e.msg;
-        out.push_back(le_sim_read_u(s.sim, a, 0));
+        out.push_back(read_reg(s.sim, a, 0, LE_REG_U));
     }
     return out;
 }

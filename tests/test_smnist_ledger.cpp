@@ -17,6 +17,7 @@
 #include "models/smnist/smnist.h"
 #include "models/smnist/encoder.h"
 #include "models/smnist/snips.h"
+#include "tests/smnist_pipeline.h"
 
 namespace {
 
@@ -57,7 +58,7 @@ struct X86Log {
     std::vector<uint32_t> injected;     // host injections per step
 };
 
-void log_step(void *ctx, const le_step_activity *act)
+le_code log_step(void *ctx, const le_step_activity *act, le_error *)
 {
     X86Log *l = static_cast<X86Log *>(ctx);
     le_x86_activity a;
@@ -72,6 +73,7 @@ void log_step(void *ctx, const le_step_activity *act)
     }
     l->steps.push_back(a);
     l->injected.push_back(act->n_injected);
+    return LE_OK;
 }
 
 } // namespace
@@ -86,17 +88,16 @@ TEST(SmnistLedger, X86WorkOfTheSnips)
     std::vector<uint32_t> idx;
     for (uint32_t i = 0; i < 12; i++)
         idx.push_back(100 + i);
-    le_board_geom geom = le_board_geom_single_chip();
-    le_smnist_chip chip;
+    SmnistRun chip(&d.w, nullptr, nullptr);
+    ASSERT_TRUE(chip.ok);
     le_error err;
-    ASSERT_EQ(le_smnist_chip_create(&d.w, nullptr, &geom, &chip, &err), LE_OK) << err.msg;
     X86Log log;
     le_cost_sink sink{log_step, &log};
-    le_sim_set_cost_sink(chip.sim, &sink);
+    le_sim_set_cost_sink(chip.p.sim, &sink);
     std::vector<uint8_t> pred(idx.size());
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &d.mnist, idx.data(), (uint32_t)idx.size(), &chip.pops, pred.data(), nullptr, 0);
-    ASSERT_EQ(le_smnist_run_images(&chip, &st, nullptr, nullptr, &err), LE_OK) << err.msg;
+    ASSERT_EQ(chip.run(&st, nullptr, nullptr, &err), LE_OK) << err.msg;
     ASSERT_EQ(log.steps.size(), 12u * 840u);
 
     int32_t thr[LE_SMNIST_N_THR];
@@ -123,7 +124,6 @@ TEST(SmnistLedger, X86WorkOfTheSnips)
             ASSERT_EQ(a.host_words_out, out) << "image " << k << " step " << s;
         }
     }
-    le_smnist_chip_free(&chip);
 }
 
 static le_cost_summary ledger_run(const char *board)
@@ -131,27 +131,17 @@ static le_cost_summary ledger_run(const char *board)
     Data &d = data();
     le_cost_summary s;
     std::memset(&s, 0, sizeof s);
-    le_costmodel *cm = nullptr;
     le_error err;
-    EXPECT_EQ(le_costmodel_open(board, nullptr, LE_NOC_LOAD, 0, &cm, &err), LE_OK) << err.msg;
-    if (!cm)
+    SmnistRun chip(&d.w, nullptr, board);
+    if (!chip.ok)
         return s;
-    le_smnist_chip chip;
-    EXPECT_EQ(le_smnist_chip_create(&d.w, nullptr, le_costmodel_geom(cm), &chip, &err), LE_OK) << err.msg;
-    le_cost_sink sink = le_costmodel_sink(cm);
-    le_sim_set_cost_sink(chip.sim, &sink);
     std::vector<uint32_t> idx = {3, 4, 5, 6, 7};
     std::vector<uint8_t> pred(idx.size());
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &d.mnist, idx.data(), (uint32_t)idx.size(), &chip.pops, pred.data(), nullptr,
-                        le_sim_step_now(chip.sim));
-    auto end = [](void *c, const le_smnist_snip_state *, uint32_t) {
-        le_costmodel_end_inference(static_cast<le_costmodel *>(c));
-    };
-    EXPECT_EQ(le_smnist_run_images(&chip, &st, end, cm, &err), LE_OK) << err.msg;
-    le_costmodel_summary(cm, &s);
-    le_smnist_chip_free(&chip);
-    le_costmodel_free(cm);
+                        le_sim_step_now(chip.p.sim));
+    EXPECT_EQ(chip.run(&st, nullptr, nullptr, &err), LE_OK) << err.msg;
+    le_costmodel_summary(chip.p.cm, &s);
     return s;
 }
 

@@ -18,6 +18,7 @@
 #include "models/smnist/smnist.h"
 #include "models/smnist/encoder.h"
 #include "models/smnist/snips.h"
+#include "tests/smnist_pipeline.h"
 
 namespace {
 
@@ -162,34 +163,31 @@ EmuRun run_emulator(const std::vector<uint32_t> &idx, uint32_t latency)
 {
     Fixture &f = fixture();
     EmuRun out;
-    le_board_geom geom = le_board_geom_single_chip();
     le_smnist_options opt = le_smnist_options_default();
     opt.inject_latency = latency;
-    le_smnist_chip chip;
+    SmnistRun chip(&f.w, &opt, nullptr);
     le_error err;
-    le_code rc = le_smnist_chip_create(&f.w, &opt, &geom, &chip, &err);
-    EXPECT_EQ(rc, LE_OK) << err.msg;
-    if (rc)
+    if (!chip.ok)
         return out;
     out.pred.assign(idx.size(), 255);
     out.vout.assign(idx.size() * 10, 0);
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &f.mnist, idx.data(), (uint32_t)idx.size(), &chip.pops, out.pred.data(), out.vout.data(),
-                        le_sim_step_now(chip.sim));
+                        le_sim_step_now(chip.p.sim));
     struct Ctx {
         le_sim *sim;
         uint64_t last;
         std::vector<uint64_t> *spikes;
-    } ctx{chip.sim, 0, &out.spikes};
-    auto cb = [](void *c, const le_smnist_snip_state *, uint32_t) {
+    } ctx{chip.p.sim, 0, &out.spikes};
+    auto cb = [](void *c, uint32_t, le_error *) {
         Ctx *x = static_cast<Ctx *>(c);
         uint64_t now = le_sim_total_spikes(x->sim);
         x->spikes->push_back(now - x->last);
         x->last = now;
+        return LE_OK;
     };
-    rc = le_smnist_run_images(&chip, &st, cb, &ctx, &err);
+    le_code rc = chip.run(&st, cb, &ctx, &err);
     EXPECT_EQ(rc, LE_OK) << err.msg;
-    le_smnist_chip_free(&chip);
     return out;
 }
 

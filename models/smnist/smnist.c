@@ -145,3 +145,14 @@ le_code le_smnist_build(const le_smnist_weights *w, const le_smnist_options *opt
         *pops = p;
     return LE_OK;
 }
+
+le_code le_smnist_network(const le_smnist_weights *w, const le_smnist_options *opt, le_network *net,
+                          le_smnist_pops *pops, le_error *err)
+{
+    le_code rc = le_smnist_build(w, opt, net, pops, err);
+    if (!rc)
+        rc = le_network_validate(net, err);
+    if (rc)
+        le_error_prefix(err, "sMNIST network");
+    return rc;
+}

@@ -70,6 +70,11 @@ le_smnist_options le_smnist_options_default(void);
 le_code le_smnist_build(const le_smnist_weights *w, const le_smnist_options *opt, le_network *net,
                         le_smnist_pops *pops, le_error *err);
 
+/* The whole sMNIST network in an empty net, built and validated (errors prefixed "sMNIST
+ * network"); it fits on neuro-core 0 of chip 0, where the authors' snips expect it. */
+le_code le_smnist_network(const le_smnist_weights *w, const le_smnist_options *opt, le_network *net,
+                          le_smnist_pops *pops, le_error *err);
+
 #ifdef __cplusplus
 }
 #endif

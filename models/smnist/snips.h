@@ -8,19 +8,17 @@
  * (step % 840 == 0); after the last step of an image it reads the 10 output voltages, takes the
  * strict-'>' argmax from -2^23 (ties go to the lowest digit), zeroes every compartment and
  * accumulator of the core, and after every 10th image sends the 10 classes to the host in one
- * message. All of it is counted as x86 work through the le_sim services. */
+ * message. All of it is counted as x86 work through the x86 services (core/snip.h). */
 #ifndef LE_MODELS_SMNIST_SNIPS_H
 #define LE_MODELS_SMNIST_SNIPS_H
 
 #include <stdint.h>
 
-#include "board/board.h"
-#include "util/error.h"
-#include "run/sim.h"
-#include "models/smnist/mnist.h"
-#include "place/placement.h"
-#include "models/smnist/smnist.h"
+#include "core/snip.h"
 #include "models/smnist/encoder.h"
+#include "models/smnist/mnist.h"
+#include "models/smnist/smnist.h"
+#include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,34 +43,14 @@ typedef struct {
     uint32_t t0;            /* last step before the first image */
 } le_smnist_snip_state;
 
-/* predicted (and v_out when not NULL) must hold n_images entries (x 10). */
+/* predicted (and v_out when not NULL) must hold n_images entries (x 10). The snips run the
+ * images one after the other, LE_SMNIST_STEPS_PER_IMAGE steps each, from first_step + 1. */
 void le_smnist_snip_init(le_smnist_snip_state *st, const le_mnist *mnist, const uint32_t *index, uint32_t n_images,
                          const le_smnist_pops *pops, uint8_t *predicted, int32_t *v_out, uint32_t first_step);
 le_snips le_smnist_snips(le_smnist_snip_state *st);
 
 /* Strict '>' scan from -2^23: the first of equal maxima wins (snip_mgmt.c). */
 int le_smnist_argmax(const int32_t *v, uint32_t n);
-
-/* The network on one neuro-core, placed and configured. */
-typedef struct {
-    le_network net;
-    le_smnist_pops pops;
-    le_placement pl;
-    le_sim *sim;
-} le_smnist_chip;
-
-/* Builds the network from the weights, places it (it must fit on core 0 of chip 0, as the
- * authors' management snip assumes) and configures the chip. */
-le_code le_smnist_chip_create(const le_smnist_weights *w, const le_smnist_options *opt, const le_board_geom *geom,
-                              le_smnist_chip *c, le_error *err);
-void le_smnist_chip_free(le_smnist_chip *c);
-
-/* Called after each image's 840 steps (cost-model inference boundary, progress, ...). */
-typedef void (*le_smnist_image_fn)(void *ctx, const le_smnist_snip_state *st, uint32_t k);
-
-/* Runs the images of st one after the other (840 steps each) on c's chip. */
-le_code le_smnist_run_images(le_smnist_chip *c, le_smnist_snip_state *st, le_smnist_image_fn fn, void *ctx,
-                             le_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,14 +36,17 @@ extern "C" le_code le_systemc_attach(le_costmodel *cm, le_sc_engine **out, le_er
     return LE_OK;
 }
 
-static void sc_step(void *ctx, const le_step_activity *act)
+static le_code sc_step(void *ctx, const le_step_activity *act, le_error *err)
 {
     le_sc_engine *e = static_cast<le_sc_engine *>(ctx);
-    le_costmodel_step(e->cm, act);
+    le_code rc = le_costmodel_step(e->cm, act, err);
+    if (rc)
+        return rc;
     le_step_cost c;
     le_costmodel_last_step(e->cm, &c);
     e->board->barrier().post(c);
     sc_core::sc_start();
+    return LE_OK;
 }
 
 extern "C" le_cost_sink le_systemc_sink(le_sc_engine *e)

@@ -37,7 +37,8 @@ struct ScModel {
               std::vector<le_x86_activity> x86 = {})
     {
         le_step_activity a = le_test_activity(cores, pk, inj, x86);
-        sink.step(sink.ctx, &a);
+        le_error e{};
+        EXPECT_EQ(sink.step(sink.ctx, &a, &e), LE_OK) << e.msg;
     }
     int64_t emulated_ps() const { return le_costmodel_ledger(cm)->time_ps; }
 };

@@ -1,0 +1,537 @@
+/* Chip configuration (place/configure.h).
+ *
+ * Sort-based: every synapse is bucketed by destination core (counting sort), each core's
+ * synapses are sorted by source neuron (one input axon per distinct source neuron on that
+ * core, in ascending source order), and every input axon is then bucketed by source neuron
+ * to give each neuron its output axons (one per destination core, ascending) or, for input
+ * neurons, the (core, axon) list the x86 injects into.
+ *
+ * Each stage below owns nothing: what it allocates goes into the configuration (freed by
+ * le_chipcfg_free) or into the build's scratch (freed once at the end), so that a failure
+ * anywhere leaves one cleanup path. */
+#include "place/configure.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "place/ahp.h"
+#include "util/vec.h"
+
+#define NONE LE_CFG_NONE
+#define AUX_FLAG LE_CFG_AUX
+
+typedef struct {
+    uint32_t src;   /* source neuron gid */
+    le_synapse syn; /* syn.pad holds the connection's weight bits until the format is set */
+} syn_rec;
+
+/* What the stages hand each other; freed in one place. */
+typedef struct {
+    uint32_t *core_gid;     /* [n_cores]: board gid of each configured core */
+    size_t *cnt;            /* [n_cores + 1]: synapses of core i at cnt[i] .. cnt[i + 1] */
+    syn_rec *recs;
+    le_synapse *syn_all;
+    size_t *ax_base;        /* [n_cores + 1]: input axons of core i */
+    le_vec in_start;        /* per core: n_axons + 1 entries, at ax_base[i] + i */
+    le_vec fmt;             /* per axon: its format */
+    le_vec ax_src;          /* per axon: source neuron */
+    size_t *nout_start;     /* [n_neurons + 1]: axons fed by each neuron */
+    le_axon_dst *nout;      /* (local core, axon) */
+} scratch;
+
+static void scratch_free(scratch *t)
+{
+    free(t->core_gid);
+    free(t->cnt);
+    free(t->recs);
+    free(t->syn_all);
+    free(t->ax_base);
+    le_vec_free(&t->in_start);
+    le_vec_free(&t->fmt);
+    le_vec_free(&t->ax_src);
+    free(t->nout_start);
+    free(t->nout);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static le_code nomem(le_error *err, const char *what)
+{
+    return le_fail(err, LE_ERR_NOMEM, "chip configuration: out of memory for %s", what);
+}
+
+uint32_t le_chipcfg_pop_of(const le_chipcfg *c, uint32_t g)
+{
+    uint32_t lo = 0, hi = c->n_pops; /* pops[lo].base <= g < pops[hi].base */
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->pops[mid].base <= g)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* "population 'a' (neurons 0..99), population 'b' (neurons 0..3)" for the neurons of core i. */
+static void core_context(const le_chipcfg *s, uint32_t i, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    uint32_t cur = NONE, first = 0, last = 0;
+    for (size_t c = s->cx_base[i]; c <= s->cx_base[i + 1]; c++) {
+        uint32_t g = c < s->cx_base[i + 1] ? s->cx_nrn[c] : NONE;
+        if (c < s->cx_base[i + 1] && (g == NONE || (g & AUX_FLAG)))
+            continue;
+        uint32_t p = g == NONE ? NONE : le_chipcfg_pop_of(s, g);
+        if (p != NONE && p == cur && g == last + 1) {
+            last = g;
+            continue;
+        }
+        if (cur != NONE && n + 1 < cap) {
+            int k = snprintf(buf + n, cap - n, "%spopulation '%s' (neurons %u..%u)", n ? ", " : "", s->pops[cur].name,
+                             first - s->pops[cur].base, last - s->pops[cur].base);
+            n = k < 0 ? cap : n + (size_t)k;
+        }
+        cur = p;
+        first = last = g;
+    }
+    if (n >= cap)
+        buf[cap - 1] = '\0';
+}
+
+/* Populations, and which board cores are in use (local indexes in gid order). */
+static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, scratch *t, le_error *err)
+{
+    const uint32_t N = s->n_neurons, n_board = s->geom.n_chips * s->geom.cores_per_chip;
+    s->pops = calloc(net->n_pops + 1, sizeof *s->pops);
+    s->nrn_core = malloc(((size_t)N + 1) * sizeof *s->nrn_core);
+    s->nrn_cx = malloc(((size_t)N + 1) * sizeof *s->nrn_cx);
+    s->gid_local = malloc(((size_t)n_board + 1) * sizeof *s->gid_local);
+    if (!s->pops || !s->nrn_core || !s->nrn_cx || !s->gid_local)
+        return nomem(err, "the neuron tables");
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        memcpy(s->pops[p].name, net->pops[p].name, LE_NAME_MAX);
+        s->pops[p].kind = net->pops[p].kind;
+        s->pops[p].size = net->pops[p].size;
+        s->pops[p].base = pl->pop_base[p];
+        s->pops[p].input_chip = pl->input_chip[p];
+    }
+    s->pops[net->n_pops].base = N;
+    for (uint32_t c = 0; c < n_board; c++)
+        s->gid_local[c] = NONE;
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        if (net->pops[p].kind == LE_POP_INPUT)
+            continue;
+        for (uint32_t k = 0; k < net->pops[p].size; k++) {
+            uint32_t g = pl->pop_base[p] + k, core = pl->core[g];
+            if (core >= n_board)
+                return le_fail(err, LE_ERR_CONFIG, "population '%s' neuron %u: core %u is not on board '%s' (%u cores)",
+                               net->pops[p].name, k, core, s->geom.name, n_board);
+            if (net->pops[p].kind == LE_POP_AHP && pl->cx[g] == 0)
+                return le_fail(err, LE_ERR_CONFIG,
+                               "population '%s' neuron %u: AHP main compartment at index 0 leaves "
+                               "no room for its auxiliary compartment",
+                               net->pops[p].name, k);
+            s->gid_local[core] = 0;
+        }
+    }
+    for (uint32_t c = 0; c < n_board; c++)
+        if (s->gid_local[c] != NONE)
+            s->gid_local[c] = s->n_cores++;
+    s->cores = calloc(s->n_cores + 1, sizeof *s->cores);
+    s->cx_base = calloc(s->n_cores + 2, sizeof *s->cx_base);
+    t->core_gid = calloc(s->n_cores + 1, sizeof *t->core_gid);
+    if (!s->cores || !s->cx_base || !t->core_gid)
+        return nomem(err, "the core tables");
+    for (uint32_t c = 0; c < n_board; c++)
+        if (s->gid_local[c] != NONE)
+            t->core_gid[s->gid_local[c]] = c;
+    return LE_OK;
+}
+
+/* Compartments per core and the neuron of each compartment. */
+static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, const scratch *t,
+                                  le_error *err)
+{
+    const uint32_t N = s->n_neurons;
+    for (uint32_t g = 0; g < N; g++) {
+        s->nrn_core[g] = NONE;
+        s->nrn_cx[g] = 0;
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        if (net->pops[p].kind == LE_POP_INPUT)
+            continue;
+        for (uint32_t k = 0; k < net->pops[p].size; k++) {
+            uint32_t g = pl->pop_base[p] + k, lc = s->gid_local[pl->core[g]];
+            s->nrn_core[g] = lc;
+            s->nrn_cx[g] = pl->cx[g];
+            if ((size_t)pl->cx[g] + 1 > s->cx_base[lc + 1])
+                s->cx_base[lc + 1] = (size_t)pl->cx[g] + 1;
+        }
+    }
+    s->max_cx = 0;
+    for (uint32_t i = 0; i < s->n_cores; i++) {
+        if (s->cx_base[i + 1] > s->max_cx)
+            s->max_cx = (uint32_t)s->cx_base[i + 1];
+        s->cx_base[i + 1] += s->cx_base[i];
+    }
+    s->cx_nrn = malloc((s->cx_base[s->n_cores] + 1) * sizeof *s->cx_nrn);
+    if (!s->cx_nrn)
+        return nomem(err, "the compartment tables");
+    for (size_t c = 0; c < s->cx_base[s->n_cores]; c++)
+        s->cx_nrn[c] = NONE;
+    for (uint32_t g = 0; g < N; g++) {
+        if (s->nrn_core[g] == NONE)
+            continue;
+        uint32_t p = le_chipcfg_pop_of(s, g);
+        size_t at = s->cx_base[s->nrn_core[g]] + s->nrn_cx[g];
+        int ahp = net->pops[p].kind == LE_POP_AHP;
+        if (s->cx_nrn[at] != NONE || (ahp && s->cx_nrn[at - 1] != NONE)) {
+            uint32_t o = s->cx_nrn[at] != NONE ? s->cx_nrn[at] : s->cx_nrn[at - 1];
+            o &= ~AUX_FLAG;
+            uint32_t op = le_chipcfg_pop_of(s, o);
+            return le_fail(err, LE_ERR_CONFIG,
+                           "placement puts population '%s' neuron %u and population '%s' neuron %u on compartment %u "
+                           "of core %u",
+                           net->pops[p].name, g - pl->pop_base[p], net->pops[op].name, o - pl->pop_base[op],
+                           (unsigned)s->nrn_cx[g], t->core_gid[s->nrn_core[g]]);
+        }
+        s->cx_nrn[at] = g;
+        if (ahp)
+            s->cx_nrn[at - 1] = g | AUX_FLAG;
+    }
+    return LE_OK;
+}
+
+/* Every synapse (and every AHP self synapse) bucketed by destination core. */
+static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const le_placement *pl, scratch *t,
+                               le_error *err)
+{
+    const uint32_t NC = s->n_cores;
+    size_t *cnt = t->cnt = calloc((size_t)NC + 2, sizeof *cnt);
+    if (!cnt)
+        return nomem(err, "the synapse counts");
+    for (uint32_t ci = 0; ci < net->n_conns; ci++) {
+        const le_connection *cn = &net->conns[ci];
+        for (uint32_t k = 0; k < cn->n; k++)
+            cnt[s->nrn_core[pl->pop_base[cn->dst_pop] + cn->dst[k]] + 1]++;
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++)
+        if (le_ahp_has_self_synapse(&net->pops[p]))
+            for (uint32_t k = 0; k < net->pops[p].size; k++)
+                cnt[s->nrn_core[pl->pop_base[p] + k] + 1]++;
+    for (uint32_t i = 0; i < NC; i++)
+        cnt[i + 1] += cnt[i];
+    const size_t S = cnt[NC];
+    t->recs = malloc((S + 1) * sizeof *t->recs);
+    t->syn_all = malloc((S + 1) * sizeof *t->syn_all);
+    size_t *fill = malloc(((size_t)NC + 1) * sizeof *fill);
+    if (!t->recs || !t->syn_all || !fill) {
+        free(fill);
+        return nomem(err, "the synapses");
+    }
+    memcpy(fill, cnt, ((size_t)NC + 1) * sizeof *fill);
+    for (uint32_t ci = 0; ci < net->n_conns; ci++) {
+        const le_connection *cn = &net->conns[ci];
+        for (uint32_t k = 0; k < cn->n; k++) {
+            uint32_t d = pl->pop_base[cn->dst_pop] + cn->dst[k];
+            syn_rec *r = &t->recs[fill[s->nrn_core[d]]++];
+            r->src = pl->pop_base[cn->src_pop] + cn->src[k];
+            int32_t m = le_weight_truncate(cn->weight[k], cn->sign, cn->weight_bits);
+            r->syn.weight = le_actual_weight(m, cn->wexp);
+            r->syn.cx = (uint16_t)(s->nrn_cx[d] - (cn->to_aux ? 1 : 0));
+            r->syn.delay = cn->delay ? cn->delay[k] : 0;
+            r->syn.pad = cn->weight_bits;
+        }
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        const le_population *pop = &net->pops[p];
+        if (!le_ahp_has_self_synapse(pop))
+            continue;
+        for (uint32_t k = 0; k < pop->size; k++) {
+            uint32_t g = pl->pop_base[p] + k;
+            syn_rec *r = &t->recs[fill[s->nrn_core[g]]++];
+            r->src = g;
+            r->syn = le_ahp_self_synapse(pop, s->nrn_cx[g]);
+            r->syn.pad = 8;
+        }
+    }
+    free(fill);
+    return LE_OK;
+}
+
+/* Per core: synapses sorted by source neuron (stable), one input axon per distinct source. */
+static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
+{
+    const uint32_t NC = s->n_cores;
+    const size_t *cnt = t->cnt;
+    size_t max_seg = 0;
+    for (uint32_t i = 0; i < NC; i++)
+        if (cnt[i + 1] - cnt[i] > max_seg)
+            max_seg = cnt[i + 1] - cnt[i];
+    uint64_t *keys = malloc((max_seg + 1) * sizeof *keys);
+    t->ax_base = calloc((size_t)NC + 2, sizeof *t->ax_base);
+    t->in_start = LE_VEC(uint32_t);
+    t->fmt = LE_VEC(le_axon_fmt);
+    t->ax_src = LE_VEC(uint32_t);
+    int ok = keys && t->ax_base;
+    for (uint32_t i = 0; i < NC && ok; i++) {
+        size_t b = cnt[i], n = cnt[i + 1] - cnt[i];
+        for (size_t j = 0; j < n; j++)
+            keys[j] = ((uint64_t)t->recs[b + j].src << 32) | (uint64_t)j;
+        qsort(keys, n, sizeof *keys, cmp_u64);
+        t->ax_base[i + 1] = t->ax_base[i];
+        uint32_t prev = NONE, a_start = 0;
+        le_axon_fmt f = {0, 0, 0, 0};
+        uint32_t dmax = 0;
+        for (size_t j = 0; j <= n && ok; j++) {
+            uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
+            if (src != prev || j == n) {
+                if (prev != NONE) {
+                    f.delay_bits = le_delay_bits(dmax);
+                    ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
+                    t->ax_base[i + 1]++;
+                }
+                if (j == n)
+                    break;
+                a_start = (uint32_t)j;
+                ok = ok && le_vec_push(&t->in_start, &a_start);
+                f.weight_bits = 0;
+                dmax = 0;
+                prev = src;
+            }
+            const syn_rec *r = &t->recs[b + (keys[j] & 0xffffffffu)];
+            le_synapse sy = r->syn;
+            if (sy.pad > f.weight_bits)
+                f.weight_bits = sy.pad;
+            if (sy.delay > dmax)
+                dmax = sy.delay;
+            sy.pad = 0;
+            t->syn_all[b + j] = sy;
+        }
+        uint32_t end = (uint32_t)n;
+        ok = ok && le_vec_push(&t->in_start, &end);
+    }
+    free(keys);
+    free(t->recs);
+    t->recs = NULL;
+    return ok ? LE_OK : nomem(err, "the axon tables");
+}
+
+/* Axons bucketed by source neuron: each neuron's output axons, and the injection lists of
+ * the input neurons (local core indexes). */
+static le_code output_axons(le_chipcfg *s, scratch *t, le_error *err)
+{
+    const uint32_t NC = s->n_cores, N = s->n_neurons;
+    const size_t A = t->ax_base[NC];
+    const uint32_t *asrc = t->ax_src.a;
+    t->nout_start = calloc((size_t)N + 2, sizeof *t->nout_start);
+    t->nout = malloc((A + 1) * sizeof *t->nout);
+    size_t *nf = malloc(((size_t)N + 1) * sizeof *nf);
+    if (!t->nout_start || !t->nout || !nf) {
+        free(nf);
+        return nomem(err, "the output axons");
+    }
+    for (size_t a = 0; a < A; a++)
+        t->nout_start[asrc[a] + 1]++;
+    for (uint32_t g = 0; g < N; g++)
+        t->nout_start[g + 1] += t->nout_start[g];
+    memcpy(nf, t->nout_start, ((size_t)N + 1) * sizeof *nf);
+    for (uint32_t i = 0; i < NC; i++)
+        for (size_t a = t->ax_base[i]; a < t->ax_base[i + 1]; a++) {
+            le_axon_dst d = {i, (uint32_t)(a - t->ax_base[i])};
+            t->nout[nf[asrc[a]]++] = d;
+        }
+    free(nf);
+
+    s->inj_start = calloc((size_t)N + 2, sizeof *s->inj_start);
+    if (!s->inj_start)
+        return nomem(err, "the injection lists");
+    size_t n_inj = 0;
+    for (uint32_t g = 0; g < N; g++) {
+        s->inj_start[g] = n_inj;
+        if (s->nrn_core[g] == NONE)
+            n_inj += t->nout_start[g + 1] - t->nout_start[g];
+    }
+    s->inj_start[N] = n_inj;
+    s->inj = malloc((n_inj + 1) * sizeof *s->inj);
+    if (!s->inj)
+        return nomem(err, "the injection lists");
+    for (uint32_t g = 0; g < N; g++)
+        if (s->nrn_core[g] == NONE)
+            for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
+                le_delivery d = {t->nout[j].core, t->nout[j].axon};
+                s->inj[s->inj_start[g] + (j - t->nout_start[g])] = d;
+            }
+    return LE_OK;
+}
+
+/* Core i's specification (profiles, axon tables) handed to le_core_build, which checks its
+ * limits. Buffers are sized for the largest core and reused. */
+typedef struct {
+    le_profile *prof;
+    uint16_t *cxp;
+    uint32_t *ostart;
+    le_axon_dst *obuf;
+    size_t obuf_cap;
+} core_bufs;
+
+static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t,
+                          core_bufs *b, uint32_t i, le_error *err)
+{
+    const uint32_t ncx = (uint32_t)(s->cx_base[i + 1] - s->cx_base[i]);
+    uint32_t np = 0, last_key = NONE, last_prof = 0;
+    size_t n_out = 0;
+    for (uint32_t c = 0; c < ncx; c++) {
+        uint32_t g = s->cx_nrn[s->cx_base[i] + c];
+        uint32_t key = g == NONE ? NONE - 1 : (le_chipcfg_pop_of(s, g & ~AUX_FLAG) << 1) | (g & AUX_FLAG ? 1u : 0u);
+        if (key != last_key) {
+            le_profile pr = g == NONE ? le_profile_default() : le_ahp_profile(&net->pops[key >> 1], (int)(key & 1));
+            uint32_t q = 0;
+            while (q < np && !le_profile_eq(&b->prof[q], &pr))
+                q++;
+            if (q == np)
+                b->prof[np++] = pr;
+            last_key = key;
+            last_prof = q;
+        }
+        b->cxp[c] = (uint16_t)last_prof;
+        b->ostart[c] = (uint32_t)n_out;
+        if (g != NONE && !(g & AUX_FLAG))
+            n_out += t->nout_start[g + 1] - t->nout_start[g];
+    }
+    b->ostart[ncx] = (uint32_t)n_out;
+    if (n_out > b->obuf_cap) {
+        le_axon_dst *nb = realloc(b->obuf, n_out * sizeof *nb);
+        if (!nb)
+            return nomem(err, "the output axons");
+        b->obuf = nb;
+        b->obuf_cap = n_out;
+    }
+    for (uint32_t c = 0; c < ncx; c++) {
+        uint32_t g = s->cx_nrn[s->cx_base[i] + c];
+        if (g == NONE || (g & AUX_FLAG))
+            continue;
+        for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
+            le_axon_dst d = {t->core_gid[t->nout[j].core], t->nout[j].axon};
+            b->obuf[b->ostart[c] + (j - t->nout_start[g])] = d;
+        }
+    }
+    le_core_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.gid = t->core_gid[i];
+    spec.n_cx = ncx;
+    spec.profiles = b->prof;
+    spec.n_profiles = np;
+    spec.cx_profile = b->cxp;
+    spec.n_in_axons = (uint32_t)(t->ax_base[i + 1] - t->ax_base[i]);
+    spec.in_start = (const uint32_t *)t->in_start.a + t->ax_base[i] + i;
+    spec.syn = t->syn_all + t->cnt[i];
+    spec.in_fmt = (const le_axon_fmt *)t->fmt.a + t->ax_base[i];
+    spec.out_start = b->ostart;
+    spec.out = b->obuf;
+    le_code rc = le_core_build(&s->cores[i], &spec, lim, err);
+    if (rc) {
+        char ctx[512];
+        core_context(s, i, ctx, sizeof ctx);
+        le_error_prefix(err, "%s", ctx);
+    }
+    return rc;
+}
+
+static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t, le_error *err)
+{
+    core_bufs b = {NULL, NULL, NULL, NULL, 0};
+    b.prof = malloc(((size_t)s->max_cx + 2) * sizeof *b.prof);
+    b.cxp = malloc(((size_t)s->max_cx + 1) * sizeof *b.cxp);
+    b.ostart = malloc(((size_t)s->max_cx + 2) * sizeof *b.ostart);
+    le_code rc = b.prof && b.cxp && b.ostart ? LE_OK : nomem(err, "the core specification");
+    for (uint32_t i = 0; i < s->n_cores && !rc; i++)
+        rc = build_core(s, net, lim, t, &b, i, err);
+    free(b.prof);
+    free(b.cxp);
+    free(b.ostart);
+    free(b.obuf);
+    return rc;
+}
+
+/* The network's own input spikes, by step (stable). */
+static le_code input_spikes(le_chipcfg *s, const le_network *net, le_error *err)
+{
+    s->n_inputs = net->n_inputs;
+    s->inputs = malloc(((size_t)net->n_inputs + 1) * sizeof *s->inputs);
+    uint64_t *ik = malloc(((size_t)net->n_inputs + 1) * sizeof *ik);
+    if (!s->inputs || !ik) {
+        free(ik);
+        return nomem(err, "the input spikes");
+    }
+    for (uint32_t j = 0; j < net->n_inputs; j++)
+        ik[j] = ((uint64_t)net->inputs[j].step << 32) | j;
+    qsort(ik, net->n_inputs, sizeof *ik, cmp_u64);
+    for (uint32_t j = 0; j < net->n_inputs; j++)
+        s->inputs[j] = net->inputs[ik[j] & 0xffffffffu];
+    free(ik);
+    return LE_OK;
+}
+
+le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                         const le_limits *lim, le_chipcfg *c, le_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (pl->n_pops != net->n_pops)
+        return le_fail(err, LE_ERR_CONFIG, "placement has %u populations, the network %u", pl->n_pops, net->n_pops);
+    for (uint32_t p = 0; p < net->n_pops; p++)
+        if (pl->pop_base[p + 1] - pl->pop_base[p] != net->pops[p].size)
+            return le_fail(err, LE_ERR_CONFIG, "placement does not match population '%s'", net->pops[p].name);
+    const uint32_t N = pl->pop_base[net->n_pops];
+    if (N >= AUX_FLAG)
+        return le_fail(err, LE_ERR_LIMIT, "network of %u neurons: more than %u", N, AUX_FLAG - 1);
+    c->geom = *geom;
+    c->lim = *lim;
+    c->n_pops = net->n_pops;
+    c->n_neurons = N;
+    scratch t;
+    memset(&t, 0, sizeof t);
+    le_code rc = neuron_tables(c, net, pl, &t, err);
+    if (!rc)
+        rc = compartment_tables(c, net, pl, &t, err);
+    if (!rc)
+        rc = bucket_synapses(c, net, pl, &t, err);
+    if (!rc)
+        rc = input_axons(c, &t, err);
+    if (!rc)
+        rc = output_axons(c, &t, err);
+    if (!rc)
+        rc = build_cores(c, net, lim, &t, err);
+    if (!rc)
+        rc = input_spikes(c, net, err);
+    scratch_free(&t);
+    if (rc)
+        le_chipcfg_free(c);
+    return rc;
+}
+
+void le_chipcfg_free(le_chipcfg *c)
+{
+    if (c->cores)
+        for (uint32_t i = 0; i < c->n_cores; i++)
+            if (c->cores[i].n_cx || c->cores[i].u)
+                le_core_free(&c->cores[i]);
+    free(c->cores);
+    free(c->pops);
+    free(c->nrn_core);
+    free(c->nrn_cx);
+    free(c->inj_start);
+    free(c->inj);
+    free(c->gid_local);
+    free(c->cx_base);
+    free(c->cx_nrn);
+    free(c->inputs);
+    memset(c, 0, sizeof *c);
+}

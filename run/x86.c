@@ -1,0 +1,107 @@
+/* The x86 services a snip uses (core/snip.h) on a running simulation: injections, register
+ * reads and resets over the mesh, plain snip work. Each is counted as x86 work of the chip
+ * concerned, which the cost model turns into time and energy. */
+#include <string.h>
+
+#include "run/sim_internal.h"
+
+static le_x86_activity *x86_of(le_sim *s, uint32_t chip)
+{
+    if (!s->x86_dirty[chip]) {
+        s->x86_dirty[chip] = 1;
+        s->x86_list[s->n_x86_dirty++] = chip;
+    }
+    return &s->x86[chip];
+}
+
+le_code le_sim_inject_into(le_sim *s, uint32_t pop, uint32_t neuron, le_vec *queue, le_error *err)
+{
+    const le_chipcfg *c = &s->c;
+    if (pop >= c->n_pops || neuron >= c->pops[pop].size)
+        return le_fail(err, LE_ERR_CONFIG, "x86 inject: population %u neuron %u does not exist", pop, neuron);
+    const le_cfg_pop *p = &c->pops[pop];
+    if (p->kind != LE_POP_INPUT)
+        return le_fail(err, LE_ERR_CONFIG, "x86 inject: population %u is not an input population (neuron %u)", pop,
+                       neuron);
+    uint32_t g = p->base + neuron, chip = (uint32_t)(p->input_chip < 0 ? 0 : p->input_chip);
+    le_x86_activity *x = x86_of(s, chip);
+    for (size_t j = c->inj_start[g]; j < c->inj_start[g + 1]; j++) {
+        const le_delivery *d = &c->inj[j];
+        le_packet pk = {LE_SRC_X86(chip), c->cores[d->core].gid, 0, 0};
+        if (!le_vec_push(queue, d) || !le_vec_push(&s->injected, &pk))
+            return le_fail(err, LE_ERR_NOMEM, "x86 inject: out of memory (population %u neuron %u)", pop, neuron);
+        x->spikes_injected++;
+    }
+    return LE_OK;
+}
+
+static le_code inject(void *ctx, uint32_t pop, uint32_t neuron, le_error *err)
+{
+    le_sim *s = ctx;
+    return le_sim_inject_into(s, pop, neuron, s->inject_latency ? &s->inj_next : &s->inj_now, err);
+}
+
+/* One register of a neuron's main compartment, billed as one register read. */
+static le_code read_reg(void *ctx, uint32_t pop, uint32_t neuron, le_reg reg, int32_t *out, le_error *err)
+{
+    le_sim *s = ctx;
+    const le_chipcfg *c = &s->c;
+    const char *what = reg == LE_REG_V ? "v" : "u";
+    if (pop >= c->n_pops || neuron >= c->pops[pop].size)
+        return le_fail(err, LE_ERR_CONFIG, "x86 read %s: population %u neuron %u does not exist", what, pop, neuron);
+    uint32_t g = c->pops[pop].base + neuron;
+    if (c->nrn_core[g] == LE_CFG_NONE)
+        return le_fail(err, LE_ERR_CONFIG, "x86 read %s: population %u neuron %u has no compartment", what, pop,
+                       neuron);
+    const le_neurocore *core = &c->cores[c->nrn_core[g]];
+    x86_of(s, core->gid / c->geom.cores_per_chip)->reg_reads++;
+    *out = reg == LE_REG_V ? core->v[c->nrn_cx[g]] : core->u[c->nrn_cx[g]];
+    return LE_OK;
+}
+
+static le_code reset_all(void *ctx, le_error *err)
+{
+    (void)err;
+    le_sim *s = ctx;
+    s->n_awake = 0;
+    for (uint32_t i = 0; i < s->c.n_cores; i++) {
+        le_neurocore *c = &s->c.cores[i];
+        le_core_reset(c);
+        /* u, v and the refractory state of every compartment. */
+        x86_of(s, c->gid / s->c.geom.cores_per_chip)->reg_writes += 3u * c->n_cx;
+        s->in_awake[i] = 0;
+        if (c->awake) {
+            s->awake[s->n_awake++] = i;
+            s->in_awake[i] = 1;
+        }
+    }
+    /* Spikes sent in this step (by neuro-cores or x86 injections) already sit in the
+     * dendritic accumulators that the reset clears. */
+    s->pend.n = 0;
+    s->inj_next.n = 0;
+    return LE_OK;
+}
+
+static le_code count(void *ctx, uint32_t chip, uint32_t snip_ops, uint32_t words_in, uint32_t words_out,
+                     le_error *err)
+{
+    le_sim *s = ctx;
+    if (chip >= s->c.geom.n_chips)
+        return le_fail(err, LE_ERR_CONFIG, "x86 count: chip %u does not exist (%u chips)", chip, s->c.geom.n_chips);
+    le_x86_activity *x = x86_of(s, chip);
+    x->snip_ops += snip_ops;
+    x->host_words_in += words_in;
+    x->host_words_out += words_out;
+    return LE_OK;
+}
+
+le_x86 le_sim_x86_table(le_sim *s)
+{
+    le_x86 x;
+    x.ctx = s;
+    x.inject = inject;
+    x.read = read_reg;
+    x.reset_all = reset_all;
+    x.count = count;
+    return x;
+}

@@ -1,0 +1,39 @@
+/* A growable array of fixed-size records, for the lists whose length is known only after a
+ * pass (spike messages of a step, axon tables while they are built). */
+#ifndef LE_UTIL_VEC_H
+#define LE_UTIL_VEC_H
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    void *a;
+    size_t n, cap, elem;
+} le_vec;
+
+#define LE_VEC(type) ((le_vec){NULL, 0, 0, sizeof(type)})
+
+/* Appends one record; 0 when out of memory (the array is unchanged then). */
+static inline int le_vec_push(le_vec *v, const void *x)
+{
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 256;
+        void *p = realloc(v->a, nc * v->elem);
+        if (!p)
+            return 0;
+        v->a = p;
+        v->cap = nc;
+    }
+    memcpy((char *)v->a + v->n * v->elem, x, v->elem);
+    v->n++;
+    return 1;
+}
+
+static inline void le_vec_free(le_vec *v)
+{
+    free(v->a);
+    v->a = NULL;
+    v->n = v->cap = 0;
+}
+
+#endif
