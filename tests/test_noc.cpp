@@ -352,7 +352,7 @@ TEST(Noc, WorkTracksTouchedLinksOnly)
 
 } // namespace
 
-// ---- The real run loop (emu/run.c) feeding the cost model through its sink.
+// ---- The real run loop (run/sim.c) feeding the cost model through its sink.
 namespace {
 
 // input -> A (chip 0 core 0) -> B (chip 1 core 0) on Kapoho Bay: one injection in step 1,

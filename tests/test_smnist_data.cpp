@@ -1,4 +1,4 @@
-// The MNIST IDX reader (models/mnist.c): real t10k files, and small gzip files written here
+// The MNIST IDX reader (models/smnist/mnist.c): real t10k files, and small gzip files written here
 // with known contents, wrong magic numbers, truncation and missing files.
 #include <gtest/gtest.h>
 #include <zlib.h>

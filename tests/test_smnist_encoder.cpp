@@ -1,4 +1,4 @@
-// The sMNIST threshold-crossing encoding (models/smnist_encoder.c) against counts worked out by
+// The sMNIST threshold-crossing encoding (models/smnist/encoder.c) against counts worked out by
 // hand and against a second, literal implementation of the authors' spiking snip.
 #include <gtest/gtest.h>
 

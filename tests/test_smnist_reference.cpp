@@ -1,4 +1,4 @@
-// The sMNIST network as the emulator runs it (models/smnist*.c -> placement -> emu/run.c ->
+// The sMNIST network as the emulator runs it (models/smnist/*.c -> placement -> run/sim.c ->
 // core/neurocore.c) against a plain dense-matrix integer implementation of the LSNN written
 // here straight from spec smnist-on-loihi.md §3: 64 * (W x) currents (256 into adaptive
 // mains), round-to-zero decays, the aux voltage added to the main current, reset to 0 on a

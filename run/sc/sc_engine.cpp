@@ -1,4 +1,4 @@
-// The SystemC engine behind chip/sc_engine.h: elaborates the Board and, per step, charges the
+// The SystemC engine behind run/sc/sc_engine.h: elaborates the Board and, per step, charges the
 // C cost model and then runs the SystemC kernel until the Barrier's engine has played the
 // step's phases (sc_start() returns when no event is left, at exactly the end of the step).
 #include "run/sc/sc_engine.h"

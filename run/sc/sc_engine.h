@@ -1,6 +1,6 @@
 /* The SystemC engine (`--engine systemc`): the same C cost model, with a SystemC module
  * hierarchy whose simulated time follows the emulated time step by step. C interface, so
- * that the C CLI can pick it; implemented in chip/sc_engine.cpp (library loihi_sc).
+ * that the C CLI can pick it; implemented in run/sc/sc_engine.cpp (library loihi_sc).
  *
  * SystemC allows one elaboration per process: attach at most once. The kernel prints no
  * banner from loihi-emu (it has its own main(); the banner comes only from libsystemc's
