@@ -438,3 +438,10 @@ void le_core_reset(le_neurocore *core)
     memset(core->slot_dirty, 0, core->n_slots);
     core->awake = core->has_bias;
 }
+
+void le_core_clear_dendrites(le_neurocore *core)
+{
+    if (core->n_cx)
+        memset(core->acc, 0, sizeof *core->acc * core->n_cx * core->n_slots);
+    memset(core->slot_dirty, 0, core->n_slots);
+}

@@ -125,6 +125,9 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired);
 /* Zeroes u, v, refractory counters and the accumulators (the authors' reset snip). */
 void le_core_reset(le_neurocore *core);
 
+/* Zeroes the dendritic accumulators only (input that arrived while updates were off). */
+void le_core_clear_dendrites(le_neurocore *core);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,14 @@ typedef struct {
     /* Plain x86 work of a snip on chip: operations, words from and to the host. */
     le_code (*count)(void *ctx, uint32_t chip, uint32_t snip_ops, uint32_t words_in, uint32_t words_out,
                      le_error *err);
+    /* Per population, on every core that holds it (one register write per core unless said):
+     * switch the compartment updates off or on (switching on first clears the dendritic
+     * accumulators, which kept integrating); zero the compartment state, meta state and
+     * accumulators of its cores (3 writes per core: the multicore initialisation); set the
+     * voltage decay of its compartments' profiles. */
+    le_code (*enable)(void *ctx, uint32_t pop, int on, le_error *err);
+    le_code (*reset_pop)(void *ctx, uint32_t pop, le_error *err);
+    le_code (*set_decay_v)(void *ctx, uint32_t pop, int32_t decay_v, le_error *err);
 } le_x86;
 
 static inline le_code le_x86_inject(const le_x86 *x, uint32_t pop, uint32_t neuron, le_error *err)
@@ -43,6 +51,19 @@ static inline le_code le_x86_count(const le_x86 *x, uint32_t chip, uint32_t snip
                                    uint32_t words_out, le_error *err)
 {
     return x->count(x->ctx, chip, snip_ops, words_in, words_out, err);
+}
+
+static inline le_code le_x86_enable(const le_x86 *x, uint32_t pop, int on, le_error *err)
+{
+    return x->enable(x->ctx, pop, on, err);
+}
+static inline le_code le_x86_reset_pop(const le_x86 *x, uint32_t pop, le_error *err)
+{
+    return x->reset_pop(x->ctx, pop, err);
+}
+static inline le_code le_x86_set_decay_v(const le_x86 *x, uint32_t pop, int32_t decay_v, le_error *err)
+{
+    return x->set_decay_v(x->ctx, pop, decay_v, err);
 }
 
 /* The snips of a model, called every step. */

@@ -32,6 +32,7 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     s->fired = malloc(((size_t)s->c.max_cx + 1) * sizeof *s->fired);
     s->spiked_at = calloc((size_t)N + 1, sizeof *s->spiked_at);
     s->awake = malloc((NC + 1) * sizeof *s->awake);
+    s->disabled = calloc(NC + 1, 1);
     s->in_awake = calloc(NC + 1, 1);
     s->touched = malloc((NC + 1) * sizeof *s->touched);
     s->is_touched = calloc(NC + 1, 1);
@@ -40,7 +41,7 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     s->x86_dirty = calloc(nch + 1, 1);
     s->x86_list = calloc(nch + 1, sizeof *s->x86_list);
     s->act_x86 = calloc(nch + 1, sizeof *s->act_x86);
-    if (!s->fired || !s->spiked_at || !s->awake || !s->in_awake || !s->touched || !s->is_touched || !s->act_cores ||
+    if (!s->fired || !s->spiked_at || !s->awake || !s->disabled || !s->in_awake || !s->touched || !s->is_touched || !s->act_cores ||
         !s->x86 || !s->x86_dirty || !s->x86_list || !s->act_x86) {
         le_sim_free(s);
         return nomem(err, "the step state");
@@ -72,6 +73,7 @@ void le_sim_free(le_sim *s)
     le_vec_free(&s->packets);
     le_vec_free(&s->injected);
     free(s->awake);
+    free(s->disabled);
     free(s->in_awake);
     free(s->touched);
     free(s->is_touched);
@@ -214,6 +216,10 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
     for (uint32_t j = 0; j < s->n_awake; j++) {
         const uint32_t i = s->awake[j];
         le_neurocore *c = &s->c.cores[i];
+        if (s->disabled[i]) { /* stays awake: its input waits in the accumulators */
+            s->awake[keep++] = i;
+            continue;
+        }
         uint32_t nf = le_core_update(c, t, s->fired);
         touch(s, i);
         const size_t base = s->c.cx_base[i];

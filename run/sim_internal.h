@@ -18,6 +18,7 @@ struct le_sim {
     le_vec inj_next, inj_arrive;     /* x86 injections sent last step / this step (latency 1) */
     uint32_t inject_latency;
     le_vec packets, injected;        /* le_packet records of the current step */
+    uint8_t *disabled;     /* [n_cores]: compartment updates switched off by a snip */
     uint32_t *awake;
     uint32_t n_awake;
     uint8_t *in_awake;

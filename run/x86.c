@@ -95,6 +95,96 @@ static le_code count(void *ctx, uint32_t chip, uint32_t snip_ops, uint32_t words
     return LE_OK;
 }
 
+/* Calls fn on every configured core that holds a neuron of pop, once each, in order. */
+static le_code for_pop_cores(le_sim *s, uint32_t pop, const char *what, le_error *err,
+                             void (*fn)(le_sim *s, uint32_t core, void *arg), void *arg)
+{
+    const le_chipcfg *c = &s->c;
+    if (pop >= c->n_pops)
+        return le_fail(err, LE_ERR_CONFIG, "x86 %s: population %u does not exist", what, pop);
+    if (c->pops[pop].kind == LE_POP_INPUT)
+        return le_fail(err, LE_ERR_CONFIG, "x86 %s: population '%s' has no compartments", what, c->pops[pop].name);
+    uint32_t last = LE_CFG_NONE;
+    for (uint32_t g = c->pops[pop].base; g < c->pops[pop].base + c->pops[pop].size; g++) {
+        uint32_t core = c->nrn_core[g];
+        if (core == last)
+            continue; /* a population's neurons fill its cores one after the other */
+        last = core;
+        fn(s, core, arg);
+    }
+    return LE_OK;
+}
+
+static void enable_core(le_sim *s, uint32_t i, void *arg)
+{
+    int on = *(const int *)arg;
+    le_neurocore *c = &s->c.cores[i];
+    if (on && s->disabled[i]) {
+        le_core_clear_dendrites(c);
+        s->disabled[i] = 0;
+    } else if (!on) {
+        s->disabled[i] = 1;
+    }
+    x86_of(s, c->gid / s->c.geom.cores_per_chip)->reg_writes++;
+}
+
+static le_code enable(void *ctx, uint32_t pop, int on, le_error *err)
+{
+    return for_pop_cores(ctx, pop, "enable", err, enable_core, &on);
+}
+
+/* The fast multicore initialisation: compartment state, meta state and dendritic
+ * accumulators of a whole core, one register write each. */
+static void reset_core(le_sim *s, uint32_t i, void *arg)
+{
+    (void)arg;
+    le_neurocore *c = &s->c.cores[i];
+    le_core_reset(c);
+    x86_of(s, c->gid / s->c.geom.cores_per_chip)->reg_writes += 3u;
+}
+
+static le_code reset_pop(void *ctx, uint32_t pop, le_error *err)
+{
+    return for_pop_cores(ctx, pop, "reset", err, reset_core, NULL);
+}
+
+typedef struct {
+    uint32_t pop;
+    int32_t decay_v;
+} decay_arg;
+
+/* Every profile a compartment of the population uses on this core takes the new decay (the
+ * population's compartments may share a profile with other populations' only when all
+ * their fields are equal; the RelNet's readout core holds the readout alone). */
+static void decay_core(le_sim *s, uint32_t i, void *arg)
+{
+    const decay_arg *d = arg;
+    const le_chipcfg *c = &s->c;
+    le_neurocore *core = &c->cores[i];
+    uint8_t seen[256] = {0};
+    uint32_t writes = 0;
+    for (uint32_t x = 0; x < core->n_cx; x++) {
+        uint32_t g = c->cx_nrn[c->cx_base[i] + x];
+        if (g == LE_CFG_NONE || (g & LE_CFG_AUX) || le_chipcfg_pop_of(c, g) != d->pop)
+            continue;
+        uint16_t p = core->cx_profile[x];
+        if (p < 256 && !seen[p]) {
+            seen[p] = 1;
+            core->profiles[p].decay_v = d->decay_v;
+            writes++;
+        }
+    }
+    x86_of(s, core->gid / c->geom.cores_per_chip)->reg_writes += writes;
+}
+
+static le_code set_decay_v(void *ctx, uint32_t pop, int32_t decay_v, le_error *err)
+{
+    if (decay_v < 0 || decay_v > 4095)
+        return le_fail(err, LE_ERR_RANGE, "x86 set decay_v: %d outside 0..4095", decay_v);
+    decay_arg a = {pop, decay_v};
+    return for_pop_cores(ctx, pop, "set decay_v", err, decay_core, &a);
+}
+
 le_x86 le_sim_x86_table(le_sim *s)
 {
     le_x86 x;
@@ -103,5 +193,8 @@ le_x86 le_sim_x86_table(le_sim *s)
     x.read = read_reg;
     x.reset_all = reset_all;
     x.count = count;
+    x.enable = enable;
+    x.reset_pop = reset_pop;
+    x.set_decay_v = set_decay_v;
     return x;
 }
