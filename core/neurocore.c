@@ -50,8 +50,7 @@ static uint32_t index_bits(uint32_t n_cx)
 /* The format of an axon given without one: 8-bit sparse with just enough delay bits. */
 static le_axon_fmt default_fmt(uint32_t dmax)
 {
-    le_axon_fmt f = {8, le_delay_bits(dmax), 0, 0};
-    return f;
+    return le_axon_fmt_for(8, dmax);
 }
 
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx)
@@ -210,7 +209,7 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
                 widest = e - b;
         }
         uint32_t n_out = s->out_start[s->n_cx];
-        uint32_t lim_out = off_chip ? lim->out_axons_per_core : lim->out_axons_per_core_onchip;
+        uint32_t lim_out = le_out_axon_limit(lim, off_chip);
         if (n_out > lim_out) {
             if (off_chip)
                 return le_fail(err, LE_ERR_LIMIT,

@@ -105,6 +105,20 @@ static inline uint8_t le_delay_bits(uint32_t max_delay)
     return b;
 }
 
+/* The format the chip configuration stores an input axon in: its largest weight bits, just
+ * enough delay bits for its largest delay, sparse. */
+static inline le_axon_fmt le_axon_fmt_for(uint8_t weight_bits, uint32_t max_delay)
+{
+    le_axon_fmt f = {weight_bits, le_delay_bits(max_delay), 0, 0};
+    return f;
+}
+
+/* Output axons a core may have: fewer when any destination is on another chip [seed S2.5]. */
+static inline uint32_t le_out_axon_limit(const le_limits *lim, int off_chip)
+{
+    return off_chip ? lim->out_axons_per_core : lim->out_axons_per_core_onchip;
+}
+
 /* Synapse SRAM bits for one axon with n synapses in format fmt on a core of n_cx compartments. */
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx);
 

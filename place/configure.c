@@ -294,7 +294,7 @@ static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
             uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
             if (src != prev || j == n) {
                 if (prev != NONE) {
-                    f.delay_bits = le_delay_bits(dmax);
+                    f = le_axon_fmt_for(f.weight_bits, dmax);
                     ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
                     t->ax_base[i + 1]++;
                 }

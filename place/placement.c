@@ -5,11 +5,19 @@
  * limits say: le_core_build rejects what does not fit, with its precise message); per_core
  * 0 fills each core up to the compartment limit. Several explicit populations may share a
  * core. Automatic populations then fill the cores no explicit population claimed, in gid
- * order, packing consecutive populations into the same core while the compartments, the
- * input axons (distinct source neurons) and the synapse memory of the core stay within the
- * limits; the estimate is the one le_core_build makes, with the same axon format rules as
- * the chip configuration in emu/run.c (one axon per (source neuron, core), weight bits the
- * largest of its synapses, delay bits for its largest delay, sparse format).
+ * order, packing consecutive populations into the same core while every limit of the core
+ * holds, as place/estimate.h counts it (the count le_core_build makes later), and while the
+ * synapse caps of the populations on the core (le_place_cap) hold.
+ *
+ * Output axons depend on where the targets land, which is only known once everything is
+ * placed. The rule: a pass places every automatic neuron with, for each neuron, the output
+ * axons (distinct destination cores) and the off-chip flag it had in the previous pass (none
+ * in the first pass); the finished placement is then counted exactly. If an automatic core
+ * breaks its output-axon limit (2048 when any target is on another chip, 4096 otherwise),
+ * each neuron's figures are raised to at least those just counted (never lowered, so the
+ * estimate only grows and the passes end) and the placement is redone. A network that fits
+ * in the first pass is therefore placed exactly as without the rule; one that still breaks
+ * the limit after the last pass is an error naming the population, core, limit and numbers.
  * Input populations get no core; their x86 is on input_chip. */
 #include "place/placement.h"
 
@@ -17,6 +25,7 @@
 #include <string.h>
 
 #include "core/neurocore.h"
+#include "place/estimate.h"
 
 void le_placement_free(le_placement *pl)
 {
@@ -27,192 +36,6 @@ void le_placement_free(le_placement *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-/* Incoming synapses of every neuron, grouped by destination (CSR), for the estimates. */
-typedef struct {
-    size_t *start; /* [n_neurons + 1] */
-    uint32_t *src; /* source neuron gid */
-    uint8_t *wb;   /* weight bits */
-    uint8_t *dly;  /* delay */
-} in_edges;
-
-static void in_edges_free(in_edges *e)
-{
-    free(e->start);
-    free(e->src);
-    free(e->wb);
-    free(e->dly);
-}
-
-static le_code in_edges_build(const le_network *net, const uint32_t *base, uint32_t total, const uint8_t *want_pop,
-                              in_edges *e, le_error *err)
-{
-    memset(e, 0, sizeof *e);
-    e->start = calloc((size_t)total + 2, sizeof *e->start);
-    if (!e->start)
-        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
-    size_t *cnt = e->start + 1;
-    size_t n = 0;
-    for (uint32_t c = 0; c < net->n_conns; c++) {
-        const le_connection *cn = &net->conns[c];
-        if (!want_pop[cn->dst_pop])
-            continue;
-        for (uint32_t k = 0; k < cn->n; k++)
-            cnt[base[cn->dst_pop] + cn->dst[k]]++;
-        n += cn->n;
-    }
-    for (uint32_t i = 0; i < total; i++)
-        e->start[i + 1] += e->start[i];
-    e->src = malloc((n ? n : 1) * sizeof *e->src);
-    e->wb = malloc(n ? n : 1);
-    e->dly = malloc(n ? n : 1);
-    size_t *fill = malloc(((size_t)total + 1) * sizeof *fill);
-    if (!e->src || !e->wb || !e->dly || !fill) {
-        free(fill);
-        in_edges_free(e);
-        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %zu synapses", n);
-    }
-    memcpy(fill, e->start, ((size_t)total + 1) * sizeof *fill);
-    for (uint32_t c = 0; c < net->n_conns; c++) {
-        const le_connection *cn = &net->conns[c];
-        if (!want_pop[cn->dst_pop])
-            continue;
-        for (uint32_t k = 0; k < cn->n; k++) {
-            size_t at = fill[base[cn->dst_pop] + cn->dst[k]]++;
-            e->src[at] = base[cn->src_pop] + cn->src[k];
-            e->wb[at] = cn->weight_bits;
-            e->dly[at] = cn->delay ? cn->delay[k] : 0;
-        }
-    }
-    free(fill);
-    return LE_OK;
-}
-
-/* The core being packed by automatic placement: its input axons and synapse memory. */
-typedef struct {
-    uint32_t gid;
-    uint32_t n_cx;
-    uint32_t n_axons;
-    uint32_t *ax_n;    /* synapses per axon */
-    uint8_t *ax_wb;    /* largest weight bits per axon */
-    uint8_t *ax_dmax;  /* largest delay per axon */
-    uint32_t *ax_src;  /* source neuron per axon */
-    uint64_t bits;     /* synapse memory of all axons, computed with bits_ncx compartments */
-    uint32_t bits_ncx;
-    uint32_t epoch;    /* stamp[src] == epoch: src has an axon on this core, at slot[src] */
-    uint32_t *stamp, *slot;
-    uint32_t axon_cap;
-} packer;
-
-typedef struct {
-    uint32_t slot, n;
-    uint8_t wb, dmax, fresh;
-} undo_rec;
-
-static uint64_t axon_bits(const le_limits *lim, uint32_t n, uint8_t wb, uint8_t dmax, uint32_t n_cx)
-{
-    le_axon_fmt f = {wb, le_delay_bits(dmax), 0, 0};
-    return le_axon_sram_bits(lim, &f, n, n_cx);
-}
-
-static void recompute_bits(packer *pk, const le_limits *lim, uint32_t n_cx)
-{
-    uint64_t b = 0;
-    for (uint32_t a = 0; a < pk->n_axons; a++)
-        b += axon_bits(lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
-    pk->bits = b;
-    pk->bits_ncx = n_cx;
-}
-
-/* The per-synapse index field grows with the compartments of the core; a 64-synapse probe
- * shows when the format of every axon changes, so that the total is recomputed only then. */
-static int format_changes(const le_limits *lim, uint32_t ncx_a, uint32_t ncx_b)
-{
-    return axon_bits(lim, 64, 8, 0, ncx_a) != axon_bits(lim, 64, 8, 0, ncx_b);
-}
-
-static int packer_grow(packer *pk)
-{
-    uint32_t nc = pk->axon_cap ? pk->axon_cap * 2 : 1024;
-    uint32_t *n = realloc(pk->ax_n, nc * sizeof *n);
-    if (n)
-        pk->ax_n = n;
-    uint32_t *s = realloc(pk->ax_src, nc * sizeof *s);
-    if (s)
-        pk->ax_src = s;
-    uint8_t *w = realloc(pk->ax_wb, nc);
-    if (w)
-        pk->ax_wb = w;
-    uint8_t *d = realloc(pk->ax_dmax, nc);
-    if (d)
-        pk->ax_dmax = d;
-    if (!n || !s || !w || !d)
-        return 0;
-    pk->axon_cap = nc;
-    return 1;
-}
-
-/* Adds one synapse from src to the tentative core state, logging how to undo it. */
-static int packer_add(packer *pk, const le_limits *lim, uint32_t src, uint8_t wb, uint8_t dly, uint32_t n_cx,
-                      undo_rec *log, uint32_t *n_log)
-{
-    undo_rec *u = &log[(*n_log)++];
-    uint32_t a;
-    if (pk->stamp[src] != pk->epoch) {
-        if (pk->n_axons == pk->axon_cap && !packer_grow(pk))
-            return 0;
-        a = pk->n_axons++;
-        pk->stamp[src] = pk->epoch;
-        pk->slot[src] = a;
-        pk->ax_src[a] = src;
-        pk->ax_n[a] = 0;
-        pk->ax_wb[a] = 0;
-        pk->ax_dmax[a] = 0;
-        u->fresh = 1;
-    } else {
-        a = pk->slot[src];
-        u->fresh = 0;
-        pk->bits -= axon_bits(lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
-    }
-    u->slot = a;
-    u->n = pk->ax_n[a];
-    u->wb = pk->ax_wb[a];
-    u->dmax = pk->ax_dmax[a];
-    pk->ax_n[a]++;
-    if (wb > pk->ax_wb[a])
-        pk->ax_wb[a] = wb;
-    if (dly > pk->ax_dmax[a])
-        pk->ax_dmax[a] = dly;
-    pk->bits += axon_bits(lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
-    return 1;
-}
-
-static void packer_undo(packer *pk, undo_rec *log, uint32_t n_log)
-{
-    while (n_log > 0) {
-        undo_rec *u = &log[--n_log];
-        if (u->fresh) {
-            pk->stamp[pk->ax_src[u->slot]] = 0;
-            pk->n_axons--;
-        } else {
-            pk->ax_n[u->slot] = u->n;
-            pk->ax_wb[u->slot] = u->wb;
-            pk->ax_dmax[u->slot] = u->dmax;
-        }
-    }
-}
-
-static void packer_next_core(packer *pk, const uint8_t *claimed, uint32_t n_board)
-{
-    pk->gid++;
-    while (pk->gid < n_board && claimed[pk->gid])
-        pk->gid++;
-    pk->n_cx = 0;
-    pk->n_axons = 0;
-    pk->bits = 0;
-    pk->bits_ncx = 0;
-    pk->epoch++;
-}
-
 static le_code board_overflow(const le_population *p, uint32_t needed, const le_board_geom *geom, uint32_t n_board,
                               le_error *err)
 {
@@ -221,8 +44,168 @@ static le_code board_overflow(const le_population *p, uint32_t needed, const le_
                    p->name, needed, geom->name, n_board, geom->n_chips, geom->cores_per_chip);
 }
 
+/* What the passes of automatic placement share. */
+typedef struct {
+    const le_network *net;
+    const le_board_geom *geom;
+    const le_limits *lim;
+    le_placement *pl;
+    uint32_t n_board;
+    const uint8_t *claimed;
+    const uint8_t *automatic;
+    const uint64_t *syn_cap; /* [n_pops]: 0 = none */
+    le_core_est est;
+} auto_ctx;
+
+static uint32_t next_free(const uint8_t *claimed, uint32_t gid, uint32_t n_board)
+{
+    while (gid < n_board && claimed[gid])
+        gid++;
+    return gid;
+}
+
+static uint64_t min_cap(uint64_t a, uint64_t b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return a < b ? a : b;
+}
+
+/* One pass of automatic placement; est_out / est_off: each neuron's output axons and
+ * off-chip flag as far as they are known. */
+static le_code place_auto(auto_ctx *x, const uint32_t *est_out, const uint8_t *est_off, le_error *err)
+{
+    const le_network *net = x->net;
+    le_placement *pl = x->pl;
+    const uint32_t n_board = x->n_board;
+    le_core_est *est = &x->est;
+    uint32_t gid = next_free(x->claimed, 0, n_board);
+    uint32_t n_cx = 0;
+    uint64_t core_cap = 0; /* the smallest synapse cap of the populations on the core */
+    le_core_est_open(est, gid);
+    uint32_t first_over = UINT32_MAX; /* population that first went past the board */
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        if (!x->automatic[p])
+            continue;
+        const le_population *pop = &net->pops[p];
+        const uint32_t need = le_pop_cx_per_neuron(pop);
+        uint32_t on_cur = 0, core_of_count = gid;
+        for (uint32_t k = 0; k < pop->size; k++) {
+            const uint32_t g = pl->pop_base[p] + k;
+            uint64_t cap;
+            for (;;) {
+                if (core_of_count != gid) {
+                    on_cur = 0;
+                    core_of_count = gid;
+                }
+                if ((pop->per_core && on_cur >= pop->per_core) || n_cx + need > x->lim->cx_per_core) {
+                    gid = next_free(x->claimed, gid + 1, n_board);
+                    n_cx = 0;
+                    core_cap = 0;
+                    le_core_est_open(est, gid);
+                    continue;
+                }
+                le_code rc = le_core_est_add(est, g, n_cx + need, est_out[g], est_off[g], err);
+                if (rc)
+                    return rc;
+                cap = min_cap(core_cap, x->syn_cap[p]);
+                le_fit f = le_core_usage_fits(&est->u, x->lim, cap);
+                if (f == LE_FIT_OK)
+                    break;
+                /* Does not fit here: take it back, and move on unless the core was empty. */
+                le_core_usage u = est->u;
+                le_core_est_undo(est);
+                if (n_cx == 0) {
+                    unsigned long long v, m;
+                    le_fit_numbers(f, &u, x->lim, cap, &v, &m);
+                    if (f == LE_FIT_IN_AXONS)
+                        return le_fail(err, LE_ERR_LIMIT,
+                                       "population '%s' neuron %u: its %llu source neurons need %llu input axons on "
+                                       "one core, more than the %llu a core has",
+                                       pop->name, k, v, v, m);
+                    if (f == LE_FIT_SYN_BITS)
+                        return le_fail(err, LE_ERR_LIMIT,
+                                       "population '%s' neuron %u: its synapses need %llu bits of synapse memory, "
+                                       "more than the %llu of a core",
+                                       pop->name, k, v, m);
+                    return le_fail(err, LE_ERR_LIMIT,
+                                   "population '%s' neuron %u alone on a core: %s %llu exceed the limit of %llu",
+                                   pop->name, k, le_fit_name(f), v, m);
+                }
+                gid = next_free(x->claimed, gid + 1, n_board);
+                n_cx = 0;
+                core_cap = 0;
+                le_core_est_open(est, gid);
+            }
+            if (gid >= n_board && first_over == UINT32_MAX)
+                first_over = p;
+            core_cap = cap;
+            pl->core[g] = gid;
+            pl->cx[g] = (uint16_t)(n_cx + need - 1);
+            n_cx += need;
+            on_cur++;
+        }
+    }
+    if (first_over != UINT32_MAX)
+        /* Automatic placement consumes cores in order, so it needed every core up to its last. */
+        return board_overflow(&net->pops[first_over], gid + 1, x->geom, n_board, err);
+    return LE_OK;
+}
+
+/* Raises each neuron's estimate to what was counted; returns whether anything changed. */
+static int raise_estimates(uint32_t n, uint32_t *est_out, uint8_t *est_off, const uint32_t *out, const uint8_t *off)
+{
+    int changed = 0;
+    for (uint32_t g = 0; g < n; g++) {
+        if (out[g] > est_out[g]) {
+            est_out[g] = out[g];
+            changed = 1;
+        }
+        if (off[g] && !est_off[g]) {
+            est_off[g] = 1;
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+/* The first automatic core whose output axons break the limit, as LE_NO_CORE if none. */
+static uint32_t first_out_violation(const auto_ctx *x, const le_core_usage *usage)
+{
+    for (uint32_t c = 0; c < x->n_board; c++)
+        if (!x->claimed[c] && usage[c].out_axons > le_out_axon_limit(x->lim, usage[c].off_chip))
+            return c;
+    return LE_NO_CORE;
+}
+
+static le_code out_axon_error(const auto_ctx *x, uint32_t c, const le_core_usage *u, uint32_t passes, le_error *err)
+{
+    const le_placement *pl = x->pl;
+    const char *name = "?";
+    for (uint32_t p = 0; p < x->net->n_pops && name[0] == '?'; p++)
+        for (uint32_t k = 0; k < x->net->pops[p].size; k++)
+            if (pl->core[pl->pop_base[p] + k] == c) {
+                name = x->net->pops[p].name;
+                break;
+            }
+    const uint32_t cpc = x->geom->cores_per_chip;
+    return le_fail(err, LE_ERR_LIMIT,
+                   "population '%s' on core %u of chip %u: output axons %u exceed the limit of %u per core (%s) "
+                   "after %u placement passes",
+                   name, c % cpc, c / cpc, u->out_axons, le_out_axon_limit(x->lim, u->off_chip),
+                   u->off_chip ? "some targets are on another chip" : "all targets on its chip", passes);
+}
+
 le_code le_place(const le_network *net, const le_board_geom *geom, const le_limits *lim, le_placement *pl,
                  le_error *err)
+{
+    return le_place_with(net, geom, lim, NULL, pl, err);
+}
+
+le_code le_place_with(const le_network *net, const le_board_geom *geom, const le_limits *lim,
+                      const le_place_opts *opts, le_placement *pl, le_error *err)
 {
     memset(pl, 0, sizeof *pl);
     le_code rc = le_network_validate(net, err);
@@ -247,17 +230,28 @@ le_code le_place(const le_network *net, const le_board_geom *geom, const le_limi
     uint8_t *claimed = calloc(n_board, 1);
     uint32_t *cx_used = calloc(n_board, sizeof *cx_used);
     uint8_t *automatic = calloc((size_t)np + 1, 1);
-    in_edges ie;
+    uint64_t *syn_cap = calloc((size_t)np + 1, sizeof *syn_cap);
+    uint32_t *est_out = NULL, *cnt_out = NULL;
+    uint8_t *est_off = NULL, *cnt_off = NULL;
+    le_core_usage *usage = NULL;
+    le_in_edges ie;
     memset(&ie, 0, sizeof ie);
-    packer pk;
-    memset(&pk, 0, sizeof pk);
-    undo_rec *log = NULL;
-    if (!pl->core || !pl->cx || !claimed || !cx_used || !automatic) {
+    auto_ctx x;
+    memset(&x, 0, sizeof x);
+    if (!pl->core || !pl->cx || !claimed || !cx_used || !automatic || !syn_cap) {
         rc = le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %u neurons", total);
         goto out;
     }
     for (uint32_t i = 0; i < total; i++)
         pl->core[i] = LE_NO_CORE;
+    for (uint32_t i = 0; opts && i < opts->n_caps; i++) {
+        int p = le_network_find_pop(net, opts->caps[i].pop);
+        if (p < 0) {
+            rc = le_fail(err, LE_ERR_CONFIG, "placement cap: no population '%s' in the network", opts->caps[i].pop);
+            goto out;
+        }
+        syn_cap[p] = min_cap(syn_cap[p], opts->caps[i].synapses_per_core);
+    }
 
     /* Explicit populations. */
     int any_auto = 0;
@@ -302,97 +296,42 @@ le_code le_place(const le_network *net, const le_board_geom *geom, const le_limi
         }
     }
 
-    /* Automatic populations, with the estimates of axons and synapse memory. */
+    /* Automatic populations, in passes until the output axons hold (see the top of the file). */
     if (any_auto) {
-        rc = in_edges_build(net, pl->pop_base, total, automatic, &ie, err);
-        if (rc)
+        if ((rc = le_in_edges_build(net, pl->pop_base, NULL, &ie, err)))
             goto out;
-        size_t max_in = 0;
-        for (uint32_t g = 0; g < total; g++)
-            if (ie.start[g + 1] - ie.start[g] > max_in)
-                max_in = ie.start[g + 1] - ie.start[g];
-        log = malloc((max_in + 2) * sizeof *log);
-        pk.stamp = calloc((size_t)total + 1, sizeof *pk.stamp);
-        pk.slot = malloc(((size_t)total + 1) * sizeof *pk.slot);
-        if (!log || !pk.stamp || !pk.slot || !packer_grow(&pk)) {
+        x.net = net;
+        x.geom = geom;
+        x.lim = lim;
+        x.pl = pl;
+        x.n_board = n_board;
+        x.claimed = claimed;
+        x.automatic = automatic;
+        x.syn_cap = syn_cap;
+        if ((rc = le_core_est_init(&x.est, lim, &ie, err)))
+            goto out;
+        est_out = calloc((size_t)total + 1, sizeof *est_out);
+        cnt_out = calloc((size_t)total + 1, sizeof *cnt_out);
+        est_off = calloc((size_t)total + 1, 1);
+        cnt_off = calloc((size_t)total + 1, 1);
+        usage = calloc(n_board, sizeof *usage);
+        if (!est_out || !cnt_out || !est_off || !cnt_off || !usage) {
             rc = le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
             goto out;
         }
-        pk.epoch = 1;
-        pk.gid = 0;
-        while (pk.gid < n_board && claimed[pk.gid])
-            pk.gid++;
-        uint32_t first_over = UINT32_MAX; /* population that first went past the board */
-        for (uint32_t p = 0; p < np; p++) {
-            if (!automatic[p])
-                continue;
-            const le_population *pop = &net->pops[p];
-            const uint32_t need = le_pop_cx_per_neuron(pop);
-            const int self = pop->kind == LE_POP_AHP && pop->ahp_weight != 0;
-            uint32_t on_cur = 0, core_of_count = pk.gid;
-            for (uint32_t k = 0; k < pop->size; k++) {
-                const uint32_t g = pl->pop_base[p] + k;
-                for (;;) {
-                    if (core_of_count != pk.gid) {
-                        on_cur = 0;
-                        core_of_count = pk.gid;
-                    }
-                    if ((pop->per_core && on_cur >= pop->per_core) || pk.n_cx + need > lim->cx_per_core) {
-                        packer_next_core(&pk, claimed, n_board);
-                        continue;
-                    }
-                    const uint32_t ncx = pk.n_cx + need;
-                    const uint64_t saved_bits = pk.bits;
-                    const uint32_t saved_ncx = pk.bits_ncx;
-                    if (pk.n_axons && format_changes(lim, pk.bits_ncx, ncx))
-                        recompute_bits(&pk, lim, ncx);
-                    pk.bits_ncx = ncx;
-                    uint32_t n_log = 0;
-                    int ok = 1;
-                    for (size_t e = ie.start[g]; e < ie.start[g + 1] && ok; e++)
-                        ok = packer_add(&pk, lim, ie.src[e], ie.wb[e], ie.dly[e], ncx, log, &n_log);
-                    if (ok && self)
-                        ok = packer_add(&pk, lim, g, 8, 0, ncx, log, &n_log);
-                    if (!ok) {
-                        rc = le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
-                        goto out;
-                    }
-                    if (pk.n_axons <= lim->in_axons_per_core && pk.bits <= lim->synapse_bits_per_core)
-                        break;
-                    /* Does not fit here: undo, and move on unless the core was empty. */
-                    uint32_t axons = pk.n_axons;
-                    uint64_t bits = pk.bits;
-                    packer_undo(&pk, log, n_log);
-                    pk.bits = saved_bits;
-                    pk.bits_ncx = saved_ncx;
-                    if (pk.n_cx == 0) {
-                        if (axons > lim->in_axons_per_core)
-                            rc = le_fail(err, LE_ERR_LIMIT,
-                                         "population '%s' neuron %u: its %u source neurons need %u input axons on "
-                                         "one core, more than the %u a core has",
-                                         pop->name, k, axons, axons, lim->in_axons_per_core);
-                        else
-                            rc = le_fail(err, LE_ERR_LIMIT,
-                                         "population '%s' neuron %u: its synapses need %llu bits of synapse memory, "
-                                         "more than the %llu of a core",
-                                         pop->name, k, (unsigned long long)bits,
-                                         (unsigned long long)lim->synapse_bits_per_core);
-                        goto out;
-                    }
-                    packer_next_core(&pk, claimed, n_board);
-                }
-                if (pk.gid >= n_board && first_over == UINT32_MAX)
-                    first_over = p;
-                pl->core[g] = pk.gid;
-                pl->cx[g] = (uint16_t)(pk.n_cx + need - 1);
-                pk.n_cx += need;
-                on_cur++;
+        const uint32_t max_passes = opts && opts->max_passes ? opts->max_passes : 32;
+        for (uint32_t pass = 1;; pass++) {
+            if ((rc = place_auto(&x, est_out, est_off, err)))
+                goto out;
+            if ((rc = le_estimate_cores(net, pl, geom, lim, &ie, usage, cnt_out, cnt_off, err)))
+                goto out;
+            uint32_t bad = first_out_violation(&x, usage);
+            if (bad == LE_NO_CORE)
+                break;
+            if (!raise_estimates(total, est_out, est_off, cnt_out, cnt_off) || pass == max_passes) {
+                rc = out_axon_error(&x, bad, &usage[bad], pass, err);
+                goto out;
             }
-        }
-        if (first_over != UINT32_MAX) {
-            /* Automatic placement consumes cores in order, so it needed every core up to its last. */
-            rc = board_overflow(&net->pops[first_over], pk.gid + 1, geom, n_board, err);
-            goto out;
         }
     }
 
@@ -440,14 +379,14 @@ out:
     free(claimed);
     free(cx_used);
     free(automatic);
-    in_edges_free(&ie);
-    free(pk.ax_n);
-    free(pk.ax_wb);
-    free(pk.ax_dmax);
-    free(pk.ax_src);
-    free(pk.stamp);
-    free(pk.slot);
-    free(log);
+    free(syn_cap);
+    free(est_out);
+    free(cnt_out);
+    free(est_off);
+    free(cnt_off);
+    free(usage);
+    le_in_edges_free(&ie);
+    le_core_est_free(&x.est);
     if (rc)
         le_placement_free(pl);
     return rc;

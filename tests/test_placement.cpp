@@ -10,6 +10,8 @@
 #include "board/board.h"
 #include "core/limits.h"
 #include "run/sim.h"
+#include "place/configure.h"
+#include "place/estimate.h"
 #include "place/placement.h"
 
 namespace {
@@ -56,9 +58,10 @@ struct Placed {
     le_placement pl;
     le_code rc;
     le_error e;
-    Placed(const le_network *n, const le_board_geom &g)
+    Placed(const le_network *n, const le_board_geom &g, const le_place_opts *o = nullptr,
+           const le_limits *lim = le_limits_loihi1())
     {
-        rc = le_place(n, &g, le_limits_loihi1(), &pl, &e);
+        rc = le_place_with(n, &g, lim, o, &pl, &e);
     }
     ~Placed()
     {
@@ -304,4 +307,214 @@ TEST(Placement, ExplicitOverfullCoreIsRejectedByTheCoreBuild)
         << e.msg;
     EXPECT_NE(std::strstr(e.msg, "1200"), nullptr) << e.msg;
     EXPECT_EQ(sim, nullptr);
+}
+
+// --- output axons: 2048 per core when a target is on another chip, 4096 when all are on chip ---
+
+namespace {
+
+// 1000 sources, each feeding 8 target neurons on 8 explicit cores starting at far_core.
+struct FanNet {
+    Net net;
+    uint32_t src, far;
+    explicit FanNet(int32_t far_core)
+    {
+        src = net.pop("src", LE_POP_LIF, 1000);
+        far = net.pop("far", LE_POP_LIF, 8, far_core, 1);
+        std::vector<std::pair<uint32_t, uint32_t>> pr;
+        for (uint32_t s = 0; s < 1000; s++)
+            for (uint32_t d = 0; d < 8; d++)
+                pr.push_back({s, d});
+        net.conn(src, far, pr);
+    }
+};
+
+} // namespace
+
+TEST(Placement, OffChipOutputAxonLimitOf2048Binds)
+{
+    // Targets on chip 1 (cores 128..135): each source neuron has 8 output axons, all off-chip,
+    // so a core holds 2048 / 8 = 256 of them (compartments and input axons do not bind:
+    // the sources have no inputs). 1000 = 256 + 256 + 256 + 232 on cores 0..3.
+    FanNet f(128);
+    le_board_geom g = two_chips();
+    Placed p(&f.net.n, g);
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    for (uint32_t k = 0; k < 1000; k++)
+        ASSERT_EQ(p.core(f.src, k), k / 256) << k;
+    le_sim *sim = nullptr;
+    le_error e;
+    ASSERT_EQ(le_sim_create(&f.net.n, &p.pl, &g, le_limits_loihi1(), &sim, &e), LE_OK) << e.msg;
+    EXPECT_EQ(le_sim_core(sim, 0)->n_out_axons, 2048u);
+    EXPECT_EQ(le_sim_core(sim, 3)->n_out_axons, 232u * 8);
+    le_sim_free(sim);
+}
+
+TEST(Placement, OnChipOutputAxonLimitIs4096)
+{
+    // Targets on chip 0 (cores 8..15, claimed): 4096 / 8 = 512 sources per core, on cores 0, 1.
+    FanNet f(8);
+    le_board_geom g = two_chips();
+    Placed p(&f.net.n, g);
+    ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+    for (uint32_t k = 0; k < 1000; k++)
+        ASSERT_EQ(p.core(f.src, k), k / 512) << k;
+    le_sim *sim = nullptr;
+    le_error e;
+    ASSERT_EQ(le_sim_create(&f.net.n, &p.pl, &g, le_limits_loihi1(), &sim, &e), LE_OK) << e.msg;
+    EXPECT_EQ(le_sim_core(sim, 0)->n_out_axons, 4096u);
+    le_sim_free(sim);
+}
+
+TEST(Placement, OutputAxonsThatCannotFitAreAnErrorNamingPopulationCoreAndLimit)
+{
+    // One refinement pass allowed: the first pass packs 1000 sources on one core (8000 axons).
+    FanNet f(128);
+    le_board_geom g = two_chips();
+    le_place_opts o = {nullptr, 0, 1};
+    Placed p(&f.net.n, g, &o);
+    ASSERT_EQ(p.rc, LE_ERR_LIMIT);
+    EXPECT_NE(std::strstr(p.e.msg, "population 'src' on core 0 of chip 0"), nullptr) << p.e.msg;
+    EXPECT_NE(std::strstr(p.e.msg, "output axons 8000 exceed the limit of 2048"), nullptr) << p.e.msg;
+}
+
+// --- named placement caps ---
+
+TEST(Placement, SynapseCapPerCoreChangesTheMapping)
+{
+    // 100 neurons, each fed by all 64 inputs: 64 synapses per neuron.
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 64);
+    uint32_t l = net.pop("l", LE_POP_LIF, 100);
+    std::vector<std::pair<uint32_t, uint32_t>> pr;
+    for (uint32_t s = 0; s < 64; s++)
+        for (uint32_t d = 0; d < 100; d++)
+            pr.push_back({s, d});
+    net.conn(in, l, pr);
+    le_board_geom g = le_board_geom_single_chip();
+    Placed none(&net.n, g);
+    ASSERT_EQ(none.rc, LE_OK) << none.e.msg;
+    EXPECT_EQ(none.pl.n_cores_used, 1u); // 6400 synapses, 102,400 bits: no hardware limit binds
+    for (uint64_t cap : {1000ull, 2000ull}) {
+        le_place_cap c;
+        std::memset(&c, 0, sizeof c);
+        std::strcpy(c.pop, "l");
+        c.synapses_per_core = cap;
+        le_place_opts o = {&c, 1, 0};
+        Placed p(&net.n, g, &o);
+        ASSERT_EQ(p.rc, LE_OK) << p.e.msg;
+        const uint32_t per = (uint32_t)(cap / 64); // 15 (960 synapses) or 31 (1984)
+        for (uint32_t k = 0; k < 100; k++)
+            ASSERT_EQ(p.core(l, k), k / per) << cap << " " << k;
+        EXPECT_EQ(p.pl.n_cores_used, (100 + per - 1) / per);
+    }
+    le_place_cap bad;
+    std::memset(&bad, 0, sizeof bad);
+    std::strcpy(bad.pop, "nope");
+    bad.synapses_per_core = 10;
+    le_place_opts o = {&bad, 1, 0};
+    Placed q(&net.n, g, &o);
+    EXPECT_EQ(q.rc, LE_ERR_CONFIG);
+    EXPECT_NE(std::strstr(q.e.msg, "'nope'"), nullptr) << q.e.msg;
+}
+
+// --- the estimate equals what le_core_build counts ---
+
+TEST(Placement, EstimateEqualsTheCoreBuildOnRandomNetworks)
+{
+    // Small cores (4 per chip, 48 compartments, low axon limits) so that random networks of
+    // a few populations spread over several chips and every limit, the off-chip output-axon
+    // one included, shapes the placement.
+    le_limits lim = *le_limits_loihi1();
+    lim.cores_per_chip = 4;
+    lim.cx_per_core = 48;
+    lim.in_axons_per_core = 96;
+    lim.out_axons_per_core = 120;
+    lim.out_axons_per_core_onchip = 240;
+    lim.synapse_bits_per_core = 24 * 1024;
+    le_board_geom g = le_board_geom_single_chip();
+    std::strcpy(g.name, "small");
+    g.chip_cols = 8;
+    g.n_chips = 8;
+    g.cores_per_chip = 4;
+    int placed = 0, near_out = 0; // near_out: cores whose output axons come near the limit
+    for (unsigned seed = 1; seed <= 20; seed++) {
+        std::srand(seed);
+        Net net;
+        std::vector<uint32_t> pops;
+        std::vector<uint32_t> sizes;
+        uint32_t in = net.pop("in", LE_POP_INPUT, 20);
+        pops.push_back(in);
+        sizes.push_back(20);
+        int np = 2 + std::rand() % 4;
+        for (int i = 0; i < np; i++) {
+            char name[16];
+            std::snprintf(name, sizeof name, "p%d", i);
+            le_pop_kind kind = std::rand() % 3 == 0 ? LE_POP_AHP : LE_POP_LIF;
+            uint32_t size = 10 + (uint32_t)(std::rand() % 50);
+            pops.push_back(net.pop(name, kind, size));
+            sizes.push_back(size);
+        }
+        int nc = 3 + std::rand() % 6;
+        for (int c = 0; c < nc; c++) {
+            uint32_t a = (uint32_t)(std::rand() % (np + 1)), b = 1 + (uint32_t)(std::rand() % np);
+            le_connection cn;
+            std::memset(&cn, 0, sizeof cn);
+            cn.src_pop = pops[a];
+            cn.dst_pop = pops[b];
+            cn.n = 20 + (uint32_t)(std::rand() % 200);
+            cn.src = (uint32_t *)std::malloc(sizeof(uint32_t) * cn.n);
+            cn.dst = (uint32_t *)std::malloc(sizeof(uint32_t) * cn.n);
+            cn.weight = (int16_t *)std::malloc(sizeof(int16_t) * cn.n);
+            cn.delay = (uint8_t *)std::malloc(cn.n);
+            for (uint32_t k = 0; k < cn.n; k++) {
+                cn.src[k] = (uint32_t)std::rand() % sizes[a];
+                cn.dst[k] = (uint32_t)std::rand() % sizes[b];
+                cn.weight[k] = (int16_t)(std::rand() % 100);
+                cn.delay[k] = (uint8_t)(std::rand() % 3 == 0 ? std::rand() % 20 : 0);
+            }
+            cn.weight_bits = (uint8_t)(1 + std::rand() % 8);
+            le_error e;
+            ASSERT_EQ(le_network_add_conn(&net.n, &cn, &e), LE_OK) << e.msg;
+        }
+        Placed p(&net.n, g, nullptr, &lim);
+        if (p.rc != LE_OK) {
+            // Only a network that truly cannot fit may fail, with a message naming the limit.
+            EXPECT_EQ(p.rc, LE_ERR_LIMIT) << seed << ": " << p.e.msg;
+            continue;
+        }
+        placed++;
+        le_chipcfg cfg;
+        le_error e;
+        ASSERT_EQ(le_chipcfg_build(&net.n, &p.pl, &g, &lim, &cfg, &e), LE_OK) << seed << ": " << e.msg;
+        le_in_edges ie;
+        ASSERT_EQ(le_in_edges_build(&net.n, p.pl.pop_base, nullptr, &ie, &e), LE_OK) << e.msg;
+        std::vector<le_core_usage> u(g.n_chips * g.cores_per_chip);
+        ASSERT_EQ(le_estimate_cores(&net.n, &p.pl, &g, &lim, &ie, u.data(), nullptr, nullptr, &e), LE_OK) << e.msg;
+        uint32_t used = 0;
+        for (uint32_t c = 0; c < u.size(); c++)
+            used += u[c].n_cx > 0;
+        EXPECT_EQ(used, cfg.n_cores) << seed;
+        for (uint32_t i = 0; i < cfg.n_cores; i++) {
+            const le_neurocore *k = &cfg.cores[i];
+            const le_core_usage &x = u[k->gid];
+            int off = 0;
+            for (uint32_t j = 0; j < k->n_out_axons; j++)
+                off |= k->out[j].core / g.cores_per_chip != k->gid / g.cores_per_chip;
+            EXPECT_EQ(x.n_cx, k->n_cx) << seed << " core " << k->gid;
+            EXPECT_EQ(x.in_axons, k->n_in_axons) << seed << " core " << k->gid;
+            EXPECT_EQ(x.synapses, k->n_in_axons ? k->in_start[k->n_in_axons] : 0u) << seed << " core " << k->gid;
+            EXPECT_EQ(x.syn_bits, k->syn_bits) << seed << " core " << k->gid;
+            EXPECT_EQ(x.out_axons, k->n_out_axons) << seed << " core " << k->gid;
+            EXPECT_EQ(x.off_chip, off) << seed << " core " << k->gid;
+            if (x.out_axons > lim.out_axons_per_core / 2)
+                near_out++;
+        }
+        le_in_edges_free(&ie);
+        le_chipcfg_free(&cfg);
+    }
+    EXPECT_GE(placed, 15);
+    EXPECT_GT(near_out, 0);
+    std::printf("random networks: %d of 20 placed, %d cores with more than half the off-chip output axons\n", placed,
+                near_out);
 }

@@ -1,0 +1,391 @@
+/* Per-core accounting shared by placement and chip configuration (place/estimate.h). */
+#include "place/estimate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "place/ahp.h"
+
+void le_in_edges_free(le_in_edges *e)
+{
+    free(e->start);
+    free(e->src);
+    free(e->wb);
+    free(e->dly);
+    memset(e, 0, sizeof *e);
+}
+
+le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uint8_t *want_pop, le_in_edges *e,
+                          le_error *err)
+{
+    memset(e, 0, sizeof *e);
+    const uint32_t total = base[net->n_pops];
+    e->n_neurons = total;
+    e->start = calloc((size_t)total + 2, sizeof *e->start);
+    if (!e->start)
+        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
+    size_t *cnt = e->start + 1;
+    size_t n = 0;
+    for (uint32_t c = 0; c < net->n_conns; c++) {
+        const le_connection *cn = &net->conns[c];
+        if (want_pop && !want_pop[cn->dst_pop])
+            continue;
+        for (uint32_t k = 0; k < cn->n; k++)
+            cnt[base[cn->dst_pop] + cn->dst[k]]++;
+        n += cn->n;
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        if ((want_pop && !want_pop[p]) || !le_ahp_has_self_synapse(&net->pops[p]))
+            continue;
+        for (uint32_t k = 0; k < net->pops[p].size; k++)
+            cnt[base[p] + k]++;
+        n += net->pops[p].size;
+    }
+    for (uint32_t i = 0; i < total; i++)
+        e->start[i + 1] += e->start[i];
+    e->src = malloc((n ? n : 1) * sizeof *e->src);
+    e->wb = malloc(n ? n : 1);
+    e->dly = malloc(n ? n : 1);
+    size_t *fill = malloc(((size_t)total + 1) * sizeof *fill);
+    if (!e->src || !e->wb || !e->dly || !fill) {
+        free(fill);
+        le_in_edges_free(e);
+        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %zu synapses", n);
+    }
+    memcpy(fill, e->start, ((size_t)total + 1) * sizeof *fill);
+    for (uint32_t c = 0; c < net->n_conns; c++) {
+        const le_connection *cn = &net->conns[c];
+        if (want_pop && !want_pop[cn->dst_pop])
+            continue;
+        for (uint32_t k = 0; k < cn->n; k++) {
+            size_t at = fill[base[cn->dst_pop] + cn->dst[k]]++;
+            e->src[at] = base[cn->src_pop] + cn->src[k];
+            e->wb[at] = cn->weight_bits;
+            e->dly[at] = cn->delay ? cn->delay[k] : 0;
+        }
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        const le_population *pop = &net->pops[p];
+        if ((want_pop && !want_pop[p]) || !le_ahp_has_self_synapse(pop))
+            continue;
+        /* The configuration stores the self synapse with 8 weight bits (place/configure.c). */
+        for (uint32_t k = 0; k < pop->size; k++) {
+            size_t at = fill[base[p] + k]++;
+            e->src[at] = base[p] + k;
+            e->wb[at] = 8;
+            e->dly[at] = le_ahp_self_synapse(pop, 1).delay;
+        }
+    }
+    free(fill);
+    for (uint32_t g = 0; g < total; g++)
+        if (e->start[g + 1] - e->start[g] > e->max_in)
+            e->max_in = e->start[g + 1] - e->start[g];
+    return LE_OK;
+}
+
+/* --- limits --- */
+
+le_fit le_core_usage_fits(const le_core_usage *u, const le_limits *lim, uint64_t syn_cap)
+{
+    if (u->n_cx > lim->cx_per_core)
+        return LE_FIT_CX;
+    if (u->in_axons > lim->in_axons_per_core)
+        return LE_FIT_IN_AXONS;
+    if (u->syn_bits > lim->synapse_bits_per_core)
+        return LE_FIT_SYN_BITS;
+    if (u->out_axons > le_out_axon_limit(lim, u->off_chip))
+        return LE_FIT_OUT_AXONS;
+    if (syn_cap && u->synapses > syn_cap)
+        return LE_FIT_SYN_CAP;
+    return LE_FIT_OK;
+}
+
+const char *le_fit_name(le_fit f)
+{
+    switch (f) {
+    case LE_FIT_OK:
+        return "none";
+    case LE_FIT_CX:
+        return "compartments per core";
+    case LE_FIT_IN_AXONS:
+        return "input axons per core";
+    case LE_FIT_SYN_BITS:
+        return "synapse memory bits per core";
+    case LE_FIT_OUT_AXONS:
+        return "output axons per core";
+    case LE_FIT_SYN_CAP:
+        return "synapses per core (placement cap)";
+    }
+    return "?";
+}
+
+void le_fit_numbers(le_fit f, const le_core_usage *u, const le_limits *lim, uint64_t syn_cap,
+                    unsigned long long *value, unsigned long long *max)
+{
+    *value = *max = 0;
+    switch (f) {
+    case LE_FIT_OK:
+        break;
+    case LE_FIT_CX:
+        *value = u->n_cx, *max = lim->cx_per_core;
+        break;
+    case LE_FIT_IN_AXONS:
+        *value = u->in_axons, *max = lim->in_axons_per_core;
+        break;
+    case LE_FIT_SYN_BITS:
+        *value = u->syn_bits, *max = lim->synapse_bits_per_core;
+        break;
+    case LE_FIT_OUT_AXONS:
+        *value = u->out_axons, *max = le_out_axon_limit(lim, u->off_chip);
+        break;
+    case LE_FIT_SYN_CAP:
+        *value = u->synapses, *max = syn_cap;
+        break;
+    }
+}
+
+/* --- one core, filled incrementally --- */
+
+typedef struct {
+    uint32_t slot, n;
+    uint8_t wb, dmax, fresh;
+} undo_rec;
+
+static uint64_t axon_bits(const le_limits *lim, uint32_t n, uint8_t wb, uint8_t dmax, uint32_t n_cx)
+{
+    le_axon_fmt f = le_axon_fmt_for(wb, dmax);
+    return le_axon_sram_bits(lim, &f, n, n_cx);
+}
+
+static void recompute_bits(le_core_est *pk, uint32_t n_cx)
+{
+    uint64_t b = 0;
+    for (uint32_t a = 0; a < pk->u.in_axons; a++)
+        b += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+    pk->u.syn_bits = b;
+    pk->bits_ncx = n_cx;
+}
+
+/* The per-synapse index field grows with the compartments of the core; a 64-synapse probe
+ * shows when the format of every axon changes, so that the total is recomputed only then. */
+static int format_changes(const le_limits *lim, uint32_t ncx_a, uint32_t ncx_b)
+{
+    return axon_bits(lim, 64, 8, 0, ncx_a) != axon_bits(lim, 64, 8, 0, ncx_b);
+}
+
+static int est_grow(le_core_est *pk)
+{
+    uint32_t nc = pk->cap ? pk->cap * 2 : 1024;
+    uint32_t *n = realloc(pk->ax_n, nc * sizeof *n);
+    if (n)
+        pk->ax_n = n;
+    uint32_t *s = realloc(pk->ax_src, nc * sizeof *s);
+    if (s)
+        pk->ax_src = s;
+    uint8_t *w = realloc(pk->ax_wb, nc);
+    if (w)
+        pk->ax_wb = w;
+    uint8_t *d = realloc(pk->ax_dmax, nc);
+    if (d)
+        pk->ax_dmax = d;
+    if (!n || !s || !w || !d)
+        return 0;
+    pk->cap = nc;
+    return 1;
+}
+
+le_code le_core_est_init(le_core_est *est, const le_limits *lim, const le_in_edges *ie, le_error *err)
+{
+    memset(est, 0, sizeof *est);
+    est->lim = lim;
+    est->ie = ie;
+    est->stamp = calloc((size_t)ie->n_neurons + 1, sizeof *est->stamp);
+    est->slot = malloc(((size_t)ie->n_neurons + 1) * sizeof *est->slot);
+    est->log = malloc((ie->max_in + 1) * sizeof(undo_rec));
+    if (!est->stamp || !est->slot || !est->log || !est_grow(est)) {
+        le_core_est_free(est);
+        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
+    }
+    est->epoch = 1;
+    return LE_OK;
+}
+
+void le_core_est_free(le_core_est *est)
+{
+    free(est->ax_n);
+    free(est->ax_wb);
+    free(est->ax_dmax);
+    free(est->ax_src);
+    free(est->stamp);
+    free(est->slot);
+    free(est->log);
+    memset(est, 0, sizeof *est);
+}
+
+void le_core_est_open(le_core_est *est, uint32_t gid)
+{
+    est->gid = gid;
+    memset(&est->u, 0, sizeof est->u);
+    est->bits_ncx = 0;
+    est->n_log = 0;
+    est->epoch++;
+}
+
+static int est_add_syn(le_core_est *pk, uint32_t src, uint8_t wb, uint8_t dly, uint32_t n_cx)
+{
+    undo_rec *u = &((undo_rec *)pk->log)[pk->n_log++];
+    uint32_t a;
+    if (pk->stamp[src] != pk->epoch) {
+        if (pk->u.in_axons == pk->cap && !est_grow(pk))
+            return 0;
+        a = pk->u.in_axons++;
+        pk->stamp[src] = pk->epoch;
+        pk->slot[src] = a;
+        pk->ax_src[a] = src;
+        pk->ax_n[a] = 0;
+        pk->ax_wb[a] = 0;
+        pk->ax_dmax[a] = 0;
+        u->fresh = 1;
+    } else {
+        a = pk->slot[src];
+        u->fresh = 0;
+        pk->u.syn_bits -= axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+    }
+    u->slot = a;
+    u->n = pk->ax_n[a];
+    u->wb = pk->ax_wb[a];
+    u->dmax = pk->ax_dmax[a];
+    pk->ax_n[a]++;
+    if (wb > pk->ax_wb[a])
+        pk->ax_wb[a] = wb;
+    if (dly > pk->ax_dmax[a])
+        pk->ax_dmax[a] = dly;
+    pk->u.syn_bits += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+    return 1;
+}
+
+le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t n_cx, uint32_t out_axons, int off_chip,
+                        le_error *err)
+{
+    est->before = est->u;
+    est->before_ncx = est->bits_ncx;
+    est->n_log = 0;
+    if (n_cx < est->u.n_cx)
+        n_cx = est->u.n_cx;
+    if (est->u.in_axons && format_changes(est->lim, est->bits_ncx, n_cx))
+        recompute_bits(est, n_cx);
+    est->bits_ncx = n_cx;
+    est->u.n_cx = n_cx;
+    const le_in_edges *ie = est->ie;
+    for (size_t e = ie->start[g]; e < ie->start[g + 1]; e++)
+        if (!est_add_syn(est, ie->src[e], ie->wb[e], ie->dly[e], n_cx)) {
+            le_core_est_undo(est);
+            return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
+        }
+    est->u.synapses += ie->start[g + 1] - ie->start[g];
+    est->u.out_axons += out_axons;
+    est->u.off_chip |= off_chip != 0;
+    return LE_OK;
+}
+
+void le_core_est_undo(le_core_est *est)
+{
+    undo_rec *log = est->log;
+    while (est->n_log > 0) {
+        undo_rec *u = &log[--est->n_log];
+        if (u->fresh) {
+            est->stamp[est->ax_src[u->slot]] = 0;
+            est->u.in_axons--;
+        } else {
+            est->ax_n[u->slot] = u->n;
+            est->ax_wb[u->slot] = u->wb;
+            est->ax_dmax[u->slot] = u->dmax;
+        }
+    }
+    est->u = est->before;
+    est->bits_ncx = est->before_ncx;
+}
+
+/* --- a whole placement --- */
+
+le_code le_estimate_cores(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                          const le_limits *lim, const le_in_edges *ie, le_core_usage *usage, uint32_t *nrn_out,
+                          uint8_t *nrn_off, le_error *err)
+{
+    const uint32_t n_board = geom->n_chips * geom->cores_per_chip, cpc = geom->cores_per_chip;
+    const uint32_t N = pl->pop_base[net->n_pops];
+    memset(usage, 0, (size_t)n_board * sizeof *usage);
+    /* Neurons grouped by core (counting sort), and each core's compartment count. */
+    size_t *cs = calloc((size_t)n_board + 2, sizeof *cs);
+    uint32_t *by_core = malloc(((size_t)N + 1) * sizeof *by_core);
+    uint32_t *out = calloc((size_t)N + 1, sizeof *out);
+    uint8_t *off = calloc((size_t)N + 1, 1);
+    uint32_t *seen = calloc((size_t)N + 1, sizeof *seen); /* core + 1 that last counted src */
+    le_core_est est;
+    memset(&est, 0, sizeof est);
+    le_code rc = LE_OK;
+    if (!cs || !by_core || !out || !off || !seen) {
+        rc = le_fail(err, LE_ERR_NOMEM, "placement estimate: out of memory");
+        goto out;
+    }
+    for (uint32_t g = 0; g < N; g++)
+        if (pl->core[g] < n_board) {
+            cs[pl->core[g] + 1]++;
+            if ((uint32_t)pl->cx[g] + 1 > usage[pl->core[g]].n_cx)
+                usage[pl->core[g]].n_cx = (uint32_t)pl->cx[g] + 1;
+        }
+    for (uint32_t c = 0; c < n_board; c++)
+        cs[c + 1] += cs[c];
+    {
+        size_t *fill = malloc(((size_t)n_board + 1) * sizeof *fill);
+        if (!fill) {
+            rc = le_fail(err, LE_ERR_NOMEM, "placement estimate: out of memory");
+            goto out;
+        }
+        memcpy(fill, cs, ((size_t)n_board + 1) * sizeof *fill);
+        for (uint32_t g = 0; g < N; g++)
+            if (pl->core[g] < n_board)
+                by_core[fill[pl->core[g]]++] = g;
+        free(fill);
+    }
+    /* Output axons: a source gets one per distinct core among its targets. */
+    for (uint32_t c = 0; c < n_board; c++)
+        for (size_t j = cs[c]; j < cs[c + 1]; j++) {
+            uint32_t d = by_core[j];
+            for (size_t e = ie->start[d]; e < ie->start[d + 1]; e++) {
+                uint32_t s = ie->src[e];
+                if (seen[s] == c + 1)
+                    continue;
+                seen[s] = c + 1;
+                out[s]++;
+                if (pl->core[s] < n_board && pl->core[s] / cpc != c / cpc)
+                    off[s] = 1;
+            }
+        }
+    if ((rc = le_core_est_init(&est, lim, ie, err)))
+        goto out;
+    for (uint32_t c = 0; c < n_board; c++) {
+        if (cs[c] == cs[c + 1])
+            continue;
+        const uint32_t ncx = usage[c].n_cx;
+        le_core_est_open(&est, c);
+        for (size_t j = cs[c]; j < cs[c + 1]; j++) {
+            uint32_t g = by_core[j];
+            if ((rc = le_core_est_add(&est, g, ncx, out[g], off[g], err)))
+                goto out;
+        }
+        usage[c] = est.u;
+    }
+    if (nrn_out)
+        memcpy(nrn_out, out, (size_t)N * sizeof *out);
+    if (nrn_off)
+        memcpy(nrn_off, off, N);
+out:
+    le_core_est_free(&est);
+    free(cs);
+    free(by_core);
+    free(out);
+    free(off);
+    free(seen);
+    return rc;
+}
