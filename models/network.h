@@ -38,7 +38,12 @@ typedef struct {
     int32_t ahp_wexp;     /*   and its weight exponent */
     int32_t first_core;   /* explicit placement: first core gid, -1 = automatic */
     uint32_t per_core;    /* at most this many neurons per core, 0 = as many as fit */
-    int32_t chip;         /* input populations: chip whose x86 injects them, -1 = chip of the first target */
+    int32_t chip;         /* input populations: chip whose x86 injects them, -1 = chip of the first target;
+                           * others: automatic placement starts them on the first free core of
+                           * this chip (continuing onto the next chips), -1 = after the previous */
+    uint8_t own_cores;    /* automatic placement gives the population cores of its own and spreads
+                           * its neurons evenly over as few as every limit allows (a layer as the
+                           * authors' mapping tools place it) */
     int traced;
 } le_population;
 

@@ -55,13 +55,51 @@ typedef struct {
     const uint8_t *automatic;
     const uint64_t *syn_cap; /* [n_pops]: 0 = none */
     le_core_est est;
+    le_core_est probe;       /* counts the cores an own-cores population needs */
+    uint8_t *taken;          /* [n_board]: cores this pass has opened (chip hints jump around) */
 } auto_ctx;
 
-static uint32_t next_free(const uint8_t *claimed, uint32_t gid, uint32_t n_board)
+/* The next core neither an explicit population claimed nor this pass opened. */
+static uint32_t next_open(const auto_ctx *x, uint32_t gid)
 {
-    while (gid < n_board && claimed[gid])
+    while (gid < x->n_board && (x->claimed[gid] || x->taken[gid]))
         gid++;
     return gid;
+}
+
+/* How many cores population p needs when it has its cores to itself, filled greedily: each
+ * core takes neurons while every limit and the population's synapse cap hold. */
+static le_code cores_needed(auto_ctx *x, uint32_t p, const uint32_t *est_out, const uint8_t *est_off,
+                            uint32_t *out, le_error *err)
+{
+    const le_population *pop = &x->net->pops[p];
+    const uint32_t need = le_pop_cx_per_neuron(pop);
+    le_core_est *e = &x->probe;
+    uint32_t cores = 1, n_cx = 0, on = 0;
+    le_core_est_open(e, 0);
+    for (uint32_t k = 0; k < pop->size; k++) {
+        const uint32_t g = x->pl->pop_base[p] + k;
+        for (;;) {
+            int room = !(pop->per_core && on >= pop->per_core) && n_cx + need <= x->lim->cx_per_core;
+            if (room) {
+                le_code rc = le_core_est_add(e, g, n_cx + need, est_out[g], est_off[g], err);
+                if (rc)
+                    return rc;
+                if (le_core_usage_fits(&e->u, x->lim, x->syn_cap[p]) == LE_FIT_OK)
+                    break;
+                le_core_est_undo(e);
+            }
+            if (n_cx == 0)
+                break; /* alone it does not fit: the real pass reports it */
+            cores++;
+            n_cx = on = 0;
+            le_core_est_open(e, 0);
+        }
+        n_cx += need;
+        on++;
+    }
+    *out = cores;
+    return LE_OK;
 }
 
 static uint64_t min_cap(uint64_t a, uint64_t b)
@@ -81,16 +119,44 @@ static le_code place_auto(auto_ctx *x, const uint32_t *est_out, const uint8_t *e
     le_placement *pl = x->pl;
     const uint32_t n_board = x->n_board;
     le_core_est *est = &x->est;
-    uint32_t gid = next_free(x->claimed, 0, n_board);
+    memset(x->taken, 0, n_board);
+    uint32_t gid = next_open(x, 0);
     uint32_t n_cx = 0;
     uint64_t core_cap = 0; /* the smallest synapse cap of the populations on the core */
     le_core_est_open(est, gid);
+    if (gid < n_board)
+        x->taken[gid] = 1;
     uint32_t first_over = UINT32_MAX; /* population that first went past the board */
+    int fresh = 0;                    /* the next population starts on a core of its own */
     for (uint32_t p = 0; p < net->n_pops; p++) {
         if (!x->automatic[p])
             continue;
         const le_population *pop = &net->pops[p];
         const uint32_t need = le_pop_cx_per_neuron(pop);
+        uint32_t per_core = pop->per_core;
+        if (pop->chip >= 0 || ((pop->own_cores || fresh) && n_cx > 0)) {
+            uint32_t from = pop->chip >= 0 ? (uint32_t)pop->chip * x->geom->cores_per_chip : gid + 1;
+            if (pop->chip < 0 || n_cx > 0 || gid / x->geom->cores_per_chip != (uint32_t)pop->chip) {
+                if (n_cx == 0 && gid < n_board)
+                    x->taken[gid] = 0; /* left empty: free for later populations */
+                gid = next_open(x, from);
+            }
+            n_cx = 0;
+            core_cap = 0;
+            le_core_est_open(est, gid);
+            if (gid < n_board)
+                x->taken[gid] = 1;
+        }
+        fresh = pop->own_cores;
+        if (pop->own_cores && pop->size) {
+            uint32_t cores;
+            le_code rc = cores_needed(x, p, est_out, est_off, &cores, err);
+            if (rc)
+                return rc;
+            uint32_t even = (pop->size + cores - 1) / cores;
+            if (!per_core || even < per_core)
+                per_core = even;
+        }
         uint32_t on_cur = 0, core_of_count = gid;
         for (uint32_t k = 0; k < pop->size; k++) {
             const uint32_t g = pl->pop_base[p] + k;
@@ -100,11 +166,13 @@ static le_code place_auto(auto_ctx *x, const uint32_t *est_out, const uint8_t *e
                     on_cur = 0;
                     core_of_count = gid;
                 }
-                if ((pop->per_core && on_cur >= pop->per_core) || n_cx + need > x->lim->cx_per_core) {
-                    gid = next_free(x->claimed, gid + 1, n_board);
+                if ((per_core && on_cur >= per_core) || n_cx + need > x->lim->cx_per_core) {
+                    gid = next_open(x, gid + 1);
                     n_cx = 0;
                     core_cap = 0;
                     le_core_est_open(est, gid);
+                    if (gid < n_board)
+                        x->taken[gid] = 1;
                     continue;
                 }
                 le_code rc = le_core_est_add(est, g, n_cx + need, est_out[g], est_off[g], err);
@@ -134,10 +202,12 @@ static le_code place_auto(auto_ctx *x, const uint32_t *est_out, const uint8_t *e
                                    "population '%s' neuron %u alone on a core: %s %llu exceed the limit of %llu",
                                    pop->name, k, le_fit_name(f), v, m);
                 }
-                gid = next_free(x->claimed, gid + 1, n_board);
+                gid = next_open(x, gid + 1);
                 n_cx = 0;
                 core_cap = 0;
                 le_core_est_open(est, gid);
+                if (gid < n_board)
+                    x->taken[gid] = 1;
             }
             if (gid >= n_board && first_over == UINT32_MAX)
                 first_over = p;
@@ -308,7 +378,12 @@ le_code le_place_with(const le_network *net, const le_board_geom *geom, const le
         x.claimed = claimed;
         x.automatic = automatic;
         x.syn_cap = syn_cap;
-        if ((rc = le_core_est_init(&x.est, lim, &ie, err)))
+        x.taken = calloc(n_board, 1);
+        if (!x.taken) {
+            rc = le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %u cores", n_board);
+            goto out;
+        }
+        if ((rc = le_core_est_init(&x.est, lim, &ie, err)) || (rc = le_core_est_init(&x.probe, lim, &ie, err)))
             goto out;
         est_out = calloc((size_t)total + 1, sizeof *est_out);
         cnt_out = calloc((size_t)total + 1, sizeof *cnt_out);
@@ -387,6 +462,8 @@ out:
     free(usage);
     le_in_edges_free(&ie);
     le_core_est_free(&x.est);
+    le_core_est_free(&x.probe);
+    free(x.taken);
     if (rc)
         le_placement_free(pl);
     return rc;
