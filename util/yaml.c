@@ -58,7 +58,7 @@ typedef struct {
     uint64_t alias_nodes;
 } builder;
 
-/* p with room for `need` elements (NULL when out of memory; p is then still valid). */
+/* p with room for need >= 1 elements (NULL when out of memory; p is then still valid). */
 static void *grow(void *p, int *cap, int need, size_t elem)
 {
     if (need <= *cap)
@@ -180,10 +180,12 @@ static le_code close_collection(builder *b)
     le_cfg *c = b->c;
     b->depth--;
     int id = b->open[b->depth].node, at = b->open[b->depth].pending_at, n = b->n_pending - at;
-    int *items = grow(c->items, &b->cap_items, b->n_items + n, sizeof *c->items);
-    if (!items)
-        return nomem(b);
-    c->items = items;
+    if (n > 0) {
+        int *items = grow(c->items, &b->cap_items, b->n_items + n, sizeof *c->items);
+        if (!items)
+            return nomem(b);
+        c->items = items;
+    }
     struct le_cfg_node *nd = &c->nodes[id];
     nd->first = b->n_items;
     nd->n = n;
