@@ -2,6 +2,7 @@
 // of bad input gives one line "FILE:LINE: ..." naming what is wrong.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -325,4 +326,56 @@ TEST(Netfile, BadNpyFilesAreNamed)
     expect_error("npy_dtype.yaml",
                  std::string(kPops) + "connections:\n  - from: in\n    to: out\n    npy: netfile_c8.npy\n",
                  LE_ERR_PARSE, 10, "unsupported dtype '<c8'");
+}
+
+TEST(Netfile, AliasesReadAsTheirAnchor)
+{
+    std::string p = write_tmp("alias_ok.yaml", std::string(kPops) +
+                                                   "inputs:\n"
+                                                   "  - {population: in, neuron: 0, steps: &s [1, 4]}\n"
+                                                   "  - {population: in, neuron: 1, steps: *s}\n");
+    Loaded l(p);
+    ASSERT_EQ(l.rc, LE_OK) << l.err.msg;
+    ASSERT_EQ(l.net.n_inputs, 4u);
+    EXPECT_EQ(l.net.inputs[3].neuron, 1u);
+    EXPECT_EQ(l.net.inputs[3].step, 4u);
+}
+
+// Hostile files fail at the line that crosses a limit of util/yaml, and fail fast.
+TEST(Netfile, SelfReferencingAliasIsAnError)
+{
+    expect_error("alias_self.yaml",
+                 std::string(kPops) +
+                     "inputs:\n"                                            // 7
+                     "  - &in {population: in, neuron: 0, steps: [*in]}\n", // 8
+                 LE_ERR_LIMIT, 8, "alias '*in' refers to the node that contains it (line 8)");
+}
+
+TEST(Netfile, AliasBillionLaughsStopsAtTheExpansionLimit)
+{
+    // Nine levels of ten aliases each would stand for 10^9 steps.
+    std::string text = std::string(kPops) + "inputs:\n" // 7
+                       "  - {population: in, neuron: 0, steps: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}\n"; // 8
+    for (int k = 1; k <= 9; k++) {
+        std::string prev = "*l" + std::to_string(k - 1);
+        text += "  - {population: in, neuron: 0, steps: &l" + std::to_string(k) + " [";
+        for (int i = 0; i < 10; i++)
+            text += (i ? ", " : "") + prev;
+        text += "]}\n"; // line 8 + k
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    // l4 stands for 111,111 nodes: the aliases of l1..l4 stand for 123,440 and the eighth
+    // alias of l4 in line 13 passes 1,000,000.
+    expect_error("laughs.yaml", text, LE_ERR_LIMIT, 13,
+                 "alias '*l4' stands for 111111 nodes: the file's aliases would expand it by more than 1000000 nodes");
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+}
+
+TEST(Netfile, DeepNestingFailsFast)
+{
+    const int n = 100000;
+    std::string text = "populations: " + std::string(n, '[') + std::string(n, ']') + "\n";
+    auto t0 = std::chrono::steady_clock::now();
+    expect_error("deep.yaml", text, LE_ERR_LIMIT, 1, "YAML nested deeper than 64 levels");
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
 }
