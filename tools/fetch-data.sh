@@ -13,7 +13,21 @@ files=(
   "smnist-weights/v25_94per/w_rec.npy"
   "smnist-weights/v25_94per/w_out.npy"
 )
+# Whole folders, linked as they are.
+dirs=(
+  "babi/tasks_1-20_v1-2"
+)
 missing=0
+for d in "${dirs[@]}"; do
+  if [ -d "$data/$d" ]; then continue; fi
+  if [ -d "$shared/$d" ]; then
+    mkdir -p "$(dirname "$data/$d")"
+    ln -sfn "$(cd "$shared/$d" && pwd)" "$data/$d"
+  else
+    missing=1
+    echo "loihi-emu: missing $data/$d/" >&2
+  fi
+done
 for f in "${files[@]}"; do
   if [ -s "$data/$f" ]; then continue; fi
   if [ -s "$shared/$f" ]; then
@@ -31,6 +45,7 @@ set LE_SHARED_DATA to it, or put the files into the data folder by hand:
   mnist/t10k-{images-idx3,labels-idx1}-ubyte.gz  from http://yann.lecun.com/exdb/mnist (t10k test set)
   smnist-weights/v25_94per/w_{in,rec,out}.npy    from github.com/intel-nrc-ecosystem/models,
       nxsdk_modules_ncl/lsnn/apps/seqmnist/weights/v25_94per
+  babi/tasks_1-20_v1-2/                          bAbI v1.2 (research.fb.com/downloads/babi)
 MSG
   exit 4
 fi
