@@ -9,6 +9,7 @@
 
 #include "emu/cli.h"
 #include "report/report.h"
+#include "util/json.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
@@ -289,28 +290,50 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     FILE *f = fopen(path, "w");
     if (!f)
         return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "{\n  \"command\": \"smnist\",\n  \"board\": \"%s\",\n  \"noc\": \"%s\",\n", o->board,
-            noc_name(o->noc));
-    fprintf(f, "  \"sample\": \"%s\",\n  \"first\": %u,\n  \"images\": %u,\n  \"correct\": %u,\n",
-            sample_name(o->sample),
-            o->sample ? 0 : o->first, st->n_images, correct);
+    le_json j;
+    le_json_init(&j, f);
+    le_json_object(&j, LE_JSON_LINES);
+    le_json_kstring(&j, "command", "smnist");
+    le_json_kstring(&j, "board", o->board);
+    le_json_kstring(&j, "noc", noc_name(o->noc));
+    le_json_kstring(&j, "sample", sample_name(o->sample));
+    le_json_kuint(&j, "first", o->sample ? 0 : o->first);
+    le_json_kuint(&j, "images", st->n_images);
+    le_json_kuint(&j, "correct", correct);
     if (have_chip)
-        fprintf(f, "  \"chip_agreement\": %u,\n", agree);
-    fprintf(f, "  \"inject_latency\": %u,\n  \"steps\": %llu,\n  \"simulated_time_s\": %.9g,\n", o->inject_latency,
-            (unsigned long long)s->steps, s->time_s);
-    fprintf(f, "  \"step_p50_us\": %.6g,\n  \"step_p99_us\": %.6g,\n  \"step_max_us\": %.6g,\n", s->step_p50_s * 1e6,
-            s->step_p99_s * 1e6, s->step_max_s * 1e6);
-    fprintf(f, "  \"table_s1\": [\n");
-    for (uint32_t i = 0; i < nr; i++)
-        fprintf(f,
-                "    {\"figure\": \"%s\", \"key\": \"%s\", \"unit\": \"%s\", \"ours\": %.9g, \"paper\": %.9g, "
-                "\"diff_pct\": %.4g, \"calibrated\": %s}%s\n",
-                r[i].name, r[i].key, r[i].unit, r[i].ours, r[i].paper, diff_pct(r[i].ours, r[i].paper),
-                !strcmp(r[i].note, NOTE_CAL) ? "true" : "false", i + 1 < nr ? "," : "");
-    fprintf(f, "  ]\n}\n");
-    if (fclose(f) != 0)
-        return le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
-    return LE_OK;
+        le_json_kuint(&j, "chip_agreement", agree);
+    le_json_kuint(&j, "inject_latency", o->inject_latency);
+    le_json_kuint(&j, "steps", s->steps);
+    le_json_kdouble(&j, "simulated_time_s", s->time_s);
+    le_json_key(&j, "step_p50_us");
+    le_json_double_g(&j, s->step_p50_s * 1e6, 6);
+    le_json_key(&j, "step_p99_us");
+    le_json_double_g(&j, s->step_p99_s * 1e6, 6);
+    le_json_key(&j, "step_max_us");
+    le_json_double_g(&j, s->step_max_s * 1e6, 6);
+    le_json_key(&j, "table_s1");
+    le_json_array(&j, LE_JSON_LINES);
+    for (uint32_t i = 0; i < nr; i++) {
+        le_json_object(&j, LE_JSON_INLINE);
+        le_json_kstring(&j, "figure", r[i].name);
+        le_json_kstring(&j, "key", r[i].key);
+        le_json_kstring(&j, "unit", r[i].unit);
+        le_json_kdouble(&j, "ours", r[i].ours);
+        le_json_kdouble(&j, "paper", r[i].paper);
+        le_json_key(&j, "diff_pct");
+        le_json_double_g(&j, diff_pct(r[i].ours, r[i].paper), 4);
+        le_json_key(&j, "calibrated");
+        le_json_bool(&j, !strcmp(r[i].note, NOTE_CAL));
+        le_json_end(&j);
+    }
+    le_json_end(&j);
+    le_json_end(&j);
+    char what[4200];
+    snprintf(what, sizeof what, "--json %s", path);
+    le_code rc = le_json_finish(&j, what, err);
+    if (fclose(f) != 0 && !rc)
+        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
+    return rc;
 }
 
 static le_code write_predictions(const char *path, const le_smnist_snip_state *st, le_error *err)
