@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "emu/cli.h"
 #include "report/report.h"
+#include "util/csv.h"
 #include "util/json.h"
+#include "util/progress.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
@@ -182,23 +183,21 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
     if (!f)
         return le_fail(err, LE_ERR_IO, "cannot open %s: %s (the fixture ships with the source tree)", path,
                        strerror(errno));
-    char line[256];
-    uint32_t n = 0, lineno = 0;
-    int header = 0;
-    le_code rc = LE_OK;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
+    le_csv_reader csv;
+    le_csv_init(&csv, f, path);
+    uint32_t n = 0;
+    int header = 0, have;
+    le_code rc;
+    while (!(rc = le_csv_next(&csv, &have, err)) && have) {
         if (!header) {
             header = 1;
             continue;
         }
-        unsigned pos, idx, cls = 0;
-        int want = chip ? 3 : 2;
-        if (sscanf(line, "%u,%u,%u", &pos, &idx, &cls) != want || pos != n || idx >= LE_MNIST_T10K_N || cls > 9 ||
-            n >= expect_n) {
-            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, lineno, n,
+        uint32_t pos, idx, cls = 0;
+        if (csv.n_fields != (chip ? 3u : 2u) || !le_csv_uint(&csv, 0, 0, UINT32_MAX, &pos) ||
+            !le_csv_uint(&csv, 1, 0, LE_MNIST_T10K_N - 1, &idx) || (chip && !le_csv_uint(&csv, 2, 0, 9, &cls)) ||
+            pos != n || n >= expect_n) {
+            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, csv.line, n,
                          chip ? ",class 0..9" : "");
             break;
         }
@@ -207,6 +206,7 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
             chip[n] = (uint8_t)cls;
         n++;
     }
+    le_csv_close(&csv);
     fclose(f);
     if (!rc && n != expect_n)
         rc = le_fail(err, LE_ERR_PARSE, "%s: %u images, expected %u", path, n, expect_n);
@@ -215,7 +215,7 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
 
 typedef struct {
     const le_smnist_snip_state *st;
-    int progress;
+    le_progress bar;
     uint32_t correct;
 } run_ctx;
 
@@ -226,17 +226,7 @@ static le_code on_image(void *ctx, uint32_t k, le_error *err)
     const le_smnist_snip_state *st = r->st;
     if (st->predicted[k] == st->mnist->labels[st->index[k]])
         r->correct++;
-    if (r->progress && (k + 1 == st->n_images || (k + 1) % 10 == 0)) {
-        uint32_t width = 40, fill = (uint32_t)((uint64_t)(k + 1) * width / st->n_images);
-        char bar[64];
-        for (uint32_t i = 0; i < width; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[width] = 0;
-        fprintf(stderr, "\r[%s] %u/%u images, accuracy %.1f %%", bar, k + 1, st->n_images, 100.0 * r->correct / (k + 1));
-        if (k + 1 == st->n_images)
-            fputc('\n', stderr);
-        fflush(stderr);
-    }
+    le_progress_update(&r->bar, k + 1, "accuracy %.1f %%", 100.0 * r->correct / (k + 1));
     return LE_OK;
 }
 
@@ -402,7 +392,8 @@ static int run(const options *o, le_error *err)
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
     le_snips sn = le_smnist_snips(&st);
-    run_ctx rctx = {&st, isatty(2), 0};
+    run_ctx rctx = {&st, {0}, 0};
+    le_progress_init(&rctx.bar, stderr, n, "images");
     if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
         goto done;
 
