@@ -15,6 +15,7 @@
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
 #include "models/smnist/snips.h"
+#include "models/smnist/table_s1.h"
 
 #ifndef LE_SOURCE_DIR
 #define LE_SOURCE_DIR "."
@@ -172,13 +173,19 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     return LE_OK;
 }
 
+/* A file shipped with the source tree ($LE_SOURCE_DIR overrides where that is). */
+static void source_path(const char *file, char *path, size_t cap)
+{
+    const char *src = getenv("LE_SOURCE_DIR");
+    snprintf(path, cap, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
+}
+
 /* models/smnist/{authors,notebook}_sample.csv: position,index[,chip_prediction] after '#'
  * comment lines and a header; chip may be NULL when the file has no chip column. */
 static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index, uint8_t *chip, le_error *err)
 {
-    const char *src = getenv("LE_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
+    source_path(file, path, sizeof path);
     FILE *f = fopen(path, "r");
     if (!f)
         return le_fail(err, LE_ERR_IO, "cannot open %s: %s (the fixture ships with the source tree)", path,
@@ -230,42 +237,70 @@ static le_code on_image(void *ctx, uint32_t k, le_error *err)
     return LE_OK;
 }
 
-/* One row of the Table S1 comparison. */
+/* One row of the Table S1 comparison: the paper's side from table_s1.yaml, ours computed. */
 typedef struct {
     const char *name, *unit, *key;
     double ours, paper;
     const char *note;
+    int calibrated;
 } row;
 
-/* Which figures were fitted on Table S1 itself (config/loihi.yaml `calibrated:`) and so
- * cannot confirm the model, and which the model produces from per-event figures. */
 #define NOTE_CAL "calibrated, not reproduced"
 
-static uint32_t table_rows(const le_cost_summary *s, double accuracy, row *r, char *derived, size_t derived_len)
+/* Our value of the Table S1 figure `key` (table_s1.yaml); 0 when the key is not one we compute. */
+static int our_value(const char *key, const le_cost_summary *s, double accuracy, double *out)
 {
     double t = s->time_s > 0 ? s->time_s : 1;
     double x86_s = s->e_x86_static_j / t, x86_d = s->e_x86_dynamic_j / t;
     double nc_s = s->e_nc_static_j / t, nc_d = s->e_nc_dynamic_j / t;
-    double lat = s->latency_per_inference_s, e = s->energy_per_inference_j;
+    const struct {
+        const char *key;
+        double v;
+    } ours[] = {
+        {"accuracy_pct", accuracy},
+        {"time_per_step_us", s->step_mean_s * 1e6},
+        {"latency_ms", s->latency_per_inference_s * 1e3},
+        {"x86_static_mw", x86_s * 1e3},
+        {"x86_dynamic_mw", x86_d * 1e3},
+        {"x86_total_mw", (x86_s + x86_d) * 1e3},
+        {"nc_static_mw", nc_s * 1e3},
+        {"nc_dynamic_mw", nc_d * 1e3},
+        {"nc_total_mw", (nc_s + nc_d) * 1e3},
+        {"total_mw", (x86_s + x86_d + nc_s + nc_d) * 1e3},
+        {"energy_mj", s->energy_per_inference_j * 1e3},
+        {"edp_ujs", s->edp_js * 1e6},
+    };
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (!strcmp(key, ours[i].key)) {
+            *out = ours[i].v;
+            return 1;
+        }
+    return 0;
+}
+
+/* Fills r[0..tab->n) (the table's order); derived (derived_len bytes) holds the note of the
+ * derived figures: the share of the total power that comes from calibrated figures. */
+static le_code table_rows(const le_s1_table *tab, const le_cost_summary *s, double accuracy, row *r, char *derived,
+                          size_t derived_len, le_error *err)
+{
+    double t = s->time_s > 0 ? s->time_s : 1;
+    double x86_s = s->e_x86_static_j / t, x86_d = s->e_x86_dynamic_j / t;
+    double nc_s = s->e_nc_static_j / t, nc_d = s->e_nc_dynamic_j / t;
     double total = x86_s + x86_d + nc_s + nc_d;
     snprintf(derived, derived_len, "derived: %.0f %% from calibrated figures",
              total > 0 ? 100.0 * (x86_s + x86_d + nc_s) / total : 0.0);
-    uint32_t n = 0;
-    r[n++] = (row){"accuracy", "%", "accuracy_pct", accuracy, 96.0, "measured on these images (paper: about 96 %, Results)"};
-    r[n++] = (row){"time per step", "us", "time_per_step_us", s->step_mean_s * 1e6, 16.79, NOTE_CAL};
-    r[n++] = (row){"latency per image", "ms", "latency_ms", lat * 1e3, 14.11, "840 x calibrated time per step"};
-    r[n++] = (row){"x86 power static", "mW", "x86_static_mw", x86_s * 1e3, 0.08, NOTE_CAL};
-    r[n++] = (row){"x86 power dynamic", "mW", "x86_dynamic_mw", x86_d * 1e3, 24.33, NOTE_CAL};
-    r[n++] = (row){"x86 power total", "mW", "x86_total_mw", (x86_s + x86_d) * 1e3, 24.41, "sum of calibrated figures"};
-    r[n++] = (row){"neuro-core power static", "mW", "nc_static_mw", nc_s * 1e3, 0.51, NOTE_CAL};
-    r[n++] = (row){"neuro-core power dynamic", "mW", "nc_dynamic_mw", nc_d * 1e3, 0.91,
-                   "computed from per-event energies (D18), not fitted"};
-    r[n++] = (row){"neuro-core power total", "mW", "nc_total_mw", (nc_s + nc_d) * 1e3, 1.42,
-                   "calibrated static + computed dynamic"};
-    r[n++] = (row){"total power", "mW", "total_mw", total * 1e3, 25.83, derived};
-    r[n++] = (row){"energy per inference", "mJ", "energy_mj", e * 1e3, 0.36, derived};
-    r[n++] = (row){"EDP", "uJs", "edp_ujs", s->edp_js * 1e6, 5.14, derived};
-    return n;
+    for (uint32_t i = 0; i < tab->n; i++) {
+        const le_s1_figure *f = &tab->fig[i];
+        r[i] = (row){f->figure, f->unit, f->key, 0, f->paper, f->note, f->ours == LE_S1_CALIBRATED};
+        if (!our_value(f->key, s, accuracy, &r[i].ours))
+            return le_fail(err, LE_ERR_CONFIG, "%s: figure '%s': key '%s' is not one smnist computes", LE_TABLE_S1_FILE,
+                           f->figure, f->key);
+        if (f->ours == LE_S1_CALIBRATED)
+            r[i].note = NOTE_CAL;
+        else if (f->ours == LE_S1_DERIVED)
+            r[i].note = derived;
+    }
+    return LE_OK;
 }
 
 static double diff_pct(double ours, double paper)
@@ -313,7 +348,7 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
         le_json_key(&j, "diff_pct");
         le_json_double_g(&j, diff_pct(r[i].ours, r[i].paper), 4);
         le_json_key(&j, "calibrated");
-        le_json_bool(&j, !strcmp(r[i].note, NOTE_CAL));
+        le_json_bool(&j, r[i].calibrated);
         le_json_end(&j);
     }
     le_json_end(&j);
@@ -348,6 +383,8 @@ static int run(const options *o, le_error *err)
     le_pipeline pipe;
     uint32_t *index = NULL;
     uint8_t *pred = NULL, chip_pred[AUTHORS_N];
+    le_s1_table tab = {0};
+    row *r = NULL;
     memset(&mnist, 0, sizeof mnist);
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
@@ -358,6 +395,16 @@ static int run(const options *o, le_error *err)
     char wdir[4096];
     snprintf(wdir, sizeof wdir, "%s/%s", data, LE_SMNIST_WEIGHTS);
 
+    /* The paper's table first: a broken table_s1.yaml should not cost a whole run. */
+    char tab_path[4096];
+    source_path(LE_TABLE_S1_FILE, tab_path, sizeof tab_path);
+    if ((rc = le_table_s1_load(tab_path, &tab, err)))
+        goto done;
+    r = malloc(tab.n * sizeof *r);
+    if (!r) {
+        rc = le_fail(err, LE_ERR_NOMEM, "smnist: no memory for %u Table S1 rows", tab.n);
+        goto done;
+    }
     uint32_t n = o->sample == SAMPLE_AUTHORS ? AUTHORS_N : o->sample == SAMPLE_NOTEBOOK ? NOTEBOOK_N : o->images;
     index = malloc(n * sizeof *index);
     pred = malloc(n);
@@ -423,9 +470,10 @@ static int run(const options *o, le_error *err)
                 printf("  position %u, image %u (label %u): chip %u, ours %u\n", k, index[k], mnist.labels[index[k]],
                        chip_pred[k], pred[k]);
     }
-    row r[16];
     char derived[96];
-    uint32_t nr = table_rows(&s, acc, r, derived, sizeof derived);
+    uint32_t nr = tab.n;
+    if ((rc = table_rows(&tab, &s, acc, r, derived, sizeof derived, err)))
+        goto done;
     printf("\nTable S1 (seed 002), Loihi, sMNIST, 1 neuro-core: ours vs. the paper\n");
     printf("%-26s %-4s %12s %12s %9s  %s\n", "figure", "unit", "ours", "paper", "diff", "note");
     for (uint32_t i = 0; i < nr; i++)
@@ -451,6 +499,8 @@ done:
     le_mnist_free(&mnist);
     free(index);
     free(pred);
+    free(r);
+    le_table_s1_free(&tab);
     return status;
 }
 
