@@ -1,14 +1,30 @@
-/* Command-line front end: `loihi-emu <subcommand> ...`. Each subcommand lives in its
- * own file (emu/cmd_*.c) and returns the process exit status; errors are printed once,
- * here at the top, as "loihi-emu: <message>". */
+/* Command-line front end: `loihi-emu <command> ...`. Each command lives in its own file
+ * (emu/cmd_*.c) and returns the process exit status; errors are printed once, as
+ * "loihi-emu: <message>".
+ *
+ * Adding a command: write emu/cmd_NAME.c with `int le_cmd_NAME(int argc, char **argv)`
+ * (argv[0] is the command's name), declare it below and add one line to the table in
+ * emu/cli.c; `loihi-emu --help` lists it from there. */
 #ifndef LE_EMU_CLI_H
 #define LE_EMU_CLI_H
+
+#include <stddef.h>
 
 #include "util/error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef struct {
+    const char *name;
+    const char *args; /* what follows the name in the --help listing, e.g. "NET.yaml"; "" for none */
+    const char *help; /* one line */
+    int (*main)(int argc, char **argv);
+} le_command;
+
+/* The commands in --help order; *n gets their number. */
+const le_command *le_cli_commands(size_t *n);
 
 int le_cli_main(int argc, char **argv);
 

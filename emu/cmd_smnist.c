@@ -5,14 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "emu/cli.h"
 #include "report/report.h"
+#include "util/csv.h"
+#include "util/json.h"
+#include "util/progress.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
 #include "models/smnist/snips.h"
+#include "models/smnist/table_s1.h"
 
 #ifndef LE_SOURCE_DIR
 #define LE_SOURCE_DIR "."
@@ -170,34 +173,38 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     return LE_OK;
 }
 
+/* A file shipped with the source tree ($LE_SOURCE_DIR overrides where that is). */
+static void source_path(const char *file, char *path, size_t cap)
+{
+    const char *src = getenv("LE_SOURCE_DIR");
+    snprintf(path, cap, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
+}
+
 /* models/smnist/{authors,notebook}_sample.csv: position,index[,chip_prediction] after '#'
  * comment lines and a header; chip may be NULL when the file has no chip column. */
 static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index, uint8_t *chip, le_error *err)
 {
-    const char *src = getenv("LE_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", src && *src ? src : LE_SOURCE_DIR, file);
+    source_path(file, path, sizeof path);
     FILE *f = fopen(path, "r");
     if (!f)
         return le_fail(err, LE_ERR_IO, "cannot open %s: %s (the fixture ships with the source tree)", path,
                        strerror(errno));
-    char line[256];
-    uint32_t n = 0, lineno = 0;
-    int header = 0;
-    le_code rc = LE_OK;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
+    le_csv_reader csv;
+    le_csv_init(&csv, f, path);
+    uint32_t n = 0;
+    int header = 0, have;
+    le_code rc;
+    while (!(rc = le_csv_next(&csv, &have, err)) && have) {
         if (!header) {
             header = 1;
             continue;
         }
-        unsigned pos, idx, cls = 0;
-        int want = chip ? 3 : 2;
-        if (sscanf(line, "%u,%u,%u", &pos, &idx, &cls) != want || pos != n || idx >= LE_MNIST_T10K_N || cls > 9 ||
-            n >= expect_n) {
-            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, lineno, n,
+        uint32_t pos, idx, cls = 0;
+        if (csv.n_fields != (chip ? 3u : 2u) || !le_csv_uint(&csv, 0, 0, UINT32_MAX, &pos) ||
+            !le_csv_uint(&csv, 1, 0, LE_MNIST_T10K_N - 1, &idx) || (chip && !le_csv_uint(&csv, 2, 0, 9, &cls)) ||
+            pos != n || n >= expect_n) {
+            rc = le_fail(err, LE_ERR_PARSE, "%s line %u: expected position %u,index 0..9999%s", path, csv.line, n,
                          chip ? ",class 0..9" : "");
             break;
         }
@@ -206,6 +213,7 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
             chip[n] = (uint8_t)cls;
         n++;
     }
+    le_csv_close(&csv);
     fclose(f);
     if (!rc && n != expect_n)
         rc = le_fail(err, LE_ERR_PARSE, "%s: %u images, expected %u", path, n, expect_n);
@@ -214,7 +222,7 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
 
 typedef struct {
     const le_smnist_snip_state *st;
-    int progress;
+    le_progress bar;
     uint32_t correct;
 } run_ctx;
 
@@ -225,56 +233,74 @@ static le_code on_image(void *ctx, uint32_t k, le_error *err)
     const le_smnist_snip_state *st = r->st;
     if (st->predicted[k] == st->mnist->labels[st->index[k]])
         r->correct++;
-    if (r->progress && (k + 1 == st->n_images || (k + 1) % 10 == 0)) {
-        uint32_t width = 40, fill = (uint32_t)((uint64_t)(k + 1) * width / st->n_images);
-        char bar[64];
-        for (uint32_t i = 0; i < width; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[width] = 0;
-        fprintf(stderr, "\r[%s] %u/%u images, accuracy %.1f %%", bar, k + 1, st->n_images, 100.0 * r->correct / (k + 1));
-        if (k + 1 == st->n_images)
-            fputc('\n', stderr);
-        fflush(stderr);
-    }
+    le_progress_update(&r->bar, k + 1, "accuracy %.1f %%", 100.0 * r->correct / (k + 1));
     return LE_OK;
 }
 
-/* One row of the Table S1 comparison. */
+/* One row of the Table S1 comparison: the paper's side from table_s1.yaml, ours computed. */
 typedef struct {
     const char *name, *unit, *key;
     double ours, paper;
     const char *note;
+    int calibrated;
 } row;
 
-/* Which figures were fitted on Table S1 itself (config/loihi.yaml `calibrated:`) and so
- * cannot confirm the model, and which the model produces from per-event figures. */
 #define NOTE_CAL "calibrated, not reproduced"
 
-static uint32_t table_rows(const le_cost_summary *s, double accuracy, row *r, char *derived, size_t derived_len)
+/* Our value of the Table S1 figure `key` (table_s1.yaml); 0 when the key is not one we compute. */
+static int our_value(const char *key, const le_cost_summary *s, double accuracy, double *out)
 {
     double t = s->time_s > 0 ? s->time_s : 1;
     double x86_s = s->e_x86_static_j / t, x86_d = s->e_x86_dynamic_j / t;
     double nc_s = s->e_nc_static_j / t, nc_d = s->e_nc_dynamic_j / t;
-    double lat = s->latency_per_inference_s, e = s->energy_per_inference_j;
+    const struct {
+        const char *key;
+        double v;
+    } ours[] = {
+        {"accuracy_pct", accuracy},
+        {"time_per_step_us", s->step_mean_s * 1e6},
+        {"latency_ms", s->latency_per_inference_s * 1e3},
+        {"x86_static_mw", x86_s * 1e3},
+        {"x86_dynamic_mw", x86_d * 1e3},
+        {"x86_total_mw", (x86_s + x86_d) * 1e3},
+        {"nc_static_mw", nc_s * 1e3},
+        {"nc_dynamic_mw", nc_d * 1e3},
+        {"nc_total_mw", (nc_s + nc_d) * 1e3},
+        {"total_mw", (x86_s + x86_d + nc_s + nc_d) * 1e3},
+        {"energy_mj", s->energy_per_inference_j * 1e3},
+        {"edp_ujs", s->edp_js * 1e6},
+    };
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (!strcmp(key, ours[i].key)) {
+            *out = ours[i].v;
+            return 1;
+        }
+    return 0;
+}
+
+/* Fills r[0..tab->n) (the table's order); derived (derived_len bytes) holds the note of the
+ * derived figures: the share of the total power that comes from calibrated figures. */
+static le_code table_rows(const le_s1_table *tab, const le_cost_summary *s, double accuracy, row *r, char *derived,
+                          size_t derived_len, le_error *err)
+{
+    double t = s->time_s > 0 ? s->time_s : 1;
+    double x86_s = s->e_x86_static_j / t, x86_d = s->e_x86_dynamic_j / t;
+    double nc_s = s->e_nc_static_j / t, nc_d = s->e_nc_dynamic_j / t;
     double total = x86_s + x86_d + nc_s + nc_d;
     snprintf(derived, derived_len, "derived: %.0f %% from calibrated figures",
              total > 0 ? 100.0 * (x86_s + x86_d + nc_s) / total : 0.0);
-    uint32_t n = 0;
-    r[n++] = (row){"accuracy", "%", "accuracy_pct", accuracy, 96.0, "measured on these images (paper: about 96 %, Results)"};
-    r[n++] = (row){"time per step", "us", "time_per_step_us", s->step_mean_s * 1e6, 16.79, NOTE_CAL};
-    r[n++] = (row){"latency per image", "ms", "latency_ms", lat * 1e3, 14.11, "840 x calibrated time per step"};
-    r[n++] = (row){"x86 power static", "mW", "x86_static_mw", x86_s * 1e3, 0.08, NOTE_CAL};
-    r[n++] = (row){"x86 power dynamic", "mW", "x86_dynamic_mw", x86_d * 1e3, 24.33, NOTE_CAL};
-    r[n++] = (row){"x86 power total", "mW", "x86_total_mw", (x86_s + x86_d) * 1e3, 24.41, "sum of calibrated figures"};
-    r[n++] = (row){"neuro-core power static", "mW", "nc_static_mw", nc_s * 1e3, 0.51, NOTE_CAL};
-    r[n++] = (row){"neuro-core power dynamic", "mW", "nc_dynamic_mw", nc_d * 1e3, 0.91,
-                   "computed from per-event energies (D18), not fitted"};
-    r[n++] = (row){"neuro-core power total", "mW", "nc_total_mw", (nc_s + nc_d) * 1e3, 1.42,
-                   "calibrated static + computed dynamic"};
-    r[n++] = (row){"total power", "mW", "total_mw", total * 1e3, 25.83, derived};
-    r[n++] = (row){"energy per inference", "mJ", "energy_mj", e * 1e3, 0.36, derived};
-    r[n++] = (row){"EDP", "uJs", "edp_ujs", s->edp_js * 1e6, 5.14, derived};
-    return n;
+    for (uint32_t i = 0; i < tab->n; i++) {
+        const le_s1_figure *f = &tab->fig[i];
+        r[i] = (row){f->figure, f->unit, f->key, 0, f->paper, f->note, f->ours == LE_S1_CALIBRATED};
+        if (!our_value(f->key, s, accuracy, &r[i].ours))
+            return le_fail(err, LE_ERR_CONFIG, "%s: figure '%s': key '%s' is not one smnist computes", LE_TABLE_S1_FILE,
+                           f->figure, f->key);
+        if (f->ours == LE_S1_CALIBRATED)
+            r[i].note = NOTE_CAL;
+        else if (f->ours == LE_S1_DERIVED)
+            r[i].note = derived;
+    }
+    return LE_OK;
 }
 
 static double diff_pct(double ours, double paper)
@@ -289,28 +315,50 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     FILE *f = fopen(path, "w");
     if (!f)
         return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "{\n  \"command\": \"smnist\",\n  \"board\": \"%s\",\n  \"noc\": \"%s\",\n", o->board,
-            noc_name(o->noc));
-    fprintf(f, "  \"sample\": \"%s\",\n  \"first\": %u,\n  \"images\": %u,\n  \"correct\": %u,\n",
-            sample_name(o->sample),
-            o->sample ? 0 : o->first, st->n_images, correct);
+    le_json j;
+    le_json_init(&j, f);
+    le_json_object(&j, LE_JSON_LINES);
+    le_json_kstring(&j, "command", "smnist");
+    le_json_kstring(&j, "board", o->board);
+    le_json_kstring(&j, "noc", noc_name(o->noc));
+    le_json_kstring(&j, "sample", sample_name(o->sample));
+    le_json_kuint(&j, "first", o->sample ? 0 : o->first);
+    le_json_kuint(&j, "images", st->n_images);
+    le_json_kuint(&j, "correct", correct);
     if (have_chip)
-        fprintf(f, "  \"chip_agreement\": %u,\n", agree);
-    fprintf(f, "  \"inject_latency\": %u,\n  \"steps\": %llu,\n  \"simulated_time_s\": %.9g,\n", o->inject_latency,
-            (unsigned long long)s->steps, s->time_s);
-    fprintf(f, "  \"step_p50_us\": %.6g,\n  \"step_p99_us\": %.6g,\n  \"step_max_us\": %.6g,\n", s->step_p50_s * 1e6,
-            s->step_p99_s * 1e6, s->step_max_s * 1e6);
-    fprintf(f, "  \"table_s1\": [\n");
-    for (uint32_t i = 0; i < nr; i++)
-        fprintf(f,
-                "    {\"figure\": \"%s\", \"key\": \"%s\", \"unit\": \"%s\", \"ours\": %.9g, \"paper\": %.9g, "
-                "\"diff_pct\": %.4g, \"calibrated\": %s}%s\n",
-                r[i].name, r[i].key, r[i].unit, r[i].ours, r[i].paper, diff_pct(r[i].ours, r[i].paper),
-                !strcmp(r[i].note, NOTE_CAL) ? "true" : "false", i + 1 < nr ? "," : "");
-    fprintf(f, "  ]\n}\n");
-    if (fclose(f) != 0)
-        return le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
-    return LE_OK;
+        le_json_kuint(&j, "chip_agreement", agree);
+    le_json_kuint(&j, "inject_latency", o->inject_latency);
+    le_json_kuint(&j, "steps", s->steps);
+    le_json_kdouble(&j, "simulated_time_s", s->time_s);
+    le_json_key(&j, "step_p50_us");
+    le_json_double_g(&j, s->step_p50_s * 1e6, 6);
+    le_json_key(&j, "step_p99_us");
+    le_json_double_g(&j, s->step_p99_s * 1e6, 6);
+    le_json_key(&j, "step_max_us");
+    le_json_double_g(&j, s->step_max_s * 1e6, 6);
+    le_json_key(&j, "table_s1");
+    le_json_array(&j, LE_JSON_LINES);
+    for (uint32_t i = 0; i < nr; i++) {
+        le_json_object(&j, LE_JSON_INLINE);
+        le_json_kstring(&j, "figure", r[i].name);
+        le_json_kstring(&j, "key", r[i].key);
+        le_json_kstring(&j, "unit", r[i].unit);
+        le_json_kdouble(&j, "ours", r[i].ours);
+        le_json_kdouble(&j, "paper", r[i].paper);
+        le_json_key(&j, "diff_pct");
+        le_json_double_g(&j, diff_pct(r[i].ours, r[i].paper), 4);
+        le_json_key(&j, "calibrated");
+        le_json_bool(&j, r[i].calibrated);
+        le_json_end(&j);
+    }
+    le_json_end(&j);
+    le_json_end(&j);
+    char what[4200];
+    snprintf(what, sizeof what, "--json %s", path);
+    le_code rc = le_json_finish(&j, what, err);
+    if (fclose(f) != 0 && !rc)
+        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
+    return rc;
 }
 
 static le_code write_predictions(const char *path, const le_smnist_snip_state *st, le_error *err)
@@ -335,6 +383,8 @@ static int run(const options *o, le_error *err)
     le_pipeline pipe;
     uint32_t *index = NULL;
     uint8_t *pred = NULL, chip_pred[AUTHORS_N];
+    le_s1_table tab = {0};
+    row *r = NULL;
     memset(&mnist, 0, sizeof mnist);
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
@@ -345,6 +395,16 @@ static int run(const options *o, le_error *err)
     char wdir[4096];
     snprintf(wdir, sizeof wdir, "%s/%s", data, LE_SMNIST_WEIGHTS);
 
+    /* The paper's table first: a broken table_s1.yaml should not cost a whole run. */
+    char tab_path[4096];
+    source_path(LE_TABLE_S1_FILE, tab_path, sizeof tab_path);
+    if ((rc = le_table_s1_load(tab_path, &tab, err)))
+        goto done;
+    r = malloc(tab.n * sizeof *r);
+    if (!r) {
+        rc = le_fail(err, LE_ERR_NOMEM, "smnist: no memory for %u Table S1 rows", tab.n);
+        goto done;
+    }
     uint32_t n = o->sample == SAMPLE_AUTHORS ? AUTHORS_N : o->sample == SAMPLE_NOTEBOOK ? NOTEBOOK_N : o->images;
     index = malloc(n * sizeof *index);
     pred = malloc(n);
@@ -379,7 +439,8 @@ static int run(const options *o, le_error *err)
     le_smnist_snip_state st;
     le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
     le_snips sn = le_smnist_snips(&st);
-    run_ctx rctx = {&st, isatty(2), 0};
+    run_ctx rctx = {&st, {0}, 0};
+    le_progress_init(&rctx.bar, stderr, n, "images");
     if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
         goto done;
 
@@ -409,9 +470,10 @@ static int run(const options *o, le_error *err)
                 printf("  position %u, image %u (label %u): chip %u, ours %u\n", k, index[k], mnist.labels[index[k]],
                        chip_pred[k], pred[k]);
     }
-    row r[16];
     char derived[96];
-    uint32_t nr = table_rows(&s, acc, r, derived, sizeof derived);
+    uint32_t nr = tab.n;
+    if ((rc = table_rows(&tab, &s, acc, r, derived, sizeof derived, err)))
+        goto done;
     printf("\nTable S1 (seed 002), Loihi, sMNIST, 1 neuro-core: ours vs. the paper\n");
     printf("%-26s %-4s %12s %12s %9s  %s\n", "figure", "unit", "ours", "paper", "diff", "note");
     for (uint32_t i = 0; i < nr; i++)
@@ -437,6 +499,8 @@ done:
     le_mnist_free(&mnist);
     free(index);
     free(pred);
+    free(r);
+    le_table_s1_free(&tab);
     return status;
 }
 

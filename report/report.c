@@ -3,87 +3,123 @@
 #include <errno.h>
 #include <string.h>
 
-/* A JSON string: the names here are plain ASCII, but escape what JSON requires anyway. */
-static void jstr(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
+#include "util/json.h"
 
-/* Numbers: 9 significant digits, the same bytes for the same double on every run. */
-#define G "%.9g"
-
-static void write_json(const le_report *r, FILE *f)
+/* Numbers are %.9g (le_json_double): the same bytes for the same double on every run. */
+static void write_json(const le_report *r, le_json *j)
 {
     const le_cost_summary *s = &r->sum;
-    fprintf(f, "{\n  \"board\": {\"name\": ");
-    jstr(f, r->board);
-    fprintf(f, ", \"file\": ");
-    jstr(f, r->board_file);
-    fprintf(f, ", \"chips\": %u, \"chip_rows\": %u, \"chip_cols\": %u, \"cores\": %u},\n", r->chips, r->chip_rows,
-            r->chip_cols, r->cores);
-    fprintf(f, "  \"architecture\": ");
-    jstr(f, r->arch_file);
-    fprintf(f, ",\n  \"noc_mode\": ");
-    jstr(f, r->mode);
-    fprintf(f, ",\n  \"seed\": %llu,\n", (unsigned long long)r->seed);
-    fprintf(f, "  \"steps\": %llu,\n  \"inferences\": %llu,\n  \"time_s\": " G ",\n", (unsigned long long)s->steps,
-            (unsigned long long)s->inferences, s->time_s);
-    fprintf(f, "  \"step_time_s\": {\"mean\": " G ", \"p50\": " G ", \"p99\": " G ", \"max\": " G "},\n",
-            s->step_mean_s, s->step_p50_s, s->step_p99_s, s->step_max_s);
-    fprintf(f,
-            "  \"step_phases_mean_s\": {\"x86_inject\": " G ", \"cores_network\": " G ", \"barrier\": " G
-            ", \"x86_management\": " G "},\n",
-            r->phase_inject_s, r->phase_cores_net_s, r->phase_barrier_s, r->phase_mgmt_s);
-    fprintf(f, "  \"latency_per_inference_s\": " G ",\n  \"energy_per_inference_j\": " G ",\n  \"edp_js\": " G
-               ",\n  \"average_power_w\": " G ",\n",
-            s->latency_per_inference_s, s->energy_per_inference_j, s->edp_js, r->power_w);
-    fprintf(f,
-            "  \"energy_per_inference_split_j\": {\"neurocores_static\": " G ", \"neurocores_dynamic\": " G
-            ", \"x86_static\": " G ", \"x86_dynamic\": " G "},\n",
-            r->inf_split_j[0], r->inf_split_j[1], r->inf_split_j[2], r->inf_split_j[3]);
-    fprintf(f,
-            "  \"energy_j\": {\"neurocores_static\": " G ", \"neurocores_dynamic\": " G ", \"x86_static\": " G
-            ", \"x86_dynamic\": " G ", \"total\": " G "},\n",
-            s->e_nc_static_j, s->e_nc_dynamic_j, s->e_x86_static_j, s->e_x86_dynamic_j, s->e_total_j);
-    fprintf(f, "  \"neurocores_dynamic_split\": {\"compute_j\": " G ", \"mesh_j\": " G ", \"barrier_j\": " G "},\n",
-            r->nc_compute_dyn_j, r->mesh_dyn_j, r->barrier_dyn_j);
-    fprintf(f,
-            "  \"events\": {\"synops\": %llu, \"axons_in\": %llu, \"axons_out\": %llu, \"cx_updates\": %llu, "
-            "\"spikes\": %llu, \"packets\": %llu, \"injected\": %llu, \"link_traversals\": %llu, \"x86_snips\": %llu},\n",
-            (unsigned long long)r->synops, (unsigned long long)r->axons_in, (unsigned long long)r->axons_out,
-            (unsigned long long)r->cx_updates, (unsigned long long)r->spikes, (unsigned long long)r->packets,
-            (unsigned long long)r->injected, (unsigned long long)r->hops, (unsigned long long)r->x86_snips);
-    fprintf(f, "  \"chips\": [");
+    le_json_object(j, LE_JSON_LINES);
+    le_json_key(j, "board");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kstring(j, "name", r->board);
+    le_json_kstring(j, "file", r->board_file);
+    le_json_kuint(j, "chips", r->chips);
+    le_json_kuint(j, "chip_rows", r->chip_rows);
+    le_json_kuint(j, "chip_cols", r->chip_cols);
+    le_json_kuint(j, "cores", r->cores);
+    le_json_end(j);
+    le_json_kstring(j, "architecture", r->arch_file);
+    le_json_kstring(j, "noc_mode", r->mode);
+    le_json_kuint(j, "seed", r->seed);
+    le_json_kuint(j, "steps", s->steps);
+    le_json_kuint(j, "inferences", s->inferences);
+    le_json_kdouble(j, "time_s", s->time_s);
+
+    le_json_key(j, "step_time_s");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kdouble(j, "mean", s->step_mean_s);
+    le_json_kdouble(j, "p50", s->step_p50_s);
+    le_json_kdouble(j, "p99", s->step_p99_s);
+    le_json_kdouble(j, "max", s->step_max_s);
+    le_json_end(j);
+
+    le_json_key(j, "step_phases_mean_s");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kdouble(j, "x86_inject", r->phase_inject_s);
+    le_json_kdouble(j, "cores_network", r->phase_cores_net_s);
+    le_json_kdouble(j, "barrier", r->phase_barrier_s);
+    le_json_kdouble(j, "x86_management", r->phase_mgmt_s);
+    le_json_end(j);
+
+    le_json_kdouble(j, "latency_per_inference_s", s->latency_per_inference_s);
+    le_json_kdouble(j, "energy_per_inference_j", s->energy_per_inference_j);
+    le_json_kdouble(j, "edp_js", s->edp_js);
+    le_json_kdouble(j, "average_power_w", r->power_w);
+
+    le_json_key(j, "energy_per_inference_split_j");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kdouble(j, "neurocores_static", r->inf_split_j[0]);
+    le_json_kdouble(j, "neurocores_dynamic", r->inf_split_j[1]);
+    le_json_kdouble(j, "x86_static", r->inf_split_j[2]);
+    le_json_kdouble(j, "x86_dynamic", r->inf_split_j[3]);
+    le_json_end(j);
+
+    le_json_key(j, "energy_j");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kdouble(j, "neurocores_static", s->e_nc_static_j);
+    le_json_kdouble(j, "neurocores_dynamic", s->e_nc_dynamic_j);
+    le_json_kdouble(j, "x86_static", s->e_x86_static_j);
+    le_json_kdouble(j, "x86_dynamic", s->e_x86_dynamic_j);
+    le_json_kdouble(j, "total", s->e_total_j);
+    le_json_end(j);
+
+    le_json_key(j, "neurocores_dynamic_split");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kdouble(j, "compute_j", r->nc_compute_dyn_j);
+    le_json_kdouble(j, "mesh_j", r->mesh_dyn_j);
+    le_json_kdouble(j, "barrier_j", r->barrier_dyn_j);
+    le_json_end(j);
+
+    le_json_key(j, "events");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kuint(j, "synops", r->synops);
+    le_json_kuint(j, "axons_in", r->axons_in);
+    le_json_kuint(j, "axons_out", r->axons_out);
+    le_json_kuint(j, "cx_updates", r->cx_updates);
+    le_json_kuint(j, "spikes", r->spikes);
+    le_json_kuint(j, "packets", r->packets);
+    le_json_kuint(j, "injected", r->injected);
+    le_json_kuint(j, "link_traversals", r->hops);
+    le_json_kuint(j, "x86_snips", r->x86_snips);
+    le_json_end(j);
+
+    le_json_key(j, "chips");
+    le_json_array(j, LE_JSON_LINES);
     for (uint32_t i = 0; i < r->n_chip_rows; i++) {
         const le_report_chip *c = &r->chip_rows_[i];
-        fprintf(f,
-                "%s\n    {\"chip\": %u, \"cores_in_use\": %u, \"neurocores_static_j\": " G
-                ", \"neurocores_dynamic_j\": " G ", \"mesh_dynamic_j\": " G ", \"x86_static_j\": " G
-                ", \"x86_dynamic_j\": " G ", \"neurocores_busy_s\": " G ", \"mesh_busy_s\": " G
-                ", \"x86_busy_s\": " G "}",
-                i ? "," : "", c->chip, c->cores_in_use, c->nc_static_j, c->nc_dyn_j, c->mesh_dyn_j, c->x86_static_j,
-                c->x86_dyn_j, c->nc_busy_s, c->mesh_busy_s, c->x86_busy_s);
+        le_json_object(j, LE_JSON_INLINE);
+        le_json_kuint(j, "chip", c->chip);
+        le_json_kuint(j, "cores_in_use", c->cores_in_use);
+        le_json_kdouble(j, "neurocores_static_j", c->nc_static_j);
+        le_json_kdouble(j, "neurocores_dynamic_j", c->nc_dyn_j);
+        le_json_kdouble(j, "mesh_dynamic_j", c->mesh_dyn_j);
+        le_json_kdouble(j, "x86_static_j", c->x86_static_j);
+        le_json_kdouble(j, "x86_dynamic_j", c->x86_dyn_j);
+        le_json_kdouble(j, "neurocores_busy_s", c->nc_busy_s);
+        le_json_kdouble(j, "mesh_busy_s", c->mesh_busy_s);
+        le_json_kdouble(j, "x86_busy_s", c->x86_busy_s);
+        le_json_end(j);
     }
-    fprintf(f, "%s],\n", r->n_chip_rows ? "\n  " : "");
-    fprintf(f, "  \"links\": {\"touched\": %u, \"busiest\": [", r->links_touched);
+    le_json_end(j);
+
+    le_json_key(j, "links");
+    le_json_object(j, LE_JSON_INLINE);
+    le_json_kuint(j, "touched", r->links_touched);
+    le_json_key(j, "busiest");
+    le_json_array(j, LE_JSON_LINES);
     for (uint32_t i = 0; i < r->n_links; i++) {
         const le_report_link *l = &r->links[i];
-        fprintf(f, "%s\n    {\"link\": ", i ? "," : "");
-        jstr(f, l->name);
-        fprintf(f, ", \"packets\": %llu, \"busy_s\": " G ", \"energy_j\": " G "}", (unsigned long long)l->packets,
-                l->busy_s, l->energy_j);
+        le_json_object(j, LE_JSON_INLINE);
+        le_json_kstring(j, "link", l->name);
+        le_json_kuint(j, "packets", l->packets);
+        le_json_kdouble(j, "busy_s", l->busy_s);
+        le_json_kdouble(j, "energy_j", l->energy_j);
+        le_json_end(j);
     }
-    fprintf(f, "%s]}\n}\n", r->n_links ? "\n  " : "");
+    le_json_end(j);
+    le_json_end(j);
+    le_json_end(j);
 }
 
 /* Engineering notation with a unit prefix, e.g. "16.790 us". */
@@ -170,9 +206,13 @@ le_code le_report_write(const le_report *r, FILE *table, const char *json_path, 
         FILE *f = fopen(json_path, "w");
         if (!f)
             return le_fail(err, LE_ERR_IO, "%s: cannot write the JSON report: %s", json_path, strerror(errno));
-        write_json(r, f);
-        if (fclose(f) != 0)
-            return le_fail(err, LE_ERR_IO, "%s: cannot write the JSON report: %s", json_path, strerror(errno));
+        le_json j;
+        le_json_init(&j, f);
+        write_json(r, &j);
+        le_code rc = le_json_finish(&j, json_path, err);
+        if (fclose(f) != 0 && !rc)
+            rc = le_fail(err, LE_ERR_IO, "%s: cannot write the JSON report: %s", json_path, strerror(errno));
+        return rc;
     }
     return LE_OK;
 }

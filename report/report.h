@@ -1,5 +1,5 @@
-/* The cost report: an aligned table for people and JSON for machines, both written by
- * hand with fixed formats so that the same run gives byte-identical files. */
+/* The cost report: an aligned table for people and JSON for machines (util/json.h), both
+ * with fixed number formats so that the same run gives byte-identical files. */
 #ifndef LE_REPORT_REPORT_H
 #define LE_REPORT_REPORT_H
 
