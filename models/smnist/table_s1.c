@@ -1,6 +1,7 @@
 #include "models/smnist/table_s1.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/yaml.h"
