@@ -252,6 +252,71 @@ le_code le_cfg_string(le_cfg *c, int map, const char *key, const char *field, in
     return LE_OK;
 }
 
+le_code le_cfg_int_at(le_cfg *c, int node, const char *field, int64_t lo, int64_t hi, int64_t *out, le_error *err)
+{
+    int line = le_cfg_line(c, node);
+    const char *s = scalar(c, node);
+    char *end = NULL;
+    errno = 0;
+    long long x = s && s[0] ? strtoll(s, &end, 10) : 0;
+    if (!s || !s[0] || errno || *end)
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: expected a whole number, found '%.64s'", c->path, line,
+                       field, s ? s : "(not a scalar)");
+    if (x < lo || x > hi)
+        return le_fail(err, LE_ERR_RANGE, "%s:%d: field %s: %lld outside [%lld, %lld]", c->path, line, field, x,
+                       (long long)lo, (long long)hi);
+    *out = (int64_t)x;
+    return LE_OK;
+}
+
+le_code le_cfg_int(le_cfg *c, int map, const char *key, const char *field, int64_t lo, int64_t hi, int64_t *out,
+                   le_error *err)
+{
+    int v = le_cfg_get(c, map, key);
+    if (!v)
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: missing", c->path, le_cfg_line(c, map), field);
+    return le_cfg_int_at(c, v, field, lo, hi, out, err);
+}
+
+le_code le_cfg_number(le_cfg *c, int map, const char *key, const char *field, double lo, double hi, double *out,
+                      le_error *err)
+{
+    int v = le_cfg_get(c, map, key);
+    if (!v)
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: missing", c->path, le_cfg_line(c, map), field);
+    int line = le_cfg_line(c, v);
+    const char *s = scalar(c, v);
+    char *end = NULL;
+    errno = 0;
+    double x = s && s[0] ? strtod(s, &end) : 0.0;
+    if (!s || !s[0] || errno || *end || !isfinite(x))
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: expected a number, found '%.64s'", c->path, line, field,
+                       s ? s : "(not a scalar)");
+    if (x < lo || x > hi)
+        return le_fail(err, LE_ERR_RANGE, "%s:%d: field %s: %g outside [%g, %g]", c->path, line, field, x, lo, hi);
+    *out = x;
+    return LE_OK;
+}
+
+/* The depth bound keeps a self-referencing alias from recursing forever. */
+static void mark_known(le_cfg *c, int node, int depth)
+{
+    yaml_node_t *n = node_at(c, node);
+    if (!n || depth > 64)
+        return;
+    if (n->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            c->used[p->key] = 1;
+            mark_known(c, p->value, depth + 1);
+        }
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++)
+            mark_known(c, *i, depth + 1);
+    }
+}
+
+void le_cfg_mark_known(le_cfg *c, int node) { mark_known(c, node, 0); }
+
 /* Dotted name of node `target` below node `at` (depth-first); returns 1 when found. */
 static int path_to(const le_cfg *c, int at, int target, char *buf, size_t cap)
 {
