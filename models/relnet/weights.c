@@ -475,13 +475,19 @@ static le_code read_tensor_entry(ctx *x, int tensors, const char *name, int is_d
     }
     int ok = vector ? (nd == 1 && d0 == rows) : (nd == 2 && d0 == rows && d1 == cols);
     if (!ok) {
-        char want[48];
+        char want[48], got[64];
         if (vector)
             snprintf(want, sizeof want, "[%u]", rows);
         else
             snprintf(want, sizeof want, "[%u, %u]", rows, cols);
-        return le_fail(x->err, LE_ERR_CONFIG, "%s:%d: field tensors.%s.shape: expected %s (spec §5.3)", x->c->path,
-                       le_cfg_line(x->c, s), name, want);
+        if (nd == 1)
+            snprintf(got, sizeof got, "[%lld]", (long long)d0);
+        else if (nd == 2)
+            snprintf(got, sizeof got, "[%lld, %lld]", (long long)d0, (long long)d1);
+        else
+            snprintf(got, sizeof got, "%d dimensions", nd);
+        return le_fail(x->err, LE_ERR_CONFIG, "%s:%d: field tensors.%s.shape: %s; the RelNet has %s (spec §5.3)",
+                       x->c->path, le_cfg_line(x->c, s), name, got, want);
     }
     if (!is_delay) {
         const le_limits *lim = le_limits_loihi1();

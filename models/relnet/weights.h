@@ -170,8 +170,8 @@ typedef struct {
 
 le_relnet_gen_params le_relnet_gen_params_default(void);
 
-/* Creates dir (if needed) and writes manifest.yaml, every tensor, vocab.txt and answers.txt.
- * The same seed and parameters give byte-identical files. */
+/* Creates dir (its parent must exist) if needed and writes every tensor, vocab.txt, answers.txt
+ * and, last, manifest.yaml. The same seed and parameters give byte-identical files. */
 le_code le_relnet_weights_generate(const char *dir, uint64_t seed, const le_relnet_gen_params *p, le_error *err);
 
 #ifdef __cplusplus

@@ -403,23 +403,30 @@ static le_code copy_tokens(const char *src, const char *dir, const char *name, c
     char dst[1400];
     if ((rc = path_in(dir, name, dst, sizeof dst, err)))
         return rc;
+    /* Read whole before writing: the source may be the destination (regenerating in place). */
     FILE *in = fopen(src, "rb");
     if (!in)
         return le_fail(err, LE_ERR_IO, "RelNet weight generator: %s: cannot open: %s", src, strerror(errno));
-    FILE *out = fopen(dst, "wb");
-    if (!out) {
+    enum { CAP = 1 << 20 }; /* le_rn_check_tokens accepted it, so it is no larger */
+    char *buf = malloc(CAP);
+    if (!buf) {
         fclose(in);
+        return le_fail(err, LE_ERR_NOMEM, "RelNet weight generator: out of memory copying %s", src);
+    }
+    size_t n = fread(buf, 1, CAP, in);
+    int ok = !ferror(in);
+    fclose(in);
+    FILE *out = ok ? fopen(dst, "wb") : NULL;
+    if (ok && !out) {
+        free(buf);
         return le_fail(err, LE_ERR_IO, "RelNet weight generator: %s: cannot create: %s", dst, strerror(errno));
     }
-    char buf[8192];
-    size_t n;
-    int ok = 1;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+    if (out) {
         ok = fwrite(buf, 1, n, out) == n;
-    ok = ok && !ferror(in);
-    fclose(in);
-    if (fclose(out) != 0)
-        ok = 0;
+        if (fclose(out) != 0)
+            ok = 0;
+    }
+    free(buf);
     if (!ok)
         return le_fail(err, LE_ERR_IO, "RelNet weight generator: copying %s to %s failed", src, dst);
     return LE_OK;
