@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 #include "core/compartment.h"
@@ -24,7 +25,46 @@
 
 namespace {
 
-std::string tmp(const std::string &name) { return ::testing::TempDir() + "rnw_" + name; }
+// The files of a directory as the generator writes them.
+std::vector<std::string> dir_files()
+{
+    std::vector<std::string> f = {"manifest.yaml", "vocab.txt", "answers.txt"};
+    for (int c = 0; c < LE_RN_N_CONNS; c++) {
+        f.push_back(std::string(le_relnet_weight_name((le_relnet_conn_id)c)) + ".npy");
+        if (le_relnet_delay_name((le_relnet_conn_id)c))
+            f.push_back(std::string(le_relnet_delay_name((le_relnet_conn_id)c)) + ".npy");
+    }
+    return f;
+}
+
+// Every path handed out by tmp() is removed when the process ends: ctest runs each test in a
+// process of its own, in parallel, so names carry the process id and must not pile up.
+struct TmpPaths {
+    std::vector<std::string> paths;
+    ~TmpPaths()
+    {
+        for (auto &p : paths) {
+            struct stat st;
+            if (stat(p.c_str(), &st) != 0)
+                continue;
+            if (S_ISDIR(st.st_mode)) {
+                for (auto &f : dir_files())
+                    std::remove((p + "/" + f).c_str());
+                std::remove((p + "/manifest.yaml.tmp").c_str());
+                rmdir(p.c_str());
+            } else
+                std::remove(p.c_str());
+        }
+    }
+};
+
+std::string tmp(const std::string &name)
+{
+    static TmpPaths made;
+    std::string p = ::testing::TempDir() + "rnw_" + std::to_string((long)getpid()) + "_" + name;
+    made.paths.push_back(p);
+    return p;
+}
 
 std::string slurp(const std::string &path)
 {
@@ -175,18 +215,6 @@ std::string generate(const std::string &name, uint64_t seed)
     le_error e;
     EXPECT_EQ(le_relnet_weights_generate(dir.c_str(), seed, &p, &e), LE_OK) << e.msg;
     return dir;
-}
-
-// The files of a directory as the generator writes them.
-std::vector<std::string> dir_files()
-{
-    std::vector<std::string> f = {"manifest.yaml", "vocab.txt", "answers.txt"};
-    for (int c = 0; c < LE_RN_N_CONNS; c++) {
-        f.push_back(std::string(le_relnet_weight_name((le_relnet_conn_id)c)) + ".npy");
-        if (le_relnet_delay_name((le_relnet_conn_id)c))
-            f.push_back(std::string(le_relnet_delay_name((le_relnet_conn_id)c)) + ".npy");
-    }
-    return f;
 }
 
 // A fresh copy of a generated directory, to break.
