@@ -23,21 +23,20 @@ const le_rn_layer_spec le_rn_layers[LE_RN_N_LAYERS] = {
     {"f3", LE_RELNET_N_F3, LE_RN_K_PLAIN},          {"readout", LE_RELNET_N_OUT, LE_RN_K_READOUT},
 };
 
-#define WORDS LE_RN_N_LAYERS /* the word input as a "pre" layer */
 const le_rn_conn_spec le_rn_conns[LE_RN_N_CONNS] = {
-    {"lsnn_sent.w_in", "lsnn_sent.d_in", WORDS, LE_RN_L_LSNN_SENT, LE_RELNET_N_WORDS, LE_RELNET_N_LSNN, 0, 0},
-    {"lsnn_sent.w_rec", "lsnn_sent.d_rec", LE_RN_L_LSNN_SENT, LE_RN_L_LSNN_SENT, LE_RELNET_N_LSNN, LE_RELNET_N_LSNN, 0, 1},
-    {"lsnn_ques.w_in", "lsnn_ques.d_in", WORDS, LE_RN_L_LSNN_QUES, LE_RELNET_N_WORDS, LE_RELNET_N_LSNN, 0, 0},
-    {"lsnn_ques.w_rec", "lsnn_ques.d_rec", LE_RN_L_LSNN_QUES, LE_RN_L_LSNN_QUES, LE_RELNET_N_LSNN, LE_RELNET_N_LSNN, 0, 1},
-    {"g1.w", "g1.d", LE_RN_L_RELAY, LE_RN_L_G1, LE_RELNET_N_G1_IN, LE_RELNET_N_G, 0, 0},
-    {"g2.w", "g2.d", LE_RN_L_G1, LE_RN_L_G2, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
-    {"g3.w", "g3.d", LE_RN_L_G2, LE_RN_L_G3, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
-    {"g4.w", "g4.d", LE_RN_L_G3, LE_RN_L_G4, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
-    {"agg.w", NULL, LE_RN_L_G4, LE_RN_L_AGG, LE_RELNET_N_G, 1, 1, 0},
-    {"f1.w", "f1.d", LE_RN_L_AGG, LE_RN_L_F1, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
-    {"f2.w", "f2.d", LE_RN_L_F1, LE_RN_L_F2, LE_RELNET_N_G, LE_RELNET_N_F2, 0, 0},
-    {"f3.w", "f3.d", LE_RN_L_F2, LE_RN_L_F3, LE_RELNET_N_F2, LE_RELNET_N_F3, 0, 0},
-    {"readout.w", NULL, LE_RN_L_F3, LE_RN_L_READOUT, LE_RELNET_N_F3, LE_RELNET_N_OUT, 0, 0},
+    {"lsnn_sent.w_in", "lsnn_sent.d_in", LE_RN_L_LSNN_SENT, LE_RELNET_N_WORDS, LE_RELNET_N_LSNN, 0, 0},
+    {"lsnn_sent.w_rec", "lsnn_sent.d_rec", LE_RN_L_LSNN_SENT, LE_RELNET_N_LSNN, LE_RELNET_N_LSNN, 0, 1},
+    {"lsnn_ques.w_in", "lsnn_ques.d_in", LE_RN_L_LSNN_QUES, LE_RELNET_N_WORDS, LE_RELNET_N_LSNN, 0, 0},
+    {"lsnn_ques.w_rec", "lsnn_ques.d_rec", LE_RN_L_LSNN_QUES, LE_RELNET_N_LSNN, LE_RELNET_N_LSNN, 0, 1},
+    {"g1.w", "g1.d", LE_RN_L_G1, LE_RELNET_N_G1_IN, LE_RELNET_N_G, 0, 0},
+    {"g2.w", "g2.d", LE_RN_L_G2, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
+    {"g3.w", "g3.d", LE_RN_L_G3, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
+    {"g4.w", "g4.d", LE_RN_L_G4, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
+    {"agg.w", NULL, LE_RN_L_AGG, LE_RELNET_N_G, 1, 1, 0},
+    {"f1.w", "f1.d", LE_RN_L_F1, LE_RELNET_N_G, LE_RELNET_N_G, 0, 0},
+    {"f2.w", "f2.d", LE_RN_L_F2, LE_RELNET_N_G, LE_RELNET_N_F2, 0, 0},
+    {"f3.w", "f3.d", LE_RN_L_F3, LE_RELNET_N_F2, LE_RELNET_N_F3, 0, 0},
+    {"readout.w", NULL, LE_RN_L_READOUT, LE_RELNET_N_F3, LE_RELNET_N_OUT, 0, 0},
 };
 
 const char *le_relnet_layer_name(le_relnet_layer_id l)

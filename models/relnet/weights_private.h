@@ -21,7 +21,6 @@ typedef struct {
 
 typedef struct {
     const char *w_name, *d_name; /* d_name NULL: no delays */
-    le_relnet_layer_id pre;      /* the presynaptic layer, or LE_RN_N_LAYERS for the word input */
     le_relnet_layer_id post;
     uint32_t rows, cols;
     int vector;                  /* stored as a 1-D array of rows items */
