@@ -278,26 +278,6 @@ le_code le_cfg_int(le_cfg *c, int map, const char *key, const char *field, int64
     return le_cfg_int_at(c, v, field, lo, hi, out, err);
 }
 
-le_code le_cfg_number(le_cfg *c, int map, const char *key, const char *field, double lo, double hi, double *out,
-                      le_error *err)
-{
-    int v = le_cfg_get(c, map, key);
-    if (!v)
-        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: missing", c->path, le_cfg_line(c, map), field);
-    int line = le_cfg_line(c, v);
-    const char *s = scalar(c, v);
-    char *end = NULL;
-    errno = 0;
-    double x = s && s[0] ? strtod(s, &end) : 0.0;
-    if (!s || !s[0] || errno || *end || !isfinite(x))
-        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: expected a number, found '%.64s'", c->path, line, field,
-                       s ? s : "(not a scalar)");
-    if (x < lo || x > hi)
-        return le_fail(err, LE_ERR_RANGE, "%s:%d: field %s: %g outside [%g, %g]", c->path, line, field, x, lo, hi);
-    *out = x;
-    return LE_OK;
-}
-
 /* The depth bound keeps a self-referencing alias from recursing forever. */
 static void mark_known(le_cfg *c, int node, int depth)
 {
