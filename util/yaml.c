@@ -711,3 +711,54 @@ const char *le_cfg_peek(const le_cfg *c, int map, const char *key)
     }
     return NULL;
 }
+
+le_code le_cfg_int_at(le_cfg *c, int node, const char *field, int64_t lo, int64_t hi, int64_t *out, le_error *err)
+{
+    int line = le_cfg_line(c, node);
+    const char *s = le_cfg_text(c, node);
+    char *end = NULL;
+    errno = 0;
+    long long x = s && s[0] ? strtoll(s, &end, 10) : 0;
+    if (!s || !s[0] || errno || *end)
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: expected a whole number, found '%.64s'", c->path, line,
+                       field, s ? s : "(not a scalar)");
+    if (x < lo || x > hi)
+        return le_fail(err, LE_ERR_RANGE, "%s:%d: field %s: %lld outside [%lld, %lld]", c->path, line, field, x,
+                       (long long)lo, (long long)hi);
+    *out = (int64_t)x;
+    return LE_OK;
+}
+
+le_code le_cfg_int_key(le_cfg *c, int map, const char *key, const char *field, int64_t lo, int64_t hi,
+                       int64_t *out, le_error *err)
+{
+    int v = le_cfg_get(c, map, key);
+    if (!v)
+        return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: missing", c->path, le_cfg_line(c, map), field);
+    return le_cfg_int_at(c, v, field, lo, hi, out, err);
+}
+
+/* The depth bound is the document's own (aliases were expanded under the same limit). */
+static void mark_known(le_cfg *c, int node, int depth)
+{
+    if (depth > LE_CFG_MAX_DEPTH)
+        return;
+    switch (le_cfg_kind_of(c, node)) {
+    case LE_CFG_MAP:
+        for (int k = 0, n = n_pairs(c, node); k < n; k++) {
+            int kn = pair_key(c, node, k);
+            if (kn > 0 && kn <= c->n_nodes)
+                c->used[kn] = 1;
+            mark_known(c, pair_value(c, node, k), depth + 1);
+        }
+        break;
+    case LE_CFG_SEQ:
+        for (int i = 0, n = le_cfg_seq_len(c, node); i < n; i++)
+            mark_known(c, le_cfg_seq_item(c, node, i), depth + 1);
+        break;
+    default:
+        break;
+    }
+}
+
+void le_cfg_mark_known(le_cfg *c, int node) { mark_known(c, node, 0); }

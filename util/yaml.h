@@ -86,6 +86,16 @@ le_code le_cfg_uint(le_cfg *c, int map, int prov_map, const char *key, const cha
 le_code le_cfg_string(le_cfg *c, int map, const char *key, const char *field, int required, char *out, size_t cap,
                       le_error *err);
 
+/* Plain whole numbers without provenance (data files such as weight manifests, not cost
+ * figures): signed, in [lo, hi], at key in map (missing: an error), or the scalar node itself
+ * (a list item). Errors "FILE:LINE: field F: ...". */
+le_code le_cfg_int_key(le_cfg *c, int map, const char *key, const char *field, int64_t lo, int64_t hi,
+                       int64_t *out, le_error *err);
+le_code le_cfg_int_at(le_cfg *c, int node, const char *field, int64_t lo, int64_t hi, int64_t *out, le_error *err);
+
+/* Marks every key below node as known: free-form blocks (e.g. training metadata). */
+void le_cfg_mark_known(le_cfg *c, int node);
+
 /* Any mapping key never looked up is an error "FILE:LINE: field X: unknown field". */
 le_code le_cfg_check_unknown(le_cfg *c, le_error *err);
 
