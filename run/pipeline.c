@@ -44,7 +44,7 @@ le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pi
     p->geom = p->cm ? *le_costmodel_geom(p->cm) : le_board_geom_single_chip();
     p->lim = o->limits ? *o->limits : *le_limits_loihi1();
     p->lim.cores_per_chip = p->geom.cores_per_chip;
-    if (!(rc = le_place(net, &p->geom, &p->lim, &p->pl, err)))
+    if (!(rc = le_place_with(net, &p->geom, &p->lim, o->place, &p->pl, err)))
         p->placed = 1;
     if (!rc)
         rc = le_sim_create(net, &p->pl, &p->geom, &p->lim, &p->sim, err);
@@ -55,6 +55,21 @@ le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pi
     if (rc)
         le_pipeline_close(p);
     return rc;
+}
+
+le_code le_pipeline_board(const le_pipeline_opts *o, le_board_geom *geom, le_limits *lim, le_error *err)
+{
+    le_costmodel *cm = NULL;
+    le_code rc = LE_OK;
+    if (o->board || o->costed)
+        rc = le_costmodel_open(o->board ? o->board : "1x1", o->arch_file, o->noc, o->seed, &cm, err);
+    if (rc)
+        return rc;
+    *geom = cm ? *le_costmodel_geom(cm) : le_board_geom_single_chip();
+    *lim = o->limits ? *o->limits : *le_limits_loihi1();
+    lim->cores_per_chip = geom->cores_per_chip;
+    le_costmodel_free(cm);
+    return LE_OK;
 }
 
 void le_pipeline_close(le_pipeline *p)

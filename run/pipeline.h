@@ -22,6 +22,7 @@ typedef struct {
     int costed;              /* attach the cost model even without a board (then on 1x1) */
     uint32_t inject_latency; /* steps from an x86 injection to its integration (0 or 1) */
     const le_limits *limits; /* NULL: Loihi's (cores per chip follow the board) */
+    const le_place_opts *place; /* placement parameters (synapse caps); NULL: none */
 } le_pipeline_opts;
 
 le_pipeline_opts le_pipeline_defaults(void);
@@ -40,6 +41,10 @@ typedef struct {
  * pipeline keeps no pointer to it. */
 le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pipeline *p, le_error *err);
 void le_pipeline_close(le_pipeline *p);
+
+/* The board and limits a pipeline with these options would place on, without building it
+ * (a mapper that places another network first needs them). */
+le_code le_pipeline_board(const le_pipeline_opts *o, le_board_geom *geom, le_limits *lim, le_error *err);
 
 /* Runs steps with the model's snips (may be NULL). */
 le_code le_pipeline_run(le_pipeline *p, uint32_t steps, const le_snips *snips, le_error *err);

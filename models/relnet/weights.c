@@ -165,7 +165,9 @@ le_code le_rn_check_tokens(const char *path, const char *what, uint32_t max_line
         if (!rc && lines >= max_lines)
             rc = le_fail(err, LE_ERR_DATA, "%s %s: more than %u lines (the network has %u lines)", what, path,
                          max_lines, max_lines);
-        for (uint32_t k = 0; k < lines && !rc; k++)
+        /* a padding line ("<unused>": angle brackets never occur in a word) may repeat */
+        int padding = j - i >= 2 && buf[i] == '<' && buf[j - 1] == '>';
+        for (uint32_t k = 0; k < lines && !rc && !padding; k++)
             if (len[k] == j - i && !memcmp(tok[k], buf + i, j - i))
                 rc = le_fail(err, LE_ERR_DATA, "%s %s:%u: token '%.*s' repeats line %u", what, path, line, (int)(j - i),
                              buf + i, k + 1);

@@ -37,9 +37,9 @@ le_relnet_gen_params le_relnet_gen_params_default(void)
         [LE_RN_C_AGG] = 0.82,    [LE_RN_C_F1] = 0.0,       [LE_RN_C_F2] = 0.0,      [LE_RN_C_F3] = 0.0,
         [LE_RN_C_READOUT] = 0.0};
     static const double spread[LE_RN_N_CONNS] = {
-        [LE_RN_C_SENT_IN] = 1.0, [LE_RN_C_SENT_REC] = 0.35, [LE_RN_C_QUES_IN] = 1.0, [LE_RN_C_QUES_REC] = 0.35,
-        [LE_RN_C_G1] = 0.32,     [LE_RN_C_G2] = 0.42,       [LE_RN_C_G3] = 0.42,     [LE_RN_C_G4] = 0.42,
-        [LE_RN_C_AGG] = 0.5,     [LE_RN_C_F1] = 0.93,       [LE_RN_C_F2] = 0.93,     [LE_RN_C_F3] = 0.9,
+        [LE_RN_C_SENT_IN] = 1.5, [LE_RN_C_SENT_REC] = 0.35, [LE_RN_C_QUES_IN] = 1.5, [LE_RN_C_QUES_REC] = 0.35,
+        [LE_RN_C_G1] = 0.16,     [LE_RN_C_G2] = 0.21,       [LE_RN_C_G3] = 0.21,     [LE_RN_C_G4] = 0.21,
+        [LE_RN_C_AGG] = 0.5,     [LE_RN_C_F1] = 1.1,       [LE_RN_C_F2] = 1.1,       [LE_RN_C_F3] = 1.1,
         [LE_RN_C_READOUT] = 1.0 / 32.0};
     for (int c = 0; c < LE_RN_N_CONNS; c++) {
         p.drive[c] = drive[c];

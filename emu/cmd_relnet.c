@@ -1,0 +1,754 @@
+/* `loihi-emu relnet`: the seed paper's Spiking RelNet on bAbI, per story size M: the network
+ * built from a weight directory, mapped as the authors' code maps it (the compiled
+ * 20-sentence layout, instantiated for M), placed by a named strategy, run story by story
+ * with the authors' x86 schedule, scored, costed, and compared with Table S2. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cost/costmodel_internal.h"
+#include "emu/cli.h"
+#include "models/relnet/babi.h"
+#include "models/relnet/build.h"
+#include "models/relnet/snips.h"
+#include "models/relnet/strategy.h"
+#include "models/relnet/table_s2.h"
+#include "models/relnet/weights.h"
+#include "models/smnist/mnist.h"
+#include "place/hints.h"
+#include "report/report.h"
+#include "run/pipeline.h"
+#include "util/json.h"
+#include "util/progress.h"
+
+#define MAX_SIZES 20
+#define MAX_STRATEGIES 2
+#define TOP_LINKS 3
+
+typedef struct {
+    uint32_t sizes[MAX_SIZES], n_sizes;
+    int strategies[MAX_STRATEGIES], n_strategies;
+    const char *placement_file; /* a user's placement (hints file) instead of a strategy */
+    const char *weights, *board, *noc, *data, *json, *pred, *mapping, *arch;
+    uint32_t tasks;             /* mask */
+    uint32_t stories;           /* per size; 0 = the paper's 250 (100 for M = 16) */
+    uint64_t seed;
+    int ledger;
+} options;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: loihi-emu relnet [options]\n"
+            "\n"
+            "Runs the seed paper's Spiking RelNet (bAbI question answering; 21 LSNNs, relays,\n"
+            "M(M+1)/2 g_theta instances, aggregation, f_phi, readout) per story size M on an\n"
+            "emulated board, with the authors' x86 schedule (143 steps per story), and compares\n"
+            "cores, time per step, latency, power, energy and EDP with the paper's Table S2.\n"
+            "\n"
+            "options:\n"
+            "  --sentences M|all    story sizes, comma-separated (default all: 2,6,10,16,20)\n"
+            "  --placement P        optimised (default), naive, both, or a placement file\n"
+            "                       (docs/placement-file.md)\n"
+            "  --weights DIR        weight directory (docs/relnet-weights.md); default: weights\n"
+            "                       generated with --seed into <data>/relnet-weights/generated-<seed>\n"
+            "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17)\n"
+            "  --stories N          stories per size (default 25; 0 = the paper's 250, 100 at M = 16)\n"
+            "  --board NAME|FILE    board (default nahuku32, the paper's; see `loihi-emu boards`)\n"
+            "  --noc MODE           network mode of the cost model (default load)\n"
+            "  --mapping FILE       mapping parameters (default config/relnet/mapping.yaml)\n"
+            "  --arch FILE          architecture and cost figures instead of config/loihi.yaml\n"
+            "  --data DIR           data folder with babi/ (default $LE_DATA_DIR or <repo>/data)\n"
+            "  --seed N             seed of the generated weights (default 1)\n"
+            "  --json FILE          write every row, ours and the paper's, as JSON\n"
+            "  --predictions FILE   write M,placement,task,line,answer,predicted per story as CSV\n"
+            "  --ledger             also print the cost model's report of every run (phases, chips, links)\n"
+            "  --help               this text\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    le_error e;
+    le_fail(&e, LE_ERR_USAGE, fmt, arg);
+    le_cli_report_error(&e);
+    fprintf(stderr, "(see loihi-emu relnet --help)\n");
+    return le_exit_status(LE_ERR_USAGE);
+}
+
+/* A comma-separated list of numbers in [lo, hi]; 0 on a malformed list. */
+static int parse_list(const char *s, uint32_t lo, uint32_t hi, uint32_t *out, uint32_t cap, uint32_t *n)
+{
+    *n = 0;
+    while (*s) {
+        char *e;
+        errno = 0;
+        unsigned long v = strtoul(s, &e, 10);
+        if (e == s || errno || v < lo || v > hi || *n >= cap || s[0] == '-')
+            return 0;
+        out[(*n)++] = (uint32_t)v;
+        if (*e == ',')
+            e++;
+        else if (*e)
+            return 0;
+        s = e;
+    }
+    return *n > 0;
+}
+
+static int parse_args(int argc, char **argv, options *o, int *help)
+{
+    memset(o, 0, sizeof *o);
+    static const uint32_t all[5] = {2, 6, 10, 16, 20};
+    memcpy(o->sizes, all, sizeof all);
+    o->n_sizes = 5;
+    o->strategies[0] = LE_RN_OPTIMISED;
+    o->n_strategies = 1;
+    o->board = "nahuku32";
+    o->noc = "load";
+    o->tasks = LE_BABI_PAPER_TASKS;
+    o->stories = 25;
+    o->seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            *help = 1;
+            return 0;
+        }
+        if (a[0] != '-')
+            return usage_error("unexpected argument '%s'", a);
+        if (!strcmp(a, "--ledger")) {
+            o->ledger = 1;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage_error("%s needs a value", a);
+        const char *v = argv[++i];
+        uint32_t tmp[20], n;
+        if (!strcmp(a, "--sentences")) {
+            if (strcmp(v, "all") && !parse_list(v, 1, 20, o->sizes, MAX_SIZES, &o->n_sizes))
+                return usage_error("--sentences: expected 'all' or sizes 1..20 separated by commas, got '%s'", v);
+        } else if (!strcmp(a, "--placement")) {
+            int s = le_relnet_strategy_parse(v);
+            if (!strcmp(v, "both")) {
+                o->strategies[0] = LE_RN_OPTIMISED;
+                o->strategies[1] = LE_RN_NAIVE;
+                o->n_strategies = 2;
+            } else if (s >= 0) {
+                o->strategies[0] = s;
+                o->n_strategies = 1;
+            } else {
+                o->placement_file = v;
+                o->strategies[0] = LE_RN_OPTIMISED; /* the relay plan the file's layout uses */
+                o->n_strategies = 1;
+            }
+        } else if (!strcmp(a, "--tasks")) {
+            if (!parse_list(v, 1, 20, tmp, 20, &n))
+                return usage_error("--tasks: expected bAbI task numbers 1..20 separated by commas, got '%s'", v);
+            o->tasks = 0;
+            for (uint32_t k = 0; k < n; k++)
+                o->tasks |= LE_BABI_TASK_BIT(tmp[k]);
+        } else if (!strcmp(a, "--stories")) {
+            if (!parse_list(v, 0, 100000, tmp, 1, &n) || n != 1)
+                return usage_error("--stories: expected a number of stories, got '%s'", v);
+            o->stories = tmp[0];
+        } else if (!strcmp(a, "--seed")) {
+            if (!parse_list(v, 0, 0xffffffffu, tmp, 1, &n))
+                return usage_error("--seed: expected a non-negative integer, got '%s'", v);
+            o->seed = tmp[0];
+        } else if (!strcmp(a, "--weights"))
+            o->weights = v;
+        else if (!strcmp(a, "--board"))
+            o->board = v;
+        else if (!strcmp(a, "--noc"))
+            o->noc = v;
+        else if (!strcmp(a, "--arch"))
+            o->arch = v;
+        else if (!strcmp(a, "--mapping"))
+            o->mapping = v;
+        else if (!strcmp(a, "--data"))
+            o->data = v;
+        else if (!strcmp(a, "--json"))
+            o->json = v;
+        else if (!strcmp(a, "--predictions"))
+            o->pred = v;
+        else
+            return usage_error("unknown option '%s'", a);
+    }
+    if (strcmp(o->noc, "load") && strcmp(o->noc, "packet"))
+        return usage_error("--noc: expected 'load' or 'packet', got '%s'", o->noc);
+    return 0;
+}
+
+/* What one story size on one placement gave. */
+typedef struct {
+    uint32_t M;
+    const char *placement;
+    uint32_t cores, chips, stories, available, correct;
+    uint32_t task_n[21], task_ok[21];
+    le_cost_summary sum;
+    double split_j[4];   /* per inference: neuro-core static, dynamic, x86 static, dynamic */
+    double chip_msgs;    /* chip-to-chip link traversals per inference */
+    double power_w;
+    double rate_lsnn, rate_g, rate_ff; /* spikes per neuron per step while running */
+    uint32_t layer_cores[12];  /* per layer group, see layer_group() */
+    char link[TOP_LINKS][96];
+    uint64_t link_pk[TOP_LINKS];
+    uint32_t n_links;
+} result;
+
+typedef struct {
+    const options *o;
+    le_babi_corpus corpus;
+    le_babi_dict dict;
+    le_relnet_weights w;
+    le_hints mapping;
+    le_hints file;
+    le_table_s2 s2;
+    le_pipeline_opts po;
+    le_board_geom geom;
+    le_limits lim;
+    FILE *pred;
+} job;
+
+static le_code make_weights(job *j, char *dir, size_t cap, le_error *err)
+{
+    const options *o = j->o;
+    if (o->weights) {
+        snprintf(dir, cap, "%s", o->weights);
+        return LE_OK;
+    }
+    const char *data = le_data_dir(o->data);
+    char base[1024];
+    snprintf(base, sizeof base, "%s/relnet-weights", data);
+    snprintf(dir, cap, "%s/generated-%llu", base, (unsigned long long)o->seed);
+    char manifest[1200];
+    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
+    struct stat st;
+    if (stat(manifest, &st) == 0)
+        return LE_OK;
+    if (mkdir(base, 0777) != 0 && errno != EEXIST)
+        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", base, strerror(errno));
+    char vocab[1200];
+    snprintf(vocab, sizeof vocab, "%s/vocab-source.txt", base);
+    le_code rc = le_babi_dict_write(&j->dict, vocab, err);
+    if (rc)
+        return rc;
+    fprintf(stderr, "loihi-emu relnet: generating weights (seed %llu) into %s\n", (unsigned long long)o->seed, dir);
+    le_relnet_gen_params gp = le_relnet_gen_params_default();
+    gp.vocab_file = vocab;
+    gp.answers_file = vocab; /* answers are lines of the one dictionary */
+    return le_relnet_weights_generate(dir, o->seed, &gp, err);
+}
+
+/* Context sentences go to sentence LSNNs 0..M-1 (oldest first), the question to LSNN 20. */
+static void to_sample(const le_babi_example *e, le_relnet_sample *s)
+{
+    memset(s, 0, sizeof *s);
+    for (uint32_t i = 0; i < e->n_context && i < LE_RN_LAYOUT; i++) {
+        s->n_words[i] = e->n_words[i];
+        memcpy(s->word[i], e->word[i], sizeof s->word[i]);
+    }
+    s->n_words[LE_RN_QUESTION] = e->q_words;
+    memcpy(s->word[LE_RN_QUESTION], e->q, sizeof e->q);
+    s->answer = e->answer;
+}
+
+/* The network of story size M on strategy s, placed as the compiled 20-sentence layout
+ * places it. */
+static le_code build_placed(job *j, uint32_t M, le_relnet_strategy s, le_network *net, le_relnet_pops *pops,
+                            le_error *err)
+{
+    le_network lay;
+    le_network_init(&lay);
+    le_relnet_pops *lp = malloc(sizeof *lp);
+    le_place_cap *caps = NULL;
+    le_placement pl;
+    memset(&pl, 0, sizeof pl);
+    le_relnet_options ro = le_relnet_options_default(LE_RN_LAYOUT);
+    ro.relays = le_relnet_strategy_relays(s);
+    ro.mask = le_relnet_strategy_mask(s);
+    le_code rc = lp ? le_relnet_build(&j->w, &ro, &lay, lp, err) : le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory");
+    if (!rc && !j->o->placement_file)
+        rc = le_relnet_strategy_apply(s, lp, &lay, j->geom.n_chips, err);
+    if (!rc && !(caps = calloc(lay.n_pops + 1, sizeof *caps)))
+        rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory");
+    uint32_t n_caps = 0, n_file = 0;
+    if (!rc && j->o->placement_file)
+        rc = le_hints_apply(&j->file, &lay, &j->geom, caps, &n_file, err);
+    if (!rc)
+        rc = le_hints_apply(&j->mapping, &lay, &j->geom, caps + n_file, &n_caps, err);
+    if (!rc) {
+        le_place_opts po = {caps, n_file + n_caps, 0};
+        rc = le_place_with(&lay, &j->geom, &j->lim, &po, &pl, err);
+        if (rc)
+            le_error_prefix(err, "RelNet mapping (M = 20 layout, %s)", le_relnet_strategy_name(s));
+    }
+    if (!rc) {
+        ro.sentences = M;
+        rc = le_relnet_build(&j->w, &ro, net, pops, err);
+    }
+    if (!rc)
+        le_hints_from_layout(&lay, &pl, net);
+    if (pl.pop_base)
+        le_placement_free(&pl);
+    le_network_free(&lay);
+    free(lp);
+    free(caps);
+    return rc;
+}
+
+/* Spikes per neuron per step of the populations whose names start with prefix. */
+static double rate_of(const le_network *net, const uint64_t *spikes, const char *prefix, uint64_t steps)
+{
+    uint64_t s = 0, n = 0;
+    for (uint32_t p = 0; p < net->n_pops; p++)
+        if (net->pops[p].kind != LE_POP_INPUT && !strncmp(net->pops[p].name, prefix, strlen(prefix))) {
+            s += spikes[p];
+            n += net->pops[p].size;
+        }
+    return n && steps ? (double)s / (double)n / (double)steps : 0;
+}
+
+typedef struct {
+    le_progress bar;
+    int show;
+    const le_relnet_snip_state *st;
+    const le_relnet_sample *samples;
+    uint32_t correct;
+} progress_ctx;
+
+static le_code on_story(void *ctx, uint32_t k, le_error *err)
+{
+    (void)err;
+    progress_ctx *c = ctx;
+    c->correct += c->st->predicted[k] == c->samples[k].answer;
+    if (c->show)
+        le_progress_update(&c->bar, k + 1, "accuracy %.1f %%", 100.0 * c->correct / (k + 1));
+    return LE_OK;
+}
+
+/* Counts every population's spikes: an observer of the run loop. */
+typedef struct {
+    const le_network *net;
+    const le_placement *pl;
+    uint64_t *spikes;
+    uint32_t *pop_of;
+} spike_count;
+
+static le_code count_spikes(void *ctx, const le_sim *sim, uint32_t t, le_error *err)
+{
+    (void)err;
+    spike_count *sc = ctx;
+    for (uint32_t g = 0; g < sc->pl->pop_base[sc->net->n_pops]; g++)
+        if (le_sim_fired(sim, g, t))
+            sc->spikes[sc->pop_of[g]]++;
+    return LE_OK;
+}
+
+/* Layer groups of Table S5 (per M = 20; the mask relays are the authors' code only). */
+static const char *const group_name[12] = {"sentence LSNN", "question LSNN", "sentence relays", "question relays",
+                                           "mask relays",   "g_theta L1",    "g_theta L2-L4",   "aggregation",
+                                           "f_phi L1",      "f_phi L2",      "f_phi L3",        "readout"};
+static const uint32_t table_s5[12] = {40, 2, 100, 42, 0, 840, 1260, 14, 2, 4, 3, 1};
+
+static int layer_group(const char *name)
+{
+    if (!strncmp(name, "q.lsnn", 6))
+        return 1;
+    if (strstr(name, ".lsnn."))
+        return 0;
+    if (!strncmp(name, "q.relay", 7))
+        return 3;
+    if (strstr(name, ".relay.") && name[0] == 's')
+        return 2;
+    if (!strncmp(name, "mask.relay", 10))
+        return 4;
+    if (!strncmp(name, "g.", 2))
+        return strstr(name, ".l1") ? 5 : 6;
+    if (!strcmp(name, "agg"))
+        return 7;
+    if (!strcmp(name, "f1"))
+        return 8;
+    if (!strcmp(name, "f2"))
+        return 9;
+    if (!strcmp(name, "f3"))
+        return 10;
+    if (!strcmp(name, "readout"))
+        return 11;
+    return -1;
+}
+
+static le_code run_one(job *j, uint32_t M, le_relnet_strategy s, result *r, le_error *err)
+{
+    const options *o = j->o;
+    memset(r, 0, sizeof *r);
+    r->M = M;
+    r->placement = o->placement_file ? o->placement_file : le_relnet_strategy_name(s);
+    le_network net;
+    le_network_init(&net);
+    le_relnet_pops pops;
+    le_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
+    le_babi_selection sel;
+    memset(&sel, 0, sizeof sel);
+    le_relnet_sample *samples = NULL;
+    uint16_t *pred = NULL;
+    uint16_t *task_of = NULL;
+    uint32_t *line_of = NULL;
+    spike_count sc;
+    memset(&sc, 0, sizeof sc);
+    uint32_t chips[4096], chips_n = 0;
+
+    le_code rc = build_placed(j, M, s, &net, &pops, err);
+    if (!rc)
+        rc = le_pipeline_open(&net, &j->po, &pipe, err);
+    if (!rc) {
+        le_babi_filter f = {o->tasks, LE_BABI_TEST, (int32_t)M};
+        le_babi_pick pk = {o->stories ? o->stories : le_babi_bench_count(M), 1, LE_BABI_BENCH_SEED};
+        rc = le_babi_select(&j->corpus, &f, &pk, &sel, err);
+    }
+    if (!rc && sel.n == 0)
+        rc = le_fail(err, LE_ERR_DATA, "RelNet M = %u: no test story of the chosen tasks has exactly %u sentences", M,
+                     M);
+    if (!rc) {
+        samples = calloc(sel.n, sizeof *samples);
+        pred = calloc(sel.n, sizeof *pred);
+        task_of = calloc(sel.n, sizeof *task_of);
+        line_of = calloc(sel.n, sizeof *line_of);
+        sc.spikes = calloc(net.n_pops + 1, sizeof *sc.spikes);
+        sc.pop_of = malloc(((size_t)pipe.pl.pop_base[net.n_pops] + 1) * sizeof *sc.pop_of);
+        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.pop_of)
+            rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory for %u stories", sel.n);
+    }
+    for (uint32_t k = 0; k < sel.n && !rc; k++) {
+        le_babi_example e;
+        rc = le_babi_encode(&j->corpus, &j->dict, sel.ref[k], &e, err);
+        if (!rc) {
+            to_sample(&e, &samples[k]);
+            task_of[k] = (uint16_t)e.task;
+            line_of[k] = e.line;
+        }
+    }
+    if (!rc) {
+        r->stories = sel.n;
+        r->available = sel.available;
+        for (uint32_t p = 0; p < net.n_pops; p++)
+            for (uint32_t k = 0; k < net.pops[p].size; k++)
+                sc.pop_of[le_place_gid(&pipe.pl, p, k)] = p;
+        sc.net = &net;
+        sc.pl = &pipe.pl;
+        le_sim_set_observer(pipe.sim, count_spikes, &sc);
+        le_relnet_snip_state st;
+        le_relnet_snip_init(&st, &pops, samples, sel.n, pred, le_sim_step_now(pipe.sim));
+        st.readout_chip = pipe.pl.core[le_place_gid(&pipe.pl, pops.readout, 0)] / j->geom.cores_per_chip;
+        for (uint32_t i = 0; i < le_sim_n_cores(pipe.sim); i++) {
+            uint32_t chip = le_sim_core(pipe.sim, i)->gid / j->geom.cores_per_chip;
+            if (!chips_n || chips[chips_n - 1] != chip) /* cores come in gid order */
+                chips[chips_n++] = chip;
+        }
+        st.chips = chips;
+        st.n_chips = chips_n;
+        le_snips sn = le_relnet_snips(&st);
+        progress_ctx pc;
+        memset(&pc, 0, sizeof pc);
+        pc.show = isatty(2);
+        pc.st = &st;
+        pc.samples = samples;
+        char unit[64];
+        snprintf(unit, sizeof unit, "stories (M = %u, %s)", M, r->placement);
+        le_progress_init(&pc.bar, stderr, sel.n, unit);
+        rc = le_pipeline_run_inferences(&pipe, sel.n, LE_RN_STEPS, &sn, on_story, &pc, err);
+        r->correct = pc.correct;
+    }
+    if (!rc) {
+        for (uint32_t k = 0; k < sel.n; k++) {
+            r->task_n[task_of[k]]++;
+            r->task_ok[task_of[k]] += pred[k] == samples[k].answer;
+            if (j->pred)
+                fprintf(j->pred, "%u,%s,%u,%u,%s,%s\n", M, r->placement, task_of[k], line_of[k],
+                        j->dict.text[samples[k].answer], j->dict.text[pred[k]]);
+        }
+        r->cores = le_sim_n_cores(pipe.sim);
+        for (uint32_t p = 0; p < net.n_pops; p++) {
+            int g = layer_group(net.pops[p].name);
+            uint32_t last = LE_NO_CORE;
+            for (uint32_t k = 0; g >= 0 && k < net.pops[p].size; k++) {
+                uint32_t c = pipe.pl.core[le_place_gid(&pipe.pl, p, k)];
+                r->layer_cores[g] += c != last;
+                last = c;
+            }
+        }
+        uint8_t used[4096] = {0};
+        for (uint32_t i = 0; i < r->cores; i++) {
+            uint32_t chip = le_sim_core(pipe.sim, i)->gid / j->geom.cores_per_chip;
+            if (chip < sizeof used && !used[chip]++)
+                r->chips++;
+        }
+        le_costmodel_summary(pipe.cm, &r->sum);
+        if (o->ledger) {
+            printf("\ncost model, M = %u, %s:\n", M, r->placement);
+            rc = le_report_costmodel(pipe.cm, stdout, NULL, err);
+        }
+        le_costmodel_inference_split(pipe.cm, r->split_j);
+        r->power_w = r->sum.latency_per_inference_s > 0 ? r->sum.energy_per_inference_j / r->sum.latency_per_inference_s
+                                                        : 0;
+        const le_noc *noc = le_costmodel_noc(pipe.cm);
+        r->chip_msgs = (double)(le_noc_class_hops(noc, LE_LC_CHIP) + le_noc_class_hops(noc, LE_LC_BOARD)) / sel.n;
+        uint64_t steps = (uint64_t)sel.n * LE_RN_STEPS;
+        {
+            /* LSNNs: every sentence and the question */
+            uint64_t sp = 0, n = 0;
+            for (uint32_t p = 0; p < net.n_pops; p++)
+                if (strstr(net.pops[p].name, ".lsnn.")) {
+                    sp += sc.spikes[p];
+                    n += net.pops[p].size;
+                }
+            r->rate_lsnn = n ? (double)sp / (double)n / (double)steps : 0;
+        }
+        r->rate_g = rate_of(&net, sc.spikes, "g.", steps);
+        r->rate_ff = rate_of(&net, sc.spikes, "f", steps);
+        /* the busiest chip-to-chip links */
+        const le_topo *tp = le_costmodel_topo(pipe.cm);
+        uint32_t nt;
+        const uint32_t *touched = le_noc_touched(noc, &nt);
+        for (uint32_t i = 0; i < nt; i++) {
+            uint32_t l = touched[i];
+            int cls = le_link_class(tp, l);
+            if (cls != LE_LC_CHIP && cls != LE_LC_BOARD)
+                continue;
+            uint64_t pk = le_noc_link_packets(noc, l);
+            uint32_t at = r->n_links < TOP_LINKS ? r->n_links++ : TOP_LINKS - 1;
+            if (at == TOP_LINKS - 1 && r->n_links == TOP_LINKS && pk <= r->link_pk[at])
+                continue;
+            r->link_pk[at] = pk;
+            le_link_name(tp, l, r->link[at], sizeof r->link[at]);
+            for (uint32_t q = at; q > 0 && r->link_pk[q] > r->link_pk[q - 1]; q--) {
+                uint64_t t = r->link_pk[q];
+                r->link_pk[q] = r->link_pk[q - 1];
+                r->link_pk[q - 1] = t;
+                char tmp[96];
+                memcpy(tmp, r->link[q], sizeof tmp);
+                memcpy(r->link[q], r->link[q - 1], sizeof tmp);
+                memcpy(r->link[q - 1], tmp, sizeof tmp);
+            }
+        }
+    }
+    le_babi_selection_free(&sel);
+    free(samples);
+    free(pred);
+    free(task_of);
+    free(line_of);
+    free(sc.spikes);
+    free(sc.pop_of);
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
+    return rc;
+}
+
+static double pct(double ours, double paper) { return paper != 0 ? 100.0 * (ours - paper) / paper : 0; }
+
+/* Which Table S2 rows the cost figures were fitted on (config/loihi.yaml says which). */
+static const char *role(uint32_t M) { return M == 2 || M == 20 ? "calibration" : "validation"; }
+
+static void print_rows(const job *j, const result *res, uint32_t n)
+{
+    printf("\nTable S2 (seed 002), Spiking RelNet on %s, %s network: ours vs the paper\n", j->geom.name, j->o->noc);
+    printf("%-3s %-10s %5s %5s %4s %9s %8s %7s %8s %8s %7s %9s %8s %7s %9s %8s %7s  %s\n", "M", "placement", "cores",
+           "paper", "chip", "us/step", "paper", "diff", "power W", "paper", "diff", "energy mJ", "paper", "diff",
+           "EDP uJs", "paper", "diff", "row");
+    for (uint32_t i = 0; i < n; i++) {
+        const result *r = &res[i];
+        const le_table_s2_row *p = le_table_s2_find(&j->s2, r->M);
+        double us = r->sum.step_mean_s * 1e6, e = r->sum.energy_per_inference_j * 1e3, edp = r->sum.edp_js * 1e6;
+        if (p)
+            printf("%-3u %-10.10s %5u %5u %4u %9.2f %8.2f %+6.1f%% %8.3f %8.2f %+6.1f%% %9.3f %8.2f %+6.1f%% %9.2f "
+                   "%8.2f %+6.1f%%  %s\n",
+                   r->M, r->placement, r->cores, p->cores, r->chips, us, p->us_per_step, pct(us, p->us_per_step),
+                   r->power_w, p->power_w, pct(r->power_w, p->power_w), e, p->energy_mj, pct(e, p->energy_mj), edp,
+                   p->edp_ujs, pct(edp, p->edp_ujs), role(r->M));
+        else
+            printf("%-3u %-10.10s %5u %5s %4u %9.2f %8s %7s %8.3f %8s %7s %9.3f %8s %7s %9.2f %8s %7s  %s\n", r->M,
+                   r->placement, r->cores, "-", r->chips, us, "-", "", r->power_w, "-", "", e, "-", "", edp, "-", "",
+                   "not in Table S2");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const result *r = &res[i];
+        printf("\ncores per layer, M = %u, %s%s:", r->M, r->placement, r->M == 20 ? " (Table S5 in brackets)" : "");
+        for (int g = 0; g < 12; g++) {
+            if (r->M == 20)
+                printf("%s %s %u [%u]", g ? "," : "", group_name[g], r->layer_cores[g], table_s5[g]);
+            else
+                printf("%s %s %u", g ? "," : "", group_name[g], r->layer_cores[g]);
+        }
+        printf("\n");
+    }
+    printf("\nper story: latency, power split, traffic, firing (spikes per neuron per step), accuracy\n");
+    printf("%-3s %-10s %8s %8s %8s %8s %8s %10s %7s %7s %7s %s\n", "M", "placement", "lat ms", "nc st W", "nc dyn W",
+           "x86 st W", "x86 dy W", "chip msgs", "lsnn", "g", "f_phi", "accuracy");
+    for (uint32_t i = 0; i < n; i++) {
+        const result *r = &res[i];
+        double lat = r->sum.latency_per_inference_s;
+        printf("%-3u %-10.10s %8.3f %8.4f %8.4f %8.4f %8.4f %10.0f %7.4f %7.4f %7.4f %.1f %% (%u of %u; %u with M = %u)\n",
+               r->M, r->placement, lat * 1e3, r->split_j[0] / lat, r->split_j[1] / lat, r->split_j[2] / lat,
+               r->split_j[3] / lat, r->chip_msgs, r->rate_lsnn, r->rate_g, r->rate_ff,
+               r->stories ? 100.0 * r->correct / r->stories : 0, r->correct, r->stories, r->available, r->M);
+        for (uint32_t k = 0; k < r->n_links; k++)
+            printf("      busiest chip link %u: %s, %.0f packets per story\n", k + 1, r->link[k],
+                   (double)r->link_pk[k] / r->stories);
+    }
+}
+
+static le_code write_json(const job *j, const char *wdir, const result *res, uint32_t n, le_error *err)
+{
+    FILE *f = fopen(j->o->json, "w");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", j->o->json, strerror(errno));
+    le_json js;
+    le_json_init(&js, f);
+    le_json_object(&js, LE_JSON_LINES);
+    le_json_kstring(&js, "model", "Spiking RelNet (seed 002)");
+    le_json_kstring(&js, "board", j->geom.name);
+    le_json_kstring(&js, "network", j->o->noc);
+    le_json_kstring(&js, "weights", wdir);
+    le_json_kstring(&js, "weights_manifest_sha256", j->w.manifest_sha256);
+    le_json_key(&js, "rows");
+    le_json_array(&js, LE_JSON_LINES);
+    for (uint32_t i = 0; i < n; i++) {
+        const result *r = &res[i];
+        const le_table_s2_row *p = le_table_s2_find(&j->s2, r->M);
+        le_json_object(&js, LE_JSON_INLINE);
+        le_json_kuint(&js, "sentences", r->M);
+        le_json_kstring(&js, "placement", r->placement);
+        le_json_kstring(&js, "row", p ? role(r->M) : "not in Table S2");
+        le_json_kuint(&js, "cores", r->cores);
+        le_json_kuint(&js, "chips", r->chips);
+        le_json_kuint(&js, "stories", r->stories);
+        le_json_kuint(&js, "correct", r->correct);
+        le_json_kdouble(&js, "us_per_step", r->sum.step_mean_s * 1e6);
+        le_json_kdouble(&js, "latency_ms", r->sum.latency_per_inference_s * 1e3);
+        le_json_kdouble(&js, "power_w", r->power_w);
+        le_json_kdouble(&js, "energy_mj", r->sum.energy_per_inference_j * 1e3);
+        le_json_kdouble(&js, "edp_ujs", r->sum.edp_js * 1e6);
+        le_json_kdouble(&js, "nc_static_mj", r->split_j[0] * 1e3);
+        le_json_kdouble(&js, "nc_dynamic_mj", r->split_j[1] * 1e3);
+        le_json_kdouble(&js, "x86_static_mj", r->split_j[2] * 1e3);
+        le_json_kdouble(&js, "x86_dynamic_mj", r->split_j[3] * 1e3);
+        le_json_kdouble(&js, "chip_messages_per_story", r->chip_msgs);
+        le_json_kdouble(&js, "rate_lsnn", r->rate_lsnn);
+        le_json_kdouble(&js, "rate_g_theta", r->rate_g);
+        le_json_kdouble(&js, "rate_f_phi", r->rate_ff);
+        if (p) {
+            le_json_key(&js, "paper");
+            le_json_object(&js, LE_JSON_INLINE);
+            le_json_kuint(&js, "cores", p->cores);
+            le_json_kdouble(&js, "us_per_step", p->us_per_step);
+            le_json_kdouble(&js, "latency_ms", p->latency_ms);
+            le_json_kdouble(&js, "power_w", p->power_w);
+            le_json_kdouble(&js, "energy_mj", p->energy_mj);
+            le_json_kdouble(&js, "edp_ujs", p->edp_ujs);
+            le_json_end(&js);
+        }
+        le_json_end(&js);
+    }
+    le_json_end(&js);
+    le_json_end(&js);
+    le_code rc = le_json_finish(&js, j->o->json, err);
+    if (fclose(f) != 0 && !rc)
+        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", j->o->json);
+    return rc;
+}
+
+static int run(const options *o, le_error *err)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.o = o;
+    le_babi_corpus_init(&j.corpus);
+    result *res = calloc((size_t)o->n_sizes * MAX_STRATEGIES + 1, sizeof *res);
+    uint32_t n_res = 0;
+    char wdir[1100];
+    const char *data = le_data_dir(o->data);
+    char babi[1200];
+    snprintf(babi, sizeof babi, "%s/%s", data, LE_BABI_EN10K);
+    char mapping[1200];
+    snprintf(mapping, sizeof mapping, "%s", o->mapping ? o->mapping : LE_SOURCE_DIR "/config/relnet/mapping.yaml");
+    le_code rc = res ? LE_OK : le_fail(err, LE_ERR_NOMEM, "relnet: out of memory");
+    /* the dictionary covers all 20 tasks (train and test), the stories come from o->tasks */
+    if (!rc)
+        rc = le_babi_read_tasks(&j.corpus, babi, LE_BABI_ALL_TASKS, 1, 0, err);
+    if (!rc)
+        rc = le_babi_dict_build(&j.corpus, &j.dict, err);
+    if (!rc)
+        rc = make_weights(&j, wdir, sizeof wdir, err);
+    if (!rc)
+        rc = le_relnet_weights_load(wdir, &j.w, err);
+    if (!rc)
+        rc = le_hints_load(mapping, &j.mapping, err);
+    if (!rc && o->placement_file)
+        rc = le_hints_load(o->placement_file, &j.file, err);
+    if (!rc)
+        rc = le_table_s2_load(le_table_s2_default_path(), &j.s2, err);
+    if (!rc) {
+        j.po = le_pipeline_defaults();
+        j.po.board = o->board;
+        j.po.noc = !strcmp(o->noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+        j.po.seed = o->seed;
+        j.po.arch_file = o->arch;
+        rc = le_pipeline_board(&j.po, &j.geom, &j.lim, err);
+    }
+    if (!rc && o->pred) {
+        if (!(j.pred = fopen(o->pred, "w")))
+            rc = le_fail(err, LE_ERR_IO, "--predictions %s: cannot write: %s", o->pred, strerror(errno));
+        else
+            fprintf(j.pred, "sentences,placement,task,line,answer,predicted\n");
+    }
+    if (!rc)
+        printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...)\n", j.geom.name, o->noc, wdir,
+               j.w.manifest_sha256);
+    for (int s = 0; s < o->n_strategies && !rc; s++)
+        for (uint32_t i = 0; i < o->n_sizes && !rc; i++) {
+            rc = run_one(&j, o->sizes[i], (le_relnet_strategy)o->strategies[s], &res[n_res], err);
+            if (!rc) {
+                const result *r = &res[n_res++];
+                fprintf(stderr, "loihi-emu relnet: M = %u, %s: %u cores on %u chips, %.2f us per step, %.3f mJ per "
+                        "story\n", r->M, r->placement, r->cores, r->chips, r->sum.step_mean_s * 1e6,
+                        r->sum.energy_per_inference_j * 1e3);
+            }
+        }
+    if (!rc) {
+        print_rows(&j, res, n_res);
+        printf("\nRows M = 2 and M = 20 are the calibration rows of the cost figures fitted on Table S2, the others\n"
+               "validation (config/loihi.yaml). Cores follow the authors' mapping code (config/relnet/mapping.yaml):\n"
+               "the aggregation takes 16 cores where Table S5's arithmetic gives 14, and the 10 mask relays are\n"
+               "counted, as in Table S2. Accuracy is meaningful only with trained weights.\n");
+    }
+    if (!rc && o->json)
+        rc = write_json(&j, wdir, res, n_res, err);
+    if (j.pred && fclose(j.pred) != 0 && !rc)
+        rc = le_fail(err, LE_ERR_IO, "--predictions %s: write failed", o->pred);
+    le_babi_corpus_free(&j.corpus);
+    le_relnet_weights_free(&j.w);
+    le_hints_free(&j.mapping);
+    le_hints_free(&j.file);
+    free(res);
+    return rc ? le_cli_report_error(err) : 0;
+}
+
+int le_cmd_relnet(int argc, char **argv)
+{
+    le_error err;
+    le_error_clear(&err);
+    options o;
+    int help = 0;
+    int st = parse_args(argc, argv, &o, &help);
+    if (st)
+        return st;
+    if (help) {
+        usage(stdout);
+        return 0;
+    }
+    return run(&o, &err);
+}
