@@ -58,7 +58,7 @@ static void make_pattern(pattern *p, uint32_t n_cores, uint32_t cpc, uint32_t ac
     p->act.n_packets = packets;
 }
 
-static int run(le_noc_mode mode, pattern *pat, uint32_t steps, uint64_t seed)
+static int run(const le_noc_mode *mode, pattern *pat, uint32_t steps, uint64_t seed)
 {
     le_costmodel *cm = NULL;
     le_error err;
@@ -79,7 +79,7 @@ static int run(le_noc_mode mode, pattern *pat, uint32_t steps, uint64_t seed)
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
     printf("%-7s %9u steps %11llu packets %12llu hops %8.3f s  %11.0f steps/s  %12.3e packet-hops/s  (emulated %.2f us/step)\n",
-           mode == LE_NOC_LOAD ? "load" : "packet", steps, (unsigned long long)le_noc_packets(noc),
+           le_noc_mode_name(mode), steps, (unsigned long long)le_noc_packets(noc),
            (unsigned long long)hops, dt, steps / dt, (double)hops / dt, s.step_mean_s * 1e6);
     le_costmodel_free(cm);
     return 0;

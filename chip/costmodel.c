@@ -25,7 +25,7 @@ struct le_costmodel {
     le_board_spec board;
     le_topo topo;
     le_noc *noc;
-    le_noc_mode mode;
+    const le_noc_mode *mode;
     uint64_t seed;
     le_ledger led;
     uint32_t top_n;
@@ -56,6 +56,7 @@ struct le_costmodel {
     le_step_cost last;
     le_error first_bad;
     int alloc_failed;
+    le_error net_err; /* the network's first failure (the sink cannot return it) */
 };
 
 const le_arch *le_costmodel_arch(const le_costmodel *cm) { return &cm->arch; }
@@ -63,7 +64,7 @@ const le_board_spec *le_costmodel_board(const le_costmodel *cm) { return &cm->bo
 const le_topo *le_costmodel_topo(const le_costmodel *cm) { return &cm->topo; }
 const le_noc *le_costmodel_noc(const le_costmodel *cm) { return cm->noc; }
 const le_ledger *le_costmodel_ledger(const le_costmodel *cm) { return &cm->led; }
-le_noc_mode le_costmodel_mode(const le_costmodel *cm) { return cm->mode; }
+const le_noc_mode *le_costmodel_mode(const le_costmodel *cm) { return cm->mode; }
 const le_board_geom *le_costmodel_geom(const le_costmodel *cm) { return &cm->board.geom; }
 uint32_t le_costmodel_chips_in_use(const le_costmodel *cm) { return cm->chips_used; }
 int le_costmodel_core_in_use(const le_costmodel *cm, uint32_t gid) { return gid < cm->topo.n_cores && cm->c_used[gid]; }
@@ -83,12 +84,12 @@ static void update_barrier(le_costmodel *cm)
     cm->barrier_ps = le_arch_barrier_ps(&cm->arch, cm->chips_used ? cm->chips_used : 1);
 }
 
-le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode mode, uint64_t seed,
+le_code le_costmodel_open(const char *board, const char *arch_file, const le_noc_mode *mode, uint64_t seed,
                           le_costmodel **out, le_error *err)
 {
     *out = NULL;
-    if (mode != LE_NOC_LOAD && mode != LE_NOC_PACKET)
-        return le_fail(err, LE_ERR_USAGE, "network mode %d: expected load or packet", (int)mode);
+    if (!mode)
+        return le_fail(err, LE_ERR_USAGE, "cost model: no network mode given");
     le_costmodel *cm = calloc(1, sizeof *cm);
     if (!cm)
         return le_fail(err, LE_ERR_NOMEM, "cost model: out of memory");
@@ -127,6 +128,7 @@ le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode 
     }
     update_barrier(cm);
     le_error_clear(&cm->first_bad);
+    le_error_clear(&cm->net_err);
     *out = cm;
     return LE_OK;
 fail:
@@ -166,6 +168,8 @@ static void bad(le_costmodel *cm, const char *what, uint32_t id, uint64_t step)
 
 le_code le_costmodel_check(const le_costmodel *cm, le_error *err)
 {
+    if (cm->net_err.code != LE_OK)
+        return le_fail(err, cm->net_err.code, "%s", cm->net_err.msg);
     if (cm->led.bad_entries == 0)
         return LE_OK;
     return le_fail(err, cm->first_bad.code, "%s (%llu such entries skipped)", cm->first_bad.msg,
@@ -252,11 +256,15 @@ static void x86_reset(le_costmodel *cm)
     cm->n_x_dirty = 0;
 }
 
-static int64_t deliver(le_costmodel *cm, uint32_t n)
+static int64_t deliver(le_costmodel *cm, uint32_t n, uint64_t step)
 {
-    int64_t t = le_noc_deliver(cm->noc, cm->pk, cm->send, n);
-    if (t < 0) {
-        cm->alloc_failed = 1;
+    int64_t t = 0;
+    le_error e;
+    if (le_noc_deliver(cm->noc, cm->pk, cm->send, n, &t, &e) != LE_OK) {
+        if (cm->net_err.code == LE_OK) {
+            cm->net_err = e;
+            le_error_prefix(&cm->net_err, "step %llu", (unsigned long long)step);
+        }
         return 0;
     }
     return t;
@@ -295,7 +303,7 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
         cm->pk[n++] = p;
     }
     x86_reset(cm);
-    sc.inject_ps = deliver(cm, n);
+    sc.inject_ps = deliver(cm, n, step);
     L->injected += n;
 
     /* Phase 2: neuro-cores (synaptic, compartment, output) and their packets. */
@@ -365,7 +373,7 @@ void le_costmodel_step(le_costmodel *cm, const le_step_activity *a)
         cm->pk[n++] = p;
     }
     x86_reset(cm);
-    sc.net_ps = deliver(cm, n);
+    sc.net_ps = deliver(cm, n, step);
     L->packets += n;
     for (uint32_t i = 0; i < cm->n_c_dirty; i++)
         cm->c_mark[cm->c_dirty[i]] = 0;
@@ -517,7 +525,7 @@ le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *jso
     r.board = cm->board.geom.name;
     r.board_file = cm->board.path;
     r.arch_file = ar->path;
-    r.mode = cm->mode == LE_NOC_PACKET ? "packet" : "load";
+    r.mode = le_noc_mode_name(cm->mode);
     r.chips = nch;
     r.chip_rows = cm->board.geom.chip_rows;
     r.chip_cols = cm->board.geom.chip_cols;
@@ -603,6 +611,8 @@ le_code le_costmodel_report(const le_costmodel *cm, FILE *table, const char *jso
     r.links_touched = n_touched;
     if (cm->alloc_failed)
         rc = le_fail(err, LE_ERR_NOMEM, "cost model: ran out of memory during the run; the figures are incomplete");
+    else if (cm->net_err.code != LE_OK)
+        rc = le_fail(err, cm->net_err.code, "%s; the figures are incomplete", cm->net_err.msg);
     else
         rc = le_report_write(&r, table, json_path, err);
 done:

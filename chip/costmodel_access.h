@@ -19,7 +19,7 @@ const le_board_spec *le_costmodel_board(const le_costmodel *cm);
 const le_topo *le_costmodel_topo(const le_costmodel *cm);
 const le_noc *le_costmodel_noc(const le_costmodel *cm);
 const le_ledger *le_costmodel_ledger(const le_costmodel *cm);
-le_noc_mode le_costmodel_mode(const le_costmodel *cm);
+const le_noc_mode *le_costmodel_mode(const le_costmodel *cm);
 /* The step function behind le_costmodel_sink(). */
 void le_costmodel_step(le_costmodel *cm, const le_step_activity *act);
 /* Chips in use now (the barrier's span). */
