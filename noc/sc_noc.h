@@ -62,6 +62,7 @@ struct Phase {
     uint64_t horizon = 0; // no port is busy after this (the next phase starts there or later)
     int64_t *arrive = nullptr;
     uint32_t count = 0, arrived = 0;
+    uint64_t wakeups = 0; // router process runs, all time (idle routers add none)
     std::string error;
     void fail(const std::string &what)
     {
@@ -267,6 +268,7 @@ public:
     Router &router(uint32_t chip, uint32_t x, uint32_t y);
     uint32_t n_links() const { return n_links_; }
     uint32_t n_routers() const;
+    uint64_t wakeups() const { return phase_.wakeups; }
 
 private:
     le_topo topo_;

@@ -341,7 +341,7 @@ const le_noc_mode le_noc_systemc_mode = {
 
 static const le_noc_mode systemc_rr_mode = {
     "systemc:rr",
-    "SystemC network with router rr: round robin, one-packet input buffers",
+    "SystemC network with router rr: round robin, one-packet mesh input buffers",
     le_scnoc::sc_create,
     le_scnoc::sc_deliver,
     le_scnoc::sc_free,

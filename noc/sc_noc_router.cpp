@@ -126,6 +126,7 @@ tlm::tlm_sync_enum Router::out_bw(int o, Spike &s, tlm::tlm_phase &ph, sc_core::
 
 void Router::on_due()
 {
+    spec_.phase->wakeups++;
     uint64_t now = now_ps();
     while (!due_.empty() && due_.top().t <= now) {
         Due e = due_.top();
@@ -142,6 +143,7 @@ void Router::on_due()
 
 void Router::on_arbitrate()
 {
+    spec_.phase->wakeups++;
     uint64_t delta = sc_core::sc_delta_count();
     size_t keep = 0;
     for (size_t i = 0; i < credits_.size(); i++) {

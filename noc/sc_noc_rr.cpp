@@ -1,8 +1,12 @@
 // The rr router (systemc:rr), a second microarchitecture: input-buffered, one packet per link
 // input, round-robin arbitration per output over the input ports.
-//  - A link input holds one packet; the upstream link gets its credit back (and may send the
+//  - A mesh input holds one packet; the upstream link gets its credit back (and may send the
 //    next packet) only when that packet leaves the buffer. Inputs from the x86 and the cores
-//    queue without a bound (the source keeps its own packets).
+//    queue without a bound (the source keeps its own packets), and so do the chip ports (the
+//    chip-to-chip interface's FIFO): a route chains X-then-Y segments chip after chip, so a
+//    packet may turn from Y in one chip to X in the next, and with small buffers on the ports
+//    too the channels could wait on each other in a cycle (a deadlock the network would
+//    report as packets that never arrive).
 //  - Each free output grants one input whose head packet wants it, searching from the port
 //    after the one it granted last. Ports are numbered in spec order: links from the E, W, N,
 //    S neighbours, chip ports E, W, N, S, the x86, then the tile's cores.
@@ -28,14 +32,14 @@ public:
     }
 
 protected:
-    bool unbounded_input(int) const override { return false; }
+    bool unbounded_input(int port) const override { return spec().inputs[port].kind != PortKind::Mesh; }
 
     void arrived(int port, Spike &s) override
     {
         int o = route(s);
         if (o < 0)
             return;
-        if (!is_source(port) && !q_[port].empty())
+        if (!unbounded_input(port) && !q_[port].empty())
             fail("input " + std::to_string(port) + ": one-packet buffer overrun");
         q_[port].push_back(Head{&s, o});
     }
@@ -54,8 +58,7 @@ protected:
             taken_[p] = 1;
             next_[o] = (p + 1) % n;
             send(o, *s);
-            if (!is_source(p))
-                release(p);
+            release(p); // a no-op for inputs that took their credit at once
         }
         // Heads exposed by this round, or an output free again at once, wait for the next round.
         for (int p = 0; p < n; p++)
