@@ -2,6 +2,7 @@
 // load vs packet mode. Expected values are computed here by hand from the YAML figures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -358,6 +359,125 @@ TEST(Noc, WorkTracksTouchedLinksOnly)
     uint32_t touched = 0;
     le_noc_touched(le_costmodel_noc(m.cm), &touched);
     EXPECT_EQ(touched, 1u); // same tile: one local link, of ~200k on the board
+}
+
+// ---- The network-mode table.
+
+TEST(NocModes, BuiltInModesByName)
+{
+    EXPECT_EQ(le_noc_mode_find("load"), LE_NOC_LOAD);
+    EXPECT_EQ(le_noc_mode_find("packet"), LE_NOC_PACKET);
+    EXPECT_EQ(le_noc_mode_find("mesh"), nullptr);
+    EXPECT_EQ(le_noc_mode_find(nullptr), nullptr);
+    EXPECT_STREQ(le_noc_mode_name(LE_NOC_PACKET), "packet");
+    EXPECT_STRNE(le_noc_mode_help(LE_NOC_LOAD), "");
+    EXPECT_EQ(le_noc_mode_at(0), LE_NOC_LOAD);
+    EXPECT_EQ(le_noc_mode_at(1), LE_NOC_PACKET);
+    EXPECT_EQ(le_noc_mode_at(le_noc_mode_count()), nullptr);
+    char names[256];
+    le_noc_mode_names(names, sizeof names);
+    EXPECT_EQ(std::string(names).rfind("load, packet", 0), 0u) << names;
+    const le_noc_mode *m = nullptr;
+    le_error err{};
+    EXPECT_EQ(le_noc_mode_lookup("mesh", &m, &err), LE_ERR_USAGE);
+    EXPECT_EQ(std::string(err.msg).rfind("unknown network mode 'mesh' (known: load, packet", 0), 0u) << err.msg;
+    EXPECT_EQ(le_noc_mode_lookup("packet", &m, &err), LE_OK);
+    EXPECT_EQ(m, LE_NOC_PACKET);
+}
+
+// A mode of the test's own: every packet takes 1 ns, whatever its route.
+le_code fixed_create(const le_noc_mode *, const le_topo *, uint64_t, void **state, le_error *)
+{
+    *state = nullptr;
+    return LE_OK;
+}
+le_code fixed_deliver(void *, const le_noc_phase *ph, int64_t *arrive, int64_t *done, le_error *)
+{
+    *done = 0;
+    for (uint32_t i = 0; i < ph->count; i++) {
+        arrive[i] = ph->send_ps[i] + 1000;
+        *done = std::max(*done, arrive[i]);
+    }
+    return LE_OK;
+}
+void fixed_free(void *) {}
+const le_noc_mode fixed_mode = {"test-fixed", "1 ns per packet", fixed_create, fixed_deliver, fixed_free, nullptr};
+
+TEST(NocModes, RegisterAModeOfOnesOwn)
+{
+    le_error err{};
+    if (!le_noc_mode_find("test-fixed")) { // the whole suite may run in one process
+        ASSERT_EQ(le_noc_mode_register(&fixed_mode, &err), LE_OK) << err.msg;
+    }
+    EXPECT_EQ(le_noc_mode_find("test-fixed"), &fixed_mode);
+    EXPECT_EQ(le_noc_mode_register(&fixed_mode, &err), LE_ERR_USAGE);
+    EXPECT_NE(std::string(err.msg).find("already registered"), std::string::npos) << err.msg;
+    le_noc_mode incomplete = {"test-incomplete", "", fixed_create, nullptr, fixed_free, nullptr};
+    EXPECT_EQ(le_noc_mode_register(&incomplete, &err), LE_ERR_USAGE);
+    EXPECT_EQ(le_noc_mode_find("test-incomplete"), nullptr);
+
+    // The mode gives the timing; the tallies come from the routes, as for every mode.
+    Model m("nahuku32", le_noc_mode_find("test-fixed"));
+    std::vector<le_core_activity> cores{{core_at(0, 1, 0), 0, 0, 1, 1, 1, 1}};
+    std::vector<le_packet> pk{packet(core_at(0, 1, 0), core_at(0, 6, 3, 2))}, inj;
+    std::vector<le_x86_activity> x86;
+    le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
+    EXPECT_EQ(c.net_ps, 6000 + 5100 + 1000); // one compartment, one axon out, then 1 ns
+    const le_noc *noc = le_costmodel_noc(m.cm);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_EW), 5u);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_NS), 3u);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_LOCAL), 1u);
+    EXPECT_DOUBLE_EQ(le_noc_energy_pj(noc), 5 * 3.0 + 3 * 4.2 + 1.7);
+}
+
+// Per-packet arrivals: packet mode's with queueing; load mode's without.
+TEST(Noc, ArrivalsOfEachPacket)
+{
+    for (int k = 0; k < 2; k++) {
+        const le_noc_mode *mode = k ? LE_NOC_PACKET : LE_NOC_LOAD;
+        Model m("nahuku32", mode);
+        le_noc *noc = nullptr;
+        le_error err{};
+        ASSERT_EQ(le_noc_create(&m.topo(), mode, 1, &noc, &err), LE_OK);
+        // Two packets through one local link at once, one 1 E hop away later.
+        uint32_t d = core_at(0, 2, 2, 3);
+        std::vector<le_packet> pk{packet(core_at(0, 2, 2, 0), d), packet(core_at(0, 2, 2, 1), d),
+                                  packet(core_at(0, 1, 2), d)};
+        std::vector<int64_t> send{0, 0, 10000};
+        int64_t done = deliver(noc, pk, send);
+        const int64_t *a = le_noc_arrivals(noc);
+        if (k) {
+            EXPECT_EQ(std::min(a[0], a[1]), 2100);
+            EXPECT_EQ(std::max(a[0], a[1]), 4200);
+        } else {
+            EXPECT_EQ(a[0], 2100);
+            EXPECT_EQ(a[1], 2100);
+        }
+        EXPECT_EQ(a[2], 10000 + 4100 + 2100);
+        EXPECT_EQ(done, 16200);
+        le_noc_free(noc);
+    }
+}
+
+TEST(Noc, PacketOutsideTheBoardIsAnError)
+{
+    Model m("kapoho-bay", LE_NOC_PACKET);
+    le_noc *noc = nullptr;
+    le_error err{};
+    ASSERT_EQ(le_noc_create(&m.topo(), LE_NOC_PACKET, 1, &noc, &err), LE_OK);
+    std::vector<le_packet> pk{packet(0, 5), packet(0, 256)}; // kapoho-bay has 256 cores
+    std::vector<int64_t> send{0, 0};
+    int64_t done = -1;
+    EXPECT_EQ(le_noc_deliver(noc, pk.data(), send.data(), 2, &done, &err), LE_ERR_CONFIG);
+    EXPECT_NE(std::string(err.msg).find("packet 1 from core 0 to core 256: outside board kapoho-bay"),
+              std::string::npos)
+        << err.msg;
+    EXPECT_EQ(done, 0);
+    EXPECT_EQ(le_noc_packets(noc), 0u);
+    uint32_t touched = 9;
+    le_noc_touched(noc, &touched);
+    EXPECT_EQ(touched, 0u);
+    le_noc_free(noc);
 }
 
 } // namespace
