@@ -53,8 +53,12 @@ void Router::fail(const std::string &what) { spec_.phase->fail(std::string(name(
 void Router::schedule(uint64_t t, int what, Spike *s)
 {
     uint64_t now = now_ps();
+    bool earliest = due_.empty() || t < due_.top().t;
     due_.push(Due{t, seq_++, what, s});
-    // An earlier pending notification wins, so this only ever moves the wake-up earlier.
+    // The event is pending for the earliest entry already; re-notifying it for every packet
+    // would only churn the kernel's timed queue.
+    if (!earliest)
+        return;
     if (t <= now)
         due_ev_.notify(sc_core::SC_ZERO_TIME);
     else
