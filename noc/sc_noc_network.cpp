@@ -8,8 +8,8 @@
 //
 // SystemC allows one elaboration per process, so a process builds at most one Network. Its
 // modules stay until the process ends: they could not be built again, and SystemC 2.3 removes
-// a module from its registries in time linear in their size (tens of seconds for Pohoiki
-// Springs' quarter of a million modules).
+// a module from its registries in time linear in their size, so deleting Pohoiki Springs'
+// 208,000 modules would take about half a minute (40,000 took 1.2 s).
 #include "noc/noc_systemc.h"
 
 #include <cstdlib>
