@@ -13,6 +13,7 @@
 #ifndef LE_NOC_NOC_H
 #define LE_NOC_NOC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -25,6 +26,26 @@ extern "C" {
 #endif
 
 typedef struct le_noc le_noc;
+
+/* The two modes of the C library (noc/noc_load.c, noc/noc_packet.c). */
+extern const le_noc_mode le_noc_load_mode;
+extern const le_noc_mode le_noc_packet_mode;
+#define LE_NOC_LOAD (&le_noc_load_mode)
+#define LE_NOC_PACKET (&le_noc_packet_mode)
+
+/* The registered modes: the built-in ones, then those registered at run time, in order. */
+const le_noc_mode *le_noc_mode_find(const char *name); /* NULL when unknown */
+const char *le_noc_mode_name(const le_noc_mode *m);
+const char *le_noc_mode_help(const le_noc_mode *m);
+uint32_t le_noc_mode_count(void);
+const le_noc_mode *le_noc_mode_at(uint32_t i); /* NULL past the end */
+/* "load, packet, systemc" into buf (truncated to cap). */
+void le_noc_mode_names(char *buf, size_t cap);
+/* le_noc_mode_find with the error "unknown network mode 'x' (known: load, packet, ...)". */
+le_code le_noc_mode_lookup(const char *name, const le_noc_mode **out, le_error *err);
+/* Adds a mode (the entry must outlive its use); LE_ERR_USAGE for a name already taken or an
+ * incomplete entry, LE_ERR_LIMIT when the table is full. Not thread-safe: call at start-up. */
+le_code le_noc_mode_register(const le_noc_mode *m, le_error *err);
 
 /* mode: le_noc_mode_find("packet"), LE_NOC_PACKET, ... The topology is copied. */
 le_code le_noc_create(const le_topo *t, const le_noc_mode *mode, uint64_t seed, le_noc **out, le_error *err);

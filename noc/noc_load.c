@@ -4,7 +4,7 @@
  * the routes; links are reset through a dirty list. */
 #include <stdlib.h>
 
-#include "noc/noc_mode.h"
+#include "noc/noc.h"
 
 typedef struct {
     int64_t first_ps; /* earliest arrival at the link this phase */

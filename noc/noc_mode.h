@@ -1,7 +1,8 @@
-/* A network mode: how the board's network turns one phase's packets into arrival times.
- * Modes sit behind one table (name -> create / deliver / free). The common part (noc/noc.c)
- * routes every packet once and keeps the tallies that do not depend on timing (packets per
- * link, links touched, hops per link class, energy); a mode computes only the timing.
+/* What a network mode implements: how the board's network turns one phase's packets into
+ * arrival times. Modes sit behind one table (name -> create / deliver / free; the table's
+ * functions are in noc/noc.h). The common part (noc/noc.c) routes every packet once and keeps
+ * the tallies that do not depend on timing (packets per link, links touched, hops per link
+ * class, energy); a mode computes only the timing.
  *
  * Adding a mode: one file with a `const le_noc_mode` entry, plus one line that registers it
  * (the built-in table in noc/noc.c, or le_noc_mode_register() from the program's start-up
@@ -56,26 +57,6 @@ static inline uint64_t le_noc_tie_key(uint64_t seed, uint32_t packet, uint32_t h
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
 }
-
-/* The two modes of the C library (noc/noc_load.c, noc/noc_packet.c). */
-extern const le_noc_mode le_noc_load_mode;
-extern const le_noc_mode le_noc_packet_mode;
-#define LE_NOC_LOAD (&le_noc_load_mode)
-#define LE_NOC_PACKET (&le_noc_packet_mode)
-
-/* The registered modes: the built-in ones, then those registered at run time, in order. */
-const le_noc_mode *le_noc_mode_find(const char *name); /* NULL when unknown */
-const char *le_noc_mode_name(const le_noc_mode *m);
-const char *le_noc_mode_help(const le_noc_mode *m);
-uint32_t le_noc_mode_count(void);
-const le_noc_mode *le_noc_mode_at(uint32_t i); /* NULL past the end */
-/* "load, packet, systemc" into buf (truncated to cap). */
-void le_noc_mode_names(char *buf, size_t cap);
-/* le_noc_mode_find with the error "unknown network mode 'x' (known: load, packet, ...)". */
-le_code le_noc_mode_lookup(const char *name, const le_noc_mode **out, le_error *err);
-/* Adds a mode (the entry must outlive its use); LE_ERR_USAGE for a name already taken or an
- * incomplete entry, LE_ERR_LIMIT when the table is full. Not thread-safe: call at start-up. */
-le_code le_noc_mode_register(const le_noc_mode *m, le_error *err);
 
 #ifdef __cplusplus
 }

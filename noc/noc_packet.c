@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "noc/heap.h"
-#include "noc/noc_mode.h"
+#include "noc/noc.h"
 
 typedef struct {
     le_link_cost cls[LE_LC_N];

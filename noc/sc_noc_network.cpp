@@ -18,6 +18,7 @@
 #include <new>
 #include <string>
 
+#include "noc/noc.h"
 #include "noc/sc_noc.h"
 
 namespace le_scnoc {
