@@ -1,7 +1,7 @@
 /* Network benchmark: a synthetic Nahuku 32 board with seeded random traffic, run through the
- * whole cost model (cores, network, barrier, x86) in load and in packet mode. Prints the
- * simulated steps per second and the packet-hops (link traversals) per second of each.
- * Not a test: see bench/README.md. */
+ * whole cost model (cores, network, barrier, x86) in load, packet and systemc mode. Prints
+ * the simulated steps per second and the packet-hops (link traversals) per second of each.
+ * Not a test: see bench/README.md. Linked with the SystemC library (loihi_sc). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "bench/bench_util.h"
 #include "cost/costmodel_internal.h"
 #include "cost/costmodel.h"
+#include "noc/noc_systemc.h"
 
 #define N_PATTERNS 64 /* distinct step activities, generated before timing */
 
@@ -58,7 +59,7 @@ static void make_pattern(pattern *p, uint32_t n_cores, uint32_t cpc, uint32_t ac
     p->act.n_packets = packets;
 }
 
-static int run(le_noc_mode mode, pattern *pat, uint32_t steps, uint64_t seed)
+static int run(const le_noc_mode *mode, pattern *pat, uint32_t steps, uint64_t seed)
 {
     le_costmodel *cm = NULL;
     le_error err;
@@ -82,11 +83,19 @@ static int run(le_noc_mode mode, pattern *pat, uint32_t steps, uint64_t seed)
         hops += le_noc_class_hops(noc, c);
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
-    printf("%-7s %9u steps %11llu packets %12llu hops %8.3f s  %11.0f steps/s  %12.3e packet-hops/s  (emulated %.2f us/step)\n",
-           mode == LE_NOC_LOAD ? "load" : "packet", steps, (unsigned long long)le_noc_packets(noc),
+    printf("%-10s %7u steps %11llu packets %12llu hops %8.3f s  %11.0f steps/s  %12.3e packet-hops/s  (emulated %.2f us/step)\n",
+           le_noc_mode_name(mode), steps, (unsigned long long)le_noc_packets(noc),
            (unsigned long long)hops, dt, steps / dt, (double)hops / dt, s.step_mean_s * 1e6);
     le_costmodel_free(cm);
     return 0;
+}
+
+/* libsystemc refers to sc_main; main() below is the entry point. */
+int sc_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return 2;
 }
 
 int main(int argc, char **argv)
@@ -94,6 +103,7 @@ int main(int argc, char **argv)
     uint32_t steps = 2000, active = 256, packets = 4096;
     double local = 0.5;
     uint64_t seed = 1;
+    const char *modes = "load,packet,systemc";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--steps") && i + 1 < argc)
             steps = (uint32_t)strtoul(argv[++i], NULL, 10);
@@ -105,15 +115,22 @@ int main(int argc, char **argv)
             local = strtod(argv[++i], NULL);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--modes") && i + 1 < argc)
+            modes = argv[++i];
         else {
-            fprintf(stderr,
-                    "usage: bench_noc [--steps N] [--active CORES] [--packets P] [--local FRACTION] [--seed S]\n");
+            fprintf(stderr, "usage: bench_noc [--steps N] [--active CORES] [--packets P] [--local FRACTION] [--seed S]\n"
+                            "                 [--modes load,packet,systemc]\n");
             return 2;
         }
     }
     if (!active || !steps) {
         fprintf(stderr, "bench_noc: --steps and --active must be positive\n");
         return 2;
+    }
+    le_error err;
+    if (le_noc_systemc_register(&err) != LE_OK) {
+        fprintf(stderr, "bench_noc: %s\n", err.msg);
+        return 1;
     }
     rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
     const uint32_t chips = 32, cpc = 128, n_cores = chips * cpc;
@@ -124,7 +141,18 @@ int main(int argc, char **argv)
         make_pattern(&pat[i], n_cores, cpc, active, packets, local);
     printf("bench_noc: nahuku32 (32 chips), %u active cores and %u packets per step, %.0f%% on-chip, seed %llu\n",
            active, packets, local * 100, (unsigned long long)seed);
-    int rc = run(LE_NOC_LOAD, pat, steps, seed) || run(LE_NOC_PACKET, pat, steps, seed);
+    int rc = 0;
+    char list[256];
+    snprintf(list, sizeof list, "%s", modes);
+    for (char *name = strtok(list, ","); name && !rc; name = strtok(NULL, ",")) {
+        const le_noc_mode *mode;
+        if (le_noc_mode_lookup(name, &mode, &err) != LE_OK) {
+            fprintf(stderr, "bench_noc: --modes: %s\n", err.msg);
+            rc = 2;
+        } else {
+            rc = run(mode, pat, steps, seed);
+        }
+    }
     for (int i = 0; i < N_PATTERNS; i++) {
         free(pat[i].cores);
         free(pat[i].pk);

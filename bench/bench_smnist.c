@@ -22,7 +22,7 @@ static double now_s(void)
 }
 
 /* One pass over images first..first+n-1; with_cost: through the cost model and ledger. */
-static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const char *board, le_noc_mode noc,
+static int pass(const le_mnist *m, const le_smnist_weights *w, uint32_t n, const char *board, const le_noc_mode *noc,
                 int with_cost, double *wall, uint32_t *correct)
 {
     le_error err;
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 {
     uint32_t n = 200;
     const char *data = NULL, *board = "nahuku32";
-    le_noc_mode noc = LE_NOC_LOAD;
+    const le_noc_mode *noc = LE_NOC_LOAD;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--images"))
             n = (uint32_t)strtoul(argv[i + 1], NULL, 10);
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--board"))
             board = argv[i + 1];
         else if (!strcmp(argv[i], "--noc"))
-            noc = !strcmp(argv[i + 1], "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+            noc = !strcmp(argv[i + 1], "packet") ? LE_NOC_PACKET : LE_NOC_LOAD; /* the C library's modes only */
         else {
             fprintf(stderr, "usage: bench_smnist [--images N] [--data DIR] [--board NAME] [--noc load|packet]\n");
             return 2;
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
         printf("bench_smnist mode=%s board=%s noc=%s images=%u wall_s=%.3f ms_per_image=%.3f "
                "projected_10000_s=%.1f target_ms=14.11 meets_target=%s accuracy_pct=%.2f\n",
                with_cost ? "pipeline+ledger" : "functional", with_cost ? board : "-",
-               noc == LE_NOC_PACKET ? "packet" : "load", n, wall, per * 1e3, per * 10000, per * 1e3 <= 14.11 ? "yes" : "no",
+               le_noc_mode_name(noc), n, wall, per * 1e3, per * 10000, per * 1e3 <= 14.11 ? "yes" : "no",
                100.0 * correct / n);
     }
     struct rusage ru;

@@ -11,7 +11,7 @@ const le_board_spec *le_costmodel_board(const le_costmodel *cm) { return &cm->bo
 const le_topo *le_costmodel_topo(const le_costmodel *cm) { return &cm->topo; }
 const le_noc *le_costmodel_noc(const le_costmodel *cm) { return cm->noc; }
 const le_ledger *le_costmodel_ledger(const le_costmodel *cm) { return &cm->led; }
-le_noc_mode le_costmodel_mode(const le_costmodel *cm) { return cm->mode; }
+const le_noc_mode *le_costmodel_mode(const le_costmodel *cm) { return cm->mode; }
 const le_board_geom *le_costmodel_geom(const le_costmodel *cm) { return &cm->board.geom; }
 uint32_t le_costmodel_chips_in_use(const le_costmodel *cm) { return cm->chips_used; }
 int le_costmodel_core_in_use(const le_costmodel *cm, uint32_t gid) { return gid < cm->topo.n_cores && cm->c_used[gid]; }
@@ -31,12 +31,12 @@ static void update_barrier(le_costmodel *cm)
     cm->barrier_ps = le_arch_barrier_ps(&cm->arch, cm->chips_used ? cm->chips_used : 1);
 }
 
-le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode mode, uint64_t seed,
+le_code le_costmodel_open(const char *board, const char *arch_file, const le_noc_mode *mode, uint64_t seed,
                           le_costmodel **out, le_error *err)
 {
     *out = NULL;
-    if (mode != LE_NOC_LOAD && mode != LE_NOC_PACKET)
-        return le_fail(err, LE_ERR_USAGE, "network mode %d: expected load or packet", (int)mode);
+    if (!mode)
+        return le_fail(err, LE_ERR_USAGE, "cost model: no network mode given");
     le_costmodel *cm = calloc(1, sizeof *cm);
     if (!cm)
         return le_fail(err, LE_ERR_NOMEM, "cost model: out of memory");

@@ -17,13 +17,12 @@
 extern "C" {
 #endif
 
-
-
 typedef struct le_costmodel le_costmodel;
 
 /* board: a shipped board name (kapoho-bay, nahuku32, pohoiki-springs, ...) or a YAML file.
- * arch_file: NULL for the shipped Loihi architecture/cost file. */
-le_code le_costmodel_open(const char *board, const char *arch_file, le_noc_mode mode, uint64_t seed,
+ * arch_file: NULL for the shipped Loihi architecture/cost file.
+ * mode: a network mode (noc/noc.h: LE_NOC_LOAD, LE_NOC_PACKET, le_noc_mode_find(name)). */
+le_code le_costmodel_open(const char *board, const char *arch_file, const le_noc_mode *mode, uint64_t seed,
                           le_costmodel **out, le_error *err);
 void le_costmodel_free(le_costmodel *cm);
 

@@ -20,7 +20,7 @@ struct le_costmodel {
     le_board_spec board;
     le_topo topo;
     le_noc *noc;
-    le_noc_mode mode;
+    const le_noc_mode *mode;
     uint64_t seed;
     le_ledger led;
     uint32_t top_n;
@@ -57,7 +57,7 @@ const le_board_spec *le_costmodel_board(const le_costmodel *cm);
 const le_topo *le_costmodel_topo(const le_costmodel *cm);
 const le_noc *le_costmodel_noc(const le_costmodel *cm);
 const le_ledger *le_costmodel_ledger(const le_costmodel *cm);
-le_noc_mode le_costmodel_mode(const le_costmodel *cm);
+const le_noc_mode *le_costmodel_mode(const le_costmodel *cm);
 /* The step function behind le_costmodel_sink(): an entry naming a core or chip outside the
  * board is an error. */
 le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *act, le_error *err);

@@ -72,12 +72,10 @@ static void x86_reset(le_costmodel *cm)
 
 static le_code deliver(le_costmodel *cm, uint32_t n, int64_t *done, uint64_t step, le_error *err)
 {
-    int64_t t = le_noc_deliver(cm->noc, cm->pk, cm->send, n);
-    if (t < 0)
-        return le_fail(err, LE_ERR_NOMEM, "step %llu: out of memory for %u packets in the network",
-                       (unsigned long long)step, n);
-    *done = t;
-    return LE_OK;
+    le_code rc = le_noc_deliver(cm->noc, cm->pk, cm->send, n, done, err);
+    if (rc)
+        le_error_prefix(err, "step %llu", (unsigned long long)step);
+    return rc;
 }
 
 le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *a, le_error *err)

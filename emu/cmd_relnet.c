@@ -58,7 +58,7 @@ static void usage(FILE *f)
             "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17)\n"
             "  --stories N          stories per size (default 25; 0 = the paper's 250, 100 at M = 16)\n"
             "  --board NAME|FILE    board (default nahuku32, the paper's; see `loihi-emu boards`)\n"
-            "  --noc MODE           network mode of the cost model (default load)\n"
+            "  --noc MODE           network mode of the cost model: load (default), packet, systemc\n"
             "  --mapping FILE       mapping parameters (default config/relnet/mapping.yaml)\n"
             "  --arch FILE          architecture and cost figures instead of config/loihi.yaml\n"
             "  --data DIR           data folder with babi/ (default $LE_DATA_DIR or <repo>/data)\n"
@@ -177,8 +177,6 @@ static int parse_args(int argc, char **argv, options *o, int *help)
         else
             return usage_error("unknown option '%s'", a);
     }
-    if (strcmp(o->noc, "load") && strcmp(o->noc, "packet"))
-        return usage_error("--noc: expected 'load' or 'packet', got '%s'", o->noc);
     return 0;
 }
 
@@ -694,10 +692,11 @@ static int run(const options *o, le_error *err)
     if (!rc) {
         j.po = le_pipeline_defaults();
         j.po.board = o->board;
-        j.po.noc = !strcmp(o->noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+        rc = le_noc_mode_lookup(o->noc, &j.po.noc, err);
         j.po.seed = o->seed;
         j.po.arch_file = o->arch;
-        rc = le_pipeline_board(&j.po, &j.geom, &j.lim, err);
+        if (!rc)
+            rc = le_pipeline_board(&j.po, &j.geom, &j.lim, err);
     }
     if (!rc && o->pred) {
         if (!(j.pred = fopen(o->pred, "w")))

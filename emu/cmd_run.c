@@ -28,7 +28,7 @@ static void usage(FILE *f)
             "  --trace-pops a,b   trace these populations instead\n"
             "  --board NAME|FILE  run on a board with the cost model: a shipped board (loihi-emu\n"
             "                     boards), a board YAML file, or RxC chips (e.g. 2x4)\n"
-            "  --noc packet|load  mesh model of the cost model (default load)\n"
+            "  --noc MODE         network model of the cost model (default load; list below)\n"
             "  --report FILE.json write the cost model's report as JSON\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
             "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
@@ -36,7 +36,11 @@ static void usage(FILE *f)
             "  --help             this text\n"
             "\n"
             "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
-            "--report add the cost model (time and energy per step) and print its report.\n");
+            "--report add the cost model (time and energy per step) and print its report.\n"
+            "\n"
+            "network modes (--noc):\n");
+    for (uint32_t i = 0; i < le_noc_mode_count(); i++)
+        fprintf(f, "  %-18s %s\n", le_noc_mode_name(le_noc_mode_at(i)), le_noc_mode_help(le_noc_mode_at(i)));
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -137,11 +141,20 @@ int le_cmd_run(int argc, char **argv)
         return usage_error("%s", "missing --steps T");
     if (trace_pops && !trace_path)
         return usage_error("%s", "--trace-pops needs --trace FILE.csv");
-    if (noc && strcmp(noc, "packet") != 0 && strcmp(noc, "load") != 0)
-        return usage_error("--noc: expected 'packet' or 'load', got '%s'", noc);
+    const le_noc_mode *noc_mode = LE_NOC_LOAD;
+    if (noc) {
+        le_error e;
+        if (le_noc_mode_lookup(noc, &noc_mode, &e))
+            return usage_error("--noc: %s", e.msg);
+    }
     if (engine && strcmp(engine, "c") != 0 && strcmp(engine, "systemc") != 0)
         return usage_error("--engine: expected 'c' or 'systemc', got '%s'", engine);
     const int use_systemc = engine && !strcmp(engine, "systemc");
+    /* Both would advance one SystemC kernel's time: the engine by whole steps, the network by packets. */
+    if (use_systemc && !strncmp(le_noc_mode_name(noc_mode), "systemc", 7))
+        return usage_error("--engine systemc with --noc %s: both would drive the one SystemC kernel of the "
+                           "process; use --engine c",
+                           noc);
     le_error err;
     le_error_clear(&err);
     le_network net;
@@ -153,7 +166,7 @@ int le_cmd_run(int argc, char **argv)
     le_sc_engine *sc = NULL;
     le_pipeline_opts po = le_pipeline_defaults();
     po.board = board;
-    po.noc = noc && !strcmp(noc, "packet") ? LE_NOC_PACKET : LE_NOC_LOAD;
+    po.noc = noc_mode;
     po.seed = seed;
     /* --noc or --report without --board: the cost model of one chip, like the functional run. */
     po.costed = board || noc || report || use_systemc;

@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "                     agreement between our classes and the chip's\n"
             "  --sample notebook  the 200 images of the authors' power/performance notebook (same seed)\n"
             "  --board NAME|FILE  board (default %s, the paper's Nahuku board; see `loihi-emu boards`)\n"
-            "  --noc load|packet  network-on-chip model (default load)\n"
+            "  --noc MODE         network-on-chip model (default load; see loihi-emu run --help)\n"
             "  --arch FILE        architecture/cost YAML instead of the shipped one\n"
             "  --data DIR         data folder with mnist/ and smnist-weights/ (default $LE_DATA_DIR,\n"
             "                     else <repo>/data filled by tools/fetch-data.sh)\n"
@@ -63,13 +63,13 @@ typedef struct {
     uint32_t images, first;
     int images_set, first_set, sample, ledger;
     const char *board, *arch, *data, *json, *pred;
-    le_noc_mode noc;
+    const le_noc_mode *noc;
     uint32_t inject_latency;
 } options;
 
-static const char *noc_name(le_noc_mode m)
+static const char *noc_name(const le_noc_mode *m)
 {
-    return m == LE_NOC_PACKET ? "packet" : "load";
+    return le_noc_mode_name(m);
 }
 
 static const char *sample_name(int sample)
@@ -143,12 +143,8 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
         else if (!strcmp(a, "--predictions"))
             o->pred = val;
         else if (!strcmp(a, "--noc")) {
-            if (val && !strcmp(val, "load"))
-                o->noc = LE_NOC_LOAD;
-            else if (val && !strcmp(val, "packet"))
-                o->noc = LE_NOC_PACKET;
-            else
-                rc = le_fail(err, LE_ERR_USAGE, "--noc '%s': expected load or packet", val ? val : "");
+            if ((rc = le_noc_mode_lookup(val, &o->noc, err)))
+                le_error_prefix(err, "--noc '%s'", val);
         } else if (!strcmp(a, "--inject-latency")) {
             rc = parse_u32(a, val, &o->inject_latency, err);
             if (!rc && o->inject_latency > 1)

@@ -1,17 +1,31 @@
 // The CLI is plain C (emu/cli.c). libsystemc's own main() would print the SystemC banner
 // on every command, so this program has its own main(); the SystemC kernel starts only
-// for commands that use it (the systemc engine), which do not go through sc_main.
+// for commands that use it (the systemc engine, the systemc network modes), which do not go
+// through sc_main.
+#include <cstdio>
+
 #include <systemc>
 
 #include "emu/cli.h"
+#include "noc/noc_systemc.h"
+
+static int run(int argc, char **argv)
+{
+    le_error err;
+    if (le_noc_systemc_register(&err) != LE_OK) {
+        std::fprintf(stderr, "loihi-emu: %s\n", err.msg);
+        return le_exit_status(err.code);
+    }
+    return le_cli_main(argc, argv);
+}
 
 // libsystemc refers to sc_main; it is never the entry point of this program.
 int sc_main(int argc, char **argv)
 {
-    return le_cli_main(argc, argv);
+    return run(argc, argv);
 }
 
 int main(int argc, char **argv)
 {
-    return le_cli_main(argc, argv);
+    return run(argc, argv);
 }

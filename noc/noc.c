@@ -1,59 +1,128 @@
+/* The part of the network every mode shares: the mode table, routing each packet once, and
+ * the tallies that do not depend on timing. The timing is the mode's (noc/noc_mode.h). */
 #include "noc/noc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "noc/heap.h"
+/* ---- The mode table. */
 
-/* Per-link state of the current phase (load mode: load, first arrival, longest tail;
- * packet mode: load as the touched flag, first_ps as the time the link is free again). */
-typedef struct {
-    int64_t first_ps;
-    int64_t tail_ps;
-    uint32_t load;
-    uint32_t cls; /* link class, noted on first use */
-} link_state;
+/* One line per built-in mode. */
+static const le_noc_mode *const builtin[] = {
+    &le_noc_load_mode,
+    &le_noc_packet_mode,
+};
+#define N_BUILTIN (sizeof builtin / sizeof builtin[0])
+#define MAX_EXTRA 32
+
+static const le_noc_mode *extra[MAX_EXTRA];
+static uint32_t n_extra;
+
+uint32_t le_noc_mode_count(void) { return (uint32_t)N_BUILTIN + n_extra; }
+
+const le_noc_mode *le_noc_mode_at(uint32_t i)
+{
+    if (i < N_BUILTIN)
+        return builtin[i];
+    return i - N_BUILTIN < n_extra ? extra[i - N_BUILTIN] : NULL;
+}
+
+const le_noc_mode *le_noc_mode_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (uint32_t i = 0; i < le_noc_mode_count(); i++)
+        if (!strcmp(le_noc_mode_at(i)->name, name))
+            return le_noc_mode_at(i);
+    return NULL;
+}
+
+const char *le_noc_mode_name(const le_noc_mode *m) { return m ? m->name : "(none)"; }
+const char *le_noc_mode_help(const le_noc_mode *m) { return m && m->help ? m->help : ""; }
+
+void le_noc_mode_names(char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    size_t used = 0;
+    for (uint32_t i = 0; i < le_noc_mode_count() && used < cap; i++) {
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", le_noc_mode_at(i)->name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+le_code le_noc_mode_lookup(const char *name, const le_noc_mode **out, le_error *err)
+{
+    *out = le_noc_mode_find(name);
+    if (*out)
+        return LE_OK;
+    char known[512];
+    le_noc_mode_names(known, sizeof known);
+    return le_fail(err, LE_ERR_USAGE, "unknown network mode '%s' (known: %s)", name ? name : "", known);
+}
+
+le_code le_noc_mode_register(const le_noc_mode *m, le_error *err)
+{
+    if (!m || !m->name || !*m->name || !m->create || !m->deliver || !m->free)
+        return le_fail(err, LE_ERR_USAGE, "network mode '%s': needs a name and create, deliver and free functions",
+                       m && m->name ? m->name : "");
+    if (le_noc_mode_find(m->name))
+        return le_fail(err, LE_ERR_USAGE, "network mode '%s' is already registered", m->name);
+    if (n_extra == MAX_EXTRA)
+        return le_fail(err, LE_ERR_LIMIT, "network mode '%s': the table holds %d registered modes", m->name, MAX_EXTRA);
+    extra[n_extra++] = m;
+    return LE_OK;
+}
+
+/* ---- A network. */
 
 struct le_noc {
     le_topo topo;
-    le_noc_mode mode;
-    uint64_t seed;
-    link_state *ls;
-    uint32_t *dirty;
-    uint32_t n_dirty;
+    const le_noc_mode *mode;
+    void *state;
     uint64_t *count; /* all-time packets per link */
     uint32_t *touched;
     uint32_t n_touched;
     uint64_t hops[LE_LC_N];
     uint64_t packets;
-    /* route scratch: load mode one route, packet mode every route of the phase */
+    /* the phase: every packet's route, and its arrival */
     uint32_t *rl;
     uint8_t *rc;
     size_t r_cap;
-    uint32_t *r_off; /* packet mode: start of packet i's route; r_off[count] = end */
-    uint32_t r_off_cap;
-    le_heap heap;
+    uint32_t *r_off; /* packet i's route starts at r_off[i]; r_off[count] = end */
+    int64_t *arrive;
+    uint32_t p_cap;
 };
 
-le_code le_noc_create(const le_topo *t, le_noc_mode mode, uint64_t seed, le_noc **out, le_error *err)
+le_code le_noc_create(const le_topo *t, const le_noc_mode *mode, uint64_t seed, le_noc **out, le_error *err)
 {
+    *out = NULL;
+    if (!mode)
+        return le_fail(err, LE_ERR_USAGE, "network: no mode given");
     le_noc *n = calloc(1, sizeof *n);
     if (!n)
         return le_fail(err, LE_ERR_NOMEM, "network: out of memory");
     n->topo = *t;
     n->mode = mode;
-    n->seed = seed;
-    n->ls = calloc(t->n_links, sizeof *n->ls);
-    n->dirty = malloc((size_t)t->n_links * sizeof *n->dirty);
     n->count = calloc(t->n_links, sizeof *n->count);
     n->touched = malloc((size_t)t->n_links * sizeof *n->touched);
     n->r_cap = t->max_route;
     n->rl = malloc(n->r_cap * sizeof *n->rl);
     n->rc = malloc(n->r_cap);
-    le_heap_init(&n->heap);
-    if (!n->ls || !n->dirty || !n->count || !n->touched || !n->rl || !n->rc) {
+    if (!n->count || !n->touched || !n->rl || !n->rc) {
         le_noc_free(n);
         return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %u links", t->n_links);
+    }
+    le_code rc = mode->create(mode, &n->topo, seed, &n->state, err);
+    if (rc) {
+        le_error_prefix(err, "network mode %s", mode->name);
+        n->mode = NULL; /* no state to free */
+        le_noc_free(n);
+        return rc;
     }
     *out = n;
     return LE_OK;
@@ -63,19 +132,21 @@ void le_noc_free(le_noc *n)
 {
     if (!n)
         return;
-    free(n->ls);
-    free(n->dirty);
+    if (n->mode)
+        n->mode->free(n->state);
     free(n->count);
     free(n->touched);
     free(n->rl);
     free(n->rc);
     free(n->r_off);
-    le_heap_free(&n->heap);
+    free(n->arrive);
     free(n);
 }
 
-le_noc_mode le_noc_get_mode(const le_noc *n) { return n->mode; }
+const le_noc_mode *le_noc_get_mode(const le_noc *n) { return n->mode; }
+void *le_noc_mode_state(le_noc *n) { return n->state; }
 const le_topo *le_noc_topo(const le_noc *n) { return &n->topo; }
+const int64_t *le_noc_arrivals(const le_noc *n) { return n->arrive; }
 uint64_t le_noc_link_packets(const le_noc *n, uint32_t link) { return link < n->topo.n_links ? n->count[link] : 0; }
 uint64_t le_noc_class_hops(const le_noc *n, int cls) { return cls >= 0 && cls < LE_LC_N ? n->hops[cls] : 0; }
 uint64_t le_noc_packets(const le_noc *n) { return n->packets; }
@@ -94,140 +165,76 @@ double le_noc_energy_pj(const le_noc *n)
     return e;
 }
 
-static inline void tally(le_noc *n, uint32_t link, uint8_t cls)
+static le_code reserve(le_noc *n, uint32_t count, le_error *err)
 {
-    if (n->count[link]++ == 0)
-        n->touched[n->n_touched++] = link;
-    n->hops[cls]++;
+    if (count + 1 <= n->p_cap)
+        return LE_OK;
+    uint32_t cap = n->p_cap ? n->p_cap : 256;
+    while (cap < count + 1)
+        cap *= 2;
+    uint32_t *o = realloc(n->r_off, (size_t)cap * sizeof *o);
+    if (!o)
+        return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %u packets", count);
+    n->r_off = o;
+    int64_t *a = realloc(n->arrive, (size_t)cap * sizeof *a);
+    if (!a)
+        return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %u packets", count);
+    n->arrive = a;
+    n->p_cap = cap;
+    return LE_OK;
 }
 
-static int64_t deliver_load(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count)
-{
-    const le_link_cost *cls = n->topo.cls;
-    int64_t done = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t len = le_route(&n->topo, pk[i].src, pk[i].dst, n->rl, n->rc);
-        int64_t total = 0;
-        for (uint32_t h = 0; h < len; h++)
-            total += cls[n->rc[h]].lat_ps;
-        int64_t cum = 0;
-        for (uint32_t h = 0; h < len; h++) {
-            uint32_t l = n->rl[h];
-            link_state *s = &n->ls[l];
-            int64_t at = send_ps[i] + cum, tail = total - cum;
-            if (s->load++ == 0) {
-                n->dirty[n->n_dirty++] = l;
-                s->first_ps = at;
-                s->tail_ps = tail;
-                s->cls = n->rc[h];
-            } else {
-                if (at < s->first_ps)
-                    s->first_ps = at;
-                if (tail > s->tail_ps)
-                    s->tail_ps = tail;
-            }
-            cum += cls[n->rc[h]].lat_ps;
-            tally(n, l, n->rc[h]);
-        }
-        if (send_ps[i] + total > done)
-            done = send_ps[i] + total;
-    }
-    for (uint32_t k = 0; k < n->n_dirty; k++) {
-        uint32_t l = n->dirty[k];
-        link_state *s = &n->ls[l];
-        int64_t t = s->first_ps + (int64_t)(s->load - 1) * cls[s->cls].ser_ps + s->tail_ps;
-        if (t > done)
-            done = t;
-        s->load = 0;
-    }
-    n->n_dirty = 0;
-    return done;
-}
-
-/* splitmix64: the seeded arbitration order among packets reaching a router at once. */
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-static int grow_routes(le_noc *n, size_t need)
+static le_code grow_routes(le_noc *n, size_t need, le_error *err)
 {
     if (need <= n->r_cap)
-        return 1;
+        return LE_OK;
     size_t cap = n->r_cap;
     while (cap < need)
         cap *= 2;
     uint32_t *rl = realloc(n->rl, cap * sizeof *rl);
     if (!rl)
-        return 0;
+        return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %zu route links", need);
     n->rl = rl;
     uint8_t *rc = realloc(n->rc, cap);
     if (!rc)
-        return 0;
+        return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %zu route links", need);
     n->rc = rc;
     n->r_cap = cap;
-    return 1;
+    return LE_OK;
 }
 
-static int64_t deliver_packet(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count)
+le_code le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count, int64_t *done_ps,
+                       le_error *err)
 {
-    const le_link_cost *cls = n->topo.cls;
-    if (count + 1 > n->r_off_cap) {
-        uint32_t cap = n->r_off_cap ? n->r_off_cap : 256;
-        while (cap < count + 1)
-            cap *= 2;
-        uint32_t *o = realloc(n->r_off, (size_t)cap * sizeof *o);
-        if (!o)
-            return -1;
-        n->r_off = o;
-        n->r_off_cap = cap;
-    }
+    *done_ps = 0;
+    if (!count)
+        return LE_OK;
+    le_code rc = reserve(n, count, err);
+    if (rc)
+        return rc;
     size_t used = 0;
     for (uint32_t i = 0; i < count; i++) {
-        if (!grow_routes(n, used + n->topo.max_route))
-            return -1;
+        if (!le_topo_valid_src(&n->topo, pk[i].src) || !le_topo_valid_dst(&n->topo, pk[i].dst))
+            return le_fail(err, LE_ERR_CONFIG, "network: packet %u from %s%u to core %u: outside board %s (%u cores)",
+                           i, (pk[i].src & LE_SRC_X86_FLAG) ? "the x86 of chip " : "core ",
+                           pk[i].src & ~LE_SRC_X86_FLAG, pk[i].dst, n->topo.g.name, n->topo.n_cores);
+        if ((rc = grow_routes(n, used + n->topo.max_route, err)))
+            return rc;
         n->r_off[i] = (uint32_t)used;
         used += le_route(&n->topo, pk[i].src, pk[i].dst, n->rl + used, n->rc + used);
-        le_event e = {send_ps[i], mix(n->seed ^ ((uint64_t)i << 24)), i, 0};
-        if (!le_heap_push(&n->heap, e))
-            return -1;
     }
     n->r_off[count] = (uint32_t)used;
-    int64_t done = 0;
-    while (n->heap.n) {
-        le_event e = le_heap_pop(&n->heap);
-        uint32_t at = n->r_off[e.packet] + e.hop;
-        uint32_t l = n->rl[at];
-        uint8_t c = n->rc[at];
-        link_state *s = &n->ls[l];
-        if (s->load++ == 0) {
-            n->dirty[n->n_dirty++] = l;
-            s->first_ps = 0;
-        }
-        int64_t start = e.t_ps > s->first_ps ? e.t_ps : s->first_ps;
-        s->first_ps = start + cls[c].ser_ps;
-        int64_t arrive = start + cls[c].lat_ps;
-        tally(n, l, c);
-        if (at + 1 < n->r_off[e.packet + 1]) {
-            le_event nx = {arrive, mix(n->seed ^ ((uint64_t)e.packet << 24) ^ (e.hop + 1)), e.packet, e.hop + 1};
-            le_heap_push(&n->heap, nx); /* cannot fail: the heap only shrank since the pushes above */
-        } else if (arrive > done) {
-            done = arrive;
-        }
+    le_noc_phase ph = {pk, send_ps, count, n->r_off, n->rl, n->rc};
+    if ((rc = n->mode->deliver(n->state, &ph, n->arrive, done_ps, err))) {
+        le_error_prefix(err, "network mode %s", n->mode->name);
+        return rc;
     }
-    for (uint32_t k = 0; k < n->n_dirty; k++)
-        n->ls[n->dirty[k]].load = 0;
-    n->n_dirty = 0;
-    return done;
-}
-
-int64_t le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count)
-{
-    if (!count)
-        return 0;
+    for (size_t k = 0; k < used; k++) {
+        uint32_t l = n->rl[k];
+        if (n->count[l]++ == 0)
+            n->touched[n->n_touched++] = l;
+        n->hops[n->rc[k]]++;
+    }
     n->packets += count;
-    return n->mode == LE_NOC_PACKET ? deliver_packet(n, pk, send_ps, count) : deliver_load(n, pk, send_ps, count);
+    return LE_OK;
 }

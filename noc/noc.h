@@ -1,38 +1,69 @@
-/* The network of a board in one of two modes behind one interface:
- *   load:   per phase, walk each packet's route and count packets per link (flat counters,
- *           reset through a dirty list); delivery time = the latest of every packet's path
- *           time and, per link, first arrival + (load - 1) * serialisation + the longest
- *           remaining path behind it (the busiest path).
- *   packet: every packet is a discrete event; at each link it waits until the link is free
- *           (FIFO by arrival time, ties broken by a seeded arbitration order), so contention
- *           emerges hop by hop. Event queue: a binary heap.
- * With no two packets on one link at once both give the same times. Work per phase is
+/* The network of a board, in one of the registered network modes (noc/noc_mode.h):
+ *   load:    per phase, each link's load; delivery time = the latest of every packet's path
+ *            time and, per link, first arrival + (load - 1) * serialisation + the longest
+ *            remaining path behind it (the busiest path).          noc/noc_load.c
+ *   packet:  every packet is a discrete event; at each link it waits until the link is free
+ *            (FIFO by arrival time, ties broken by a seeded arbitration order), so contention
+ *            emerges hop by hop.                                    noc/noc_packet.c
+ *   systemc: routers and links as SystemC modules passing spike transactions; the same times
+ *            as packet mode with its default router (noc/noc_systemc.h, registered by
+ *            programs that link the SystemC library).
+ * With no two packets on one link at once all give the same times. Work per phase is
  * proportional to the packets' hops; nothing iterates over idle links. */
 #ifndef LE_NOC_NOC_H
 #define LE_NOC_NOC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "util/error.h"
 #include "core/activity.h"
+#include "noc/noc_mode.h"
 #include "noc/topo.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum { LE_NOC_LOAD = 0, LE_NOC_PACKET = 1 } le_noc_mode;
-
 typedef struct le_noc le_noc;
 
-le_code le_noc_create(const le_topo *t, le_noc_mode mode, uint64_t seed, le_noc **out, le_error *err);
+/* The two modes of the C library (noc/noc_load.c, noc/noc_packet.c). */
+extern const le_noc_mode le_noc_load_mode;
+extern const le_noc_mode le_noc_packet_mode;
+#define LE_NOC_LOAD (&le_noc_load_mode)
+#define LE_NOC_PACKET (&le_noc_packet_mode)
+
+/* The registered modes: the built-in ones, then those registered at run time, in order. */
+const le_noc_mode *le_noc_mode_find(const char *name); /* NULL when unknown */
+const char *le_noc_mode_name(const le_noc_mode *m);
+const char *le_noc_mode_help(const le_noc_mode *m);
+uint32_t le_noc_mode_count(void);
+const le_noc_mode *le_noc_mode_at(uint32_t i); /* NULL past the end */
+/* "load, packet, systemc" into buf (truncated to cap). */
+void le_noc_mode_names(char *buf, size_t cap);
+/* le_noc_mode_find with the error "unknown network mode 'x' (known: load, packet, ...)". */
+le_code le_noc_mode_lookup(const char *name, const le_noc_mode **out, le_error *err);
+/* Adds a mode (the entry must outlive its use); LE_ERR_USAGE for a name already taken or an
+ * incomplete entry, LE_ERR_LIMIT when the table is full. Not thread-safe: call at start-up. */
+le_code le_noc_mode_register(const le_noc_mode *m, le_error *err);
+
+/* mode: le_noc_mode_find("packet"), LE_NOC_PACKET, ... The topology is copied. */
+le_code le_noc_create(const le_topo *t, const le_noc_mode *mode, uint64_t seed, le_noc **out, le_error *err);
 void le_noc_free(le_noc *n);
 
-/* Delivers count packets (valid ids), packet i leaving its source at send_ps[i]; returns
- * the latest arrival into a destination core (0 when count == 0), on the same time origin.
- * Returns -1 when out of memory (packet mode only). */
-int64_t le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count);
+/* Delivers count packets, packet i leaving its source at send_ps[i]; *done_ps = when the
+ * phase's traffic is over (the latest arrival into a destination core in packet and systemc
+ * modes; 0 when count == 0), on the same time origin. LE_ERR_CONFIG for an id outside the
+ * board; nothing is tallied when a call fails. */
+le_code le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, uint32_t count, int64_t *done_ps,
+                       le_error *err);
+/* When each packet of the last successful le_noc_deliver() reached its core (load mode: its
+ * path time without contention). Valid until the next call; count entries. */
+const int64_t *le_noc_arrivals(const le_noc *n);
 
-le_noc_mode le_noc_get_mode(const le_noc *n);
+const le_noc_mode *le_noc_get_mode(const le_noc *n);
+/* The mode's own state, for its tools and tests (the SystemC modes: the module tree). */
+void *le_noc_mode_state(le_noc *n);
 const le_topo *le_noc_topo(const le_noc *n);
 /* All-time tallies. */
 uint64_t le_noc_link_packets(const le_noc *n, uint32_t link);

@@ -29,7 +29,7 @@ le_code le_report_costmodel(const le_costmodel *cm, FILE *table, const char *jso
     r.board = cm->board.geom.name;
     r.board_file = cm->board.path;
     r.arch_file = ar->path;
-    r.mode = cm->mode == LE_NOC_PACKET ? "packet" : "load";
+    r.mode = le_noc_mode_name(cm->mode);
     r.chips = nch;
     r.chip_rows = cm->board.geom.chip_rows;
     r.chip_cols = cm->board.geom.chip_cols;

@@ -17,7 +17,7 @@ extern "C" {
 typedef struct {
     const char *board;       /* shipped board, board file or RxC; NULL: one chip */
     const char *arch_file;   /* architecture and cost figures; NULL: the shipped file */
-    le_noc_mode noc;         /* network mode of the cost model */
+    const le_noc_mode *noc;  /* network mode of the cost model (noc/noc.h) */
     uint64_t seed;           /* seed of the cost model's arbitration */
     int costed;              /* attach the cost model even without a board (then on 1x1) */
     uint32_t inject_latency; /* steps from an x86 injection to its integration (0 or 1) */

@@ -92,7 +92,7 @@ void expect_rel(double a, double b, double rel = 1e-7)
 
 TEST(Ledger, ComponentsSumToTotals)
 {
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (const le_noc_mode *mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
         le_costmodel *cm = nullptr;
         le_error err{};
         ASSERT_EQ(le_costmodel_open("nahuku32", nullptr, mode, 5, &cm, &err), LE_OK) << err.msg;
@@ -103,7 +103,7 @@ TEST(Ledger, ComponentsSumToTotals)
         le_cost_summary s;
         le_costmodel_summary(cm, &s);
         // Per chip (JSON, 9 digits) against the totals accumulated separately.
-        SCOPED_TRACE(mode);
+        SCOPED_TRACE(le_noc_mode_name(mode));
         { SCOPED_TRACE("nc static"); expect_rel(sum_field(j, "neurocores_static_j"), s.e_nc_static_j); }
         expect_rel(sum_field(j, "neurocores_dynamic_j") + sum_field(j, "mesh_dynamic_j"), s.e_nc_dynamic_j);
         { SCOPED_TRACE("x86 static"); expect_rel(sum_field(j, "x86_static_j"), s.e_x86_static_j); }

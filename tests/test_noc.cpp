@@ -2,6 +2,7 @@
 // load vs packet mode. Expected values are computed here by hand from the YAML figures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -21,7 +22,7 @@ namespace {
 
 struct Model {
     le_costmodel *cm = nullptr;
-    Model(const char *board, le_noc_mode mode, uint64_t seed = 1)
+    Model(const char *board, const le_noc_mode *mode, uint64_t seed = 1)
     {
         le_error err{};
         le_code rc = le_costmodel_open(board, nullptr, mode, seed, &cm, &err);
@@ -42,6 +43,16 @@ struct Model {
 };
 
 le_packet packet(uint32_t src, uint32_t dst, uint16_t cx = 0) { return le_packet{src, dst, cx, 0}; }
+
+// One phase through le_noc_deliver; the phase's end (-1 on an error, which fails the test).
+int64_t deliver(le_noc *noc, const std::vector<le_packet> &pk, const std::vector<int64_t> &send)
+{
+    int64_t done = -1;
+    le_error err{};
+    le_code rc = le_noc_deliver(noc, pk.data(), send.data(), (uint32_t)pk.size(), &done, &err);
+    EXPECT_EQ(rc, LE_OK) << err.msg;
+    return rc == LE_OK ? done : -1;
+}
 
 // gid of the core with index k of tile (x, y) on chip `chip` (Loihi floorplan: 8 x 4 tiles of 4).
 uint32_t core_at(uint32_t chip, uint32_t x, uint32_t y, uint32_t k = 0) { return chip * 128 + (y * 8 + x) * 4 + k; }
@@ -117,7 +128,7 @@ TEST(Route, InterBoardLinksOnPohoikiSprings)
 // Latency of one packet in isolation = sum of its per-hop latencies (YAML figures).
 TEST(Timing, SinglePacketLatencyIsSumOfHops)
 {
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (const le_noc_mode *mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
         Model m("nahuku32", mode);
         const le_arch &a = m.arch();
         uint32_t src = core_at(0, 1, 0), dst = core_at(0, 6, 3, 2); // 5 E + 3 N
@@ -130,7 +141,7 @@ TEST(Timing, SinglePacketLatencyIsSumOfHops)
         int64_t path = 5 * 4100 + 3 * 6500 + 2100;    // 5 E-W hops, 3 N-S hops, local
         int64_t core_end = tsyn + 5 * 6000 + 1 * 5100;
         EXPECT_EQ(c.cores_ps, core_end);
-        EXPECT_EQ(c.net_ps, send + path) << "mode " << mode;
+        EXPECT_EQ(c.net_ps, send + path) << "mode " << le_noc_mode_name(mode);
         EXPECT_EQ(c.barrier_ps, 600000);              // one chip: 0.6 us
         EXPECT_EQ(c.total_ps, send + path + 600000);
         EXPECT_EQ(a.hop_ew.lat_ps, 4100);
@@ -141,7 +152,7 @@ TEST(Timing, SinglePacketLatencyIsSumOfHops)
 
 TEST(Timing, InterChipRoutePaysChipToChipCosts)
 {
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (const le_noc_mode *mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
         Model m("kapoho-bay", mode);
         const le_arch &a = m.arch();
         // Chip 0 (0,2) -> chip 1 (0,2): 7 E to the east port, the chip link, then 0 hops.
@@ -169,7 +180,7 @@ TEST(Timing, InterChipRoutePaysChipToChipCosts)
 // N packets through one link leave it one serialisation interval apart.
 TEST(Noc, NPacketsThroughOneLinkTakeNSerialisationIntervals)
 {
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (const le_noc_mode *mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
         Model m("nahuku32", mode);
         const le_topo &t = m.topo();
         le_noc *noc = nullptr;
@@ -179,10 +190,10 @@ TEST(Noc, NPacketsThroughOneLinkTakeNSerialisationIntervals)
             // Same tile: each packet crosses only the destination's local link (2.1 ns, 2.1 ns apart).
             std::vector<le_packet> pk(n, packet(core_at(0, 2, 2, 0), core_at(0, 2, 2, 3)));
             std::vector<int64_t> send(n, 0);
-            EXPECT_EQ(le_noc_deliver(noc, pk.data(), send.data(), n), n * 2100) << "mode " << mode;
+            EXPECT_EQ(deliver(noc, pk, send), n * 2100) << "mode " << le_noc_mode_name(mode);
             // Three E hops then local: the first link spaces them 4.1 ns apart, the rest keep up.
             std::vector<le_packet> pk2(n, packet(core_at(0, 0, 1), core_at(0, 3, 1)));
-            EXPECT_EQ(le_noc_deliver(noc, pk2.data(), send.data(), n), (n - 1) * 4100 + 3 * 4100 + 2100);
+            EXPECT_EQ(deliver(noc, pk2, send), (n - 1) * 4100 + 3 * 4100 + 2100);
         }
         EXPECT_EQ(le_noc_link_packets(noc, le_link_local(&t, 0, (2 * 8 + 2) * 4 + 3)), 1u + 2 + 5 + 17);
         le_noc_free(noc);
@@ -301,24 +312,25 @@ TEST(Modes, HotSpotDiffers)
     int64_t expect_packet = burst + 5 * 2100; // five back-to-back local traversals
     int64_t expect_load = burst + 2100;       // max(path times, 0 + 5 * 2.1 + 2.1 ns)
     int64_t got[2];
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (int k = 0; k < 2; k++) {
+        const le_noc_mode *mode = k ? LE_NOC_PACKET : LE_NOC_LOAD;
         Model m("nahuku32", mode);
         le_noc *noc = nullptr;
         le_error err{};
         ASSERT_EQ(le_noc_create(&m.topo(), mode, 3, &noc, &err), LE_OK);
-        got[mode] = le_noc_deliver(noc, pk.data(), send.data(), (uint32_t)pk.size());
+        got[k] = deliver(noc, pk, send);
         le_noc_free(noc);
     }
-    EXPECT_EQ(got[LE_NOC_PACKET], expect_packet);
-    EXPECT_EQ(got[LE_NOC_LOAD], expect_load);
-    EXPECT_NE(got[LE_NOC_PACKET], got[LE_NOC_LOAD]);
+    EXPECT_EQ(got[1], expect_packet);
+    EXPECT_EQ(got[0], expect_load);
+    EXPECT_NE(got[1], got[0]);
 }
 
 // Many cores of a chip firing at once towards another chip: the serialised chip-to-chip link
 // is the bottleneck and both modes see it (the seed's relay-core motivation, Fig. 5).
 TEST(Modes, ChipLinkSerialisesInterChipTraffic)
 {
-    for (le_noc_mode mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
+    for (const le_noc_mode *mode : {LE_NOC_LOAD, LE_NOC_PACKET}) {
         Model m("kapoho-bay", mode);
         const le_arch &a = m.arch();
         std::vector<le_core_activity> cores;
@@ -332,8 +344,8 @@ TEST(Modes, ChipLinkSerialisesInterChipTraffic)
         std::vector<le_x86_activity> x86;
         le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
         // At least 32 serialisation intervals of the chip link after the first packet can reach it.
-        EXPECT_GE(c.net_ps, 32 * a.chip_link.ser_ps) << "mode " << mode;
-        EXPECT_LE(c.net_ps, 32 * a.chip_link.ser_ps + 200000) << "mode " << mode;
+        EXPECT_GE(c.net_ps, 32 * a.chip_link.ser_ps) << "mode " << le_noc_mode_name(mode);
+        EXPECT_LE(c.net_ps, 32 * a.chip_link.ser_ps + 200000) << "mode " << le_noc_mode_name(mode);
     }
 }
 
@@ -348,6 +360,125 @@ TEST(Noc, WorkTracksTouchedLinksOnly)
     uint32_t touched = 0;
     le_noc_touched(le_costmodel_noc(m.cm), &touched);
     EXPECT_EQ(touched, 1u); // same tile: one local link, of ~200k on the board
+}
+
+// ---- The network-mode table.
+
+TEST(NocModes, BuiltInModesByName)
+{
+    EXPECT_EQ(le_noc_mode_find("load"), LE_NOC_LOAD);
+    EXPECT_EQ(le_noc_mode_find("packet"), LE_NOC_PACKET);
+    EXPECT_EQ(le_noc_mode_find("mesh"), nullptr);
+    EXPECT_EQ(le_noc_mode_find(nullptr), nullptr);
+    EXPECT_STREQ(le_noc_mode_name(LE_NOC_PACKET), "packet");
+    EXPECT_STRNE(le_noc_mode_help(LE_NOC_LOAD), "");
+    EXPECT_EQ(le_noc_mode_at(0), LE_NOC_LOAD);
+    EXPECT_EQ(le_noc_mode_at(1), LE_NOC_PACKET);
+    EXPECT_EQ(le_noc_mode_at(le_noc_mode_count()), nullptr);
+    char names[256];
+    le_noc_mode_names(names, sizeof names);
+    EXPECT_EQ(std::string(names).rfind("load, packet", 0), 0u) << names;
+    const le_noc_mode *m = nullptr;
+    le_error err{};
+    EXPECT_EQ(le_noc_mode_lookup("mesh", &m, &err), LE_ERR_USAGE);
+    EXPECT_EQ(std::string(err.msg).rfind("unknown network mode 'mesh' (known: load, packet", 0), 0u) << err.msg;
+    EXPECT_EQ(le_noc_mode_lookup("packet", &m, &err), LE_OK);
+    EXPECT_EQ(m, LE_NOC_PACKET);
+}
+
+// A mode of the test's own: every packet takes 1 ns, whatever its route.
+le_code fixed_create(const le_noc_mode *, const le_topo *, uint64_t, void **state, le_error *)
+{
+    *state = nullptr;
+    return LE_OK;
+}
+le_code fixed_deliver(void *, const le_noc_phase *ph, int64_t *arrive, int64_t *done, le_error *)
+{
+    *done = 0;
+    for (uint32_t i = 0; i < ph->count; i++) {
+        arrive[i] = ph->send_ps[i] + 1000;
+        *done = std::max(*done, arrive[i]);
+    }
+    return LE_OK;
+}
+void fixed_free(void *) {}
+const le_noc_mode fixed_mode = {"test-fixed", "1 ns per packet", fixed_create, fixed_deliver, fixed_free, nullptr};
+
+TEST(NocModes, RegisterAModeOfOnesOwn)
+{
+    le_error err{};
+    if (!le_noc_mode_find("test-fixed")) { // the whole suite may run in one process
+        ASSERT_EQ(le_noc_mode_register(&fixed_mode, &err), LE_OK) << err.msg;
+    }
+    EXPECT_EQ(le_noc_mode_find("test-fixed"), &fixed_mode);
+    EXPECT_EQ(le_noc_mode_register(&fixed_mode, &err), LE_ERR_USAGE);
+    EXPECT_NE(std::string(err.msg).find("already registered"), std::string::npos) << err.msg;
+    le_noc_mode incomplete = {"test-incomplete", "", fixed_create, nullptr, fixed_free, nullptr};
+    EXPECT_EQ(le_noc_mode_register(&incomplete, &err), LE_ERR_USAGE);
+    EXPECT_EQ(le_noc_mode_find("test-incomplete"), nullptr);
+
+    // The mode gives the timing; the tallies come from the routes, as for every mode.
+    Model m("nahuku32", le_noc_mode_find("test-fixed"));
+    std::vector<le_core_activity> cores{{core_at(0, 1, 0), 0, 0, 1, 1, 1, 1}};
+    std::vector<le_packet> pk{packet(core_at(0, 1, 0), core_at(0, 6, 3, 2))}, inj;
+    std::vector<le_x86_activity> x86;
+    le_step_cost c = m.step(le_test_activity(cores, pk, inj, x86));
+    EXPECT_EQ(c.net_ps, 6000 + 5100 + 1000); // one compartment, one axon out, then 1 ns
+    const le_noc *noc = le_costmodel_noc(m.cm);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_EW), 5u);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_NS), 3u);
+    EXPECT_EQ(le_noc_class_hops(noc, LE_LC_LOCAL), 1u);
+    EXPECT_DOUBLE_EQ(le_noc_energy_pj(noc), 5 * 3.0 + 3 * 4.2 + 1.7);
+}
+
+// Per-packet arrivals: packet mode's with queueing; load mode's without.
+TEST(Noc, ArrivalsOfEachPacket)
+{
+    for (int k = 0; k < 2; k++) {
+        const le_noc_mode *mode = k ? LE_NOC_PACKET : LE_NOC_LOAD;
+        Model m("nahuku32", mode);
+        le_noc *noc = nullptr;
+        le_error err{};
+        ASSERT_EQ(le_noc_create(&m.topo(), mode, 1, &noc, &err), LE_OK);
+        // Two packets through one local link at once, one 1 E hop away later.
+        uint32_t d = core_at(0, 2, 2, 3);
+        std::vector<le_packet> pk{packet(core_at(0, 2, 2, 0), d), packet(core_at(0, 2, 2, 1), d),
+                                  packet(core_at(0, 1, 2), d)};
+        std::vector<int64_t> send{0, 0, 10000};
+        int64_t done = deliver(noc, pk, send);
+        const int64_t *a = le_noc_arrivals(noc);
+        if (k) {
+            EXPECT_EQ(std::min(a[0], a[1]), 2100);
+            EXPECT_EQ(std::max(a[0], a[1]), 4200);
+        } else {
+            EXPECT_EQ(a[0], 2100);
+            EXPECT_EQ(a[1], 2100);
+        }
+        EXPECT_EQ(a[2], 10000 + 4100 + 2100);
+        EXPECT_EQ(done, 16200);
+        le_noc_free(noc);
+    }
+}
+
+TEST(Noc, PacketOutsideTheBoardIsAnError)
+{
+    Model m("kapoho-bay", LE_NOC_PACKET);
+    le_noc *noc = nullptr;
+    le_error err{};
+    ASSERT_EQ(le_noc_create(&m.topo(), LE_NOC_PACKET, 1, &noc, &err), LE_OK);
+    std::vector<le_packet> pk{packet(0, 5), packet(0, 256)}; // kapoho-bay has 256 cores
+    std::vector<int64_t> send{0, 0};
+    int64_t done = -1;
+    EXPECT_EQ(le_noc_deliver(noc, pk.data(), send.data(), 2, &done, &err), LE_ERR_CONFIG);
+    EXPECT_NE(std::string(err.msg).find("packet 1 from core 0 to core 256: outside board kapoho-bay"),
+              std::string::npos)
+        << err.msg;
+    EXPECT_EQ(done, 0);
+    EXPECT_EQ(le_noc_packets(noc), 0u);
+    uint32_t touched = 9;
+    le_noc_touched(noc, &touched);
+    EXPECT_EQ(touched, 0u);
+    le_noc_free(noc);
 }
 
 } // namespace

@@ -25,7 +25,7 @@ expect 2 "missing the network file" "$bin" run --steps 3
 expect 2 "unknown option '--stpes'" "$bin" run "$ex" --stpes 3
 expect 2 "--steps: expected a positive number" "$bin" run "$ex" --steps 0
 expect 2 "--trace-pops needs --trace" "$bin" run "$ex" --steps 3 --trace-pops lif
-expect 2 "--noc: expected 'packet' or 'load'" "$bin" run "$ex" --steps 3 --noc mesh
+expect 2 "--noc: unknown network mode 'mesh' (known: load, packet" "$bin" run "$ex" --steps 3 --noc mesh
 expect 2 "no population named 'nope'" "$bin" run "$ex" --steps 3 --trace "$tmp/t.csv" --trace-pops nope
 expect 4 "$tmp/none.yaml: cannot open" "$bin" run "$tmp/none.yaml" --steps 3
 

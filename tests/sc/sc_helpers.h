@@ -17,7 +17,7 @@ struct ScModel {
     le_sc_engine *eng = nullptr;
     le_cost_sink sink{};
     // cores: declared in use before elaboration (empty: nothing declared)
-    ScModel(const char *board, le_noc_mode mode, const std::vector<uint32_t> &cores = {})
+    ScModel(const char *board, const le_noc_mode *mode, const std::vector<uint32_t> &cores = {})
     {
         le_error err{};
         EXPECT_EQ(le_costmodel_open(board, nullptr, mode, 1, &cm, &err), LE_OK) << err.msg;
