@@ -18,11 +18,11 @@
 #include "models/relnet/strategy.h"
 #include "models/relnet/table_s2.h"
 #include "models/relnet/weights.h"
-#include "models/smnist/mnist.h"
 #include "place/hints.h"
 #include "report/report.h"
 #include "run/pipeline.h"
 #include "util/json.h"
+#include "util/path.h"
 #include "util/progress.h"
 
 #define MAX_SIZES 20

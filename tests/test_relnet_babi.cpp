@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "models/smnist/mnist.h"
+#include "util/path.h"
 #include "models/relnet/babi.h"
 
 namespace {

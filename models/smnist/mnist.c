@@ -12,16 +12,6 @@
 
 #define FETCH_HINT "run tools/fetch-data.sh (or give the data folder with --data DIR or LE_DATA_DIR)"
 
-const char *le_data_dir(const char *option)
-{
-    if (option && option[0])
-        return option;
-    const char *env = getenv("LE_DATA_DIR");
-    if (env && env[0])
-        return env;
-    return LE_SOURCE_DIR "/data";
-}
-
 /* Reads exactly len bytes; a short read is corruption (truncated file), not end of data. */
 static le_code read_exact(gzFile f, const char *path, void *buf, size_t len, const char *what, le_error *err)
 {

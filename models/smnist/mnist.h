@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/path.h" /* le_data_dir */
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,8 +41,6 @@ static inline const uint8_t *le_mnist_image(const le_mnist *m, uint32_t i)
     return m->pixels + (uint64_t)i * m->rows * m->cols;
 }
 
-/* The data folder: `option` when set, else $LE_DATA_DIR, else <source dir>/data. */
-const char *le_data_dir(const char *option);
 
 #ifdef __cplusplus
 }
