@@ -95,7 +95,9 @@ static le_code count(void *ctx, uint32_t chip, uint32_t snip_ops, uint32_t words
     return LE_OK;
 }
 
-/* Calls fn on every configured core that holds a neuron of pop, once each, in order. */
+/* Calls fn on every configured core that holds a neuron of pop, once each, in order. The
+ * chip's x86 switches and resets whole cores, so a core that also holds another population is
+ * an error: the service would act on that population too. */
 static le_code for_pop_cores(le_sim *s, uint32_t pop, const char *what, le_error *err,
                              void (*fn)(le_sim *s, uint32_t core, void *arg), void *arg)
 {
@@ -110,6 +112,20 @@ static le_code for_pop_cores(le_sim *s, uint32_t pop, const char *what, le_error
         if (core == last)
             continue; /* a population's neurons fill its cores one after the other */
         last = core;
+        for (size_t x = c->cx_base[core]; x < c->cx_base[core + 1]; x++) {
+            uint32_t o = c->cx_nrn[x];
+            if (o == LE_CFG_NONE)
+                continue;
+            uint32_t op = le_chipcfg_pop_of(c, o & ~LE_CFG_AUX);
+            if (op != pop) {
+                uint32_t gid = c->cores[core].gid;
+                return le_fail(err, LE_ERR_CONFIG,
+                               "x86 %s: population '%s' shares core %u of chip %u with population '%s', and the x86 "
+                               "acts on whole cores (give it cores of its own: own_cores)",
+                               what, c->pops[pop].name, gid % c->geom.cores_per_chip, gid / c->geom.cores_per_chip,
+                               c->pops[op].name);
+            }
+        }
         fn(s, core, arg);
     }
     return LE_OK;

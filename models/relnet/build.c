@@ -111,6 +111,9 @@ static le_code add_pop(le_network *net, const char *name, le_pop_kind kind, uint
                        uint32_t *idx, le_error *err)
 {
     le_population p = le_population_default(name, kind, size);
+    /* The snips switch and reset layers by population, and the x86 acts on whole cores: every
+     * layer has cores of its own, as in the authors' layouts. */
+    p.own_cores = kind != LE_POP_INPUT;
     if (l) {
         p.main = le_relnet_main_profile(l);
         if (kind == LE_POP_AHP) {

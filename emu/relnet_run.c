@@ -1,0 +1,273 @@
+#include "emu/relnet_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost/costmodel_internal.h"
+#include "models/relnet/snips.h"
+#include "report/report.h"
+#include "util/progress.h"
+
+/* Context sentences go to sentence LSNNs 0..M-1 (oldest first), the question to LSNN 20. */
+static void to_sample(const le_babi_example *e, le_relnet_sample *s)
+{
+    memset(s, 0, sizeof *s);
+    for (uint32_t i = 0; i < e->n_context && i < LE_RN_LAYOUT; i++) {
+        s->n_words[i] = e->n_words[i];
+        memcpy(s->word[i], e->word[i], sizeof s->word[i]);
+    }
+    s->n_words[LE_RN_QUESTION] = e->q_words;
+    memcpy(s->word[LE_RN_QUESTION], e->q, sizeof e->q);
+    s->answer = e->answer;
+}
+
+/* Spikes per neuron per step of the populations whose names start with prefix. */
+static double rate_of(const le_network *net, const uint64_t *spikes, const char *prefix, uint64_t steps)
+{
+    uint64_t s = 0, n = 0;
+    for (uint32_t p = 0; p < net->n_pops; p++)
+        if (net->pops[p].kind != LE_POP_INPUT && !strncmp(net->pops[p].name, prefix, strlen(prefix))) {
+            s += spikes[p];
+            n += net->pops[p].size;
+        }
+    return n && steps ? (double)s / (double)n / (double)steps : 0;
+}
+
+typedef struct {
+    le_progress bar;
+    int show;
+    const le_relnet_snip_state *st;
+    const le_relnet_sample *samples;
+    uint32_t correct;
+} progress_ctx;
+
+static le_code on_story(void *ctx, uint32_t k, le_error *err)
+{
+    (void)err;
+    progress_ctx *c = ctx;
+    c->correct += c->st->predicted[k] == c->samples[k].answer;
+    if (c->show)
+        le_progress_update(&c->bar, k + 1, "accuracy %.1f %%", 100.0 * c->correct / (k + 1));
+    return LE_OK;
+}
+
+/* Counts every population's spikes: an observer of the run loop. */
+typedef struct {
+    const le_network *net;
+    const le_placement *pl;
+    uint64_t *spikes;
+    uint32_t *pop_of;
+} spike_count;
+
+static le_code count_spikes(void *ctx, const le_sim *sim, uint32_t t, le_error *err)
+{
+    (void)err;
+    spike_count *sc = ctx;
+    for (uint32_t g = 0; g < sc->pl->pop_base[sc->net->n_pops]; g++)
+        if (le_sim_fired(sim, g, t))
+            sc->spikes[sc->pop_of[g]]++;
+    return LE_OK;
+}
+
+/* Layer groups of Table S5 (per M = 20; the mask relays are the authors' code only). */
+const char *const le_relnet_group_name[LE_RN_GROUPS] = {"sentence LSNN", "question LSNN", "sentence relays", "question relays",
+                                           "mask relays",   "g_theta L1",    "g_theta L2-L4",   "aggregation",
+                                           "f_phi L1",      "f_phi L2",      "f_phi L3",        "readout"};
+const uint32_t le_relnet_table_s5[LE_RN_GROUPS] = {40, 2, 100, 42, 0, 840, 1260, 14, 2, 4, 3, 1};
+
+int le_relnet_layer_group(const char *name)
+{
+    if (!strncmp(name, "q.lsnn", 6))
+        return 1;
+    if (strstr(name, ".lsnn."))
+        return 0;
+    if (!strncmp(name, "q.relay", 7))
+        return 3;
+    if (strstr(name, ".relay.") && name[0] == 's')
+        return 2;
+    if (!strncmp(name, "mask.relay", 10))
+        return 4;
+    if (!strncmp(name, "g.", 2))
+        return strstr(name, ".l1") ? 5 : 6;
+    if (!strcmp(name, "agg"))
+        return 7;
+    if (!strcmp(name, "f1"))
+        return 8;
+    if (!strcmp(name, "f2"))
+        return 9;
+    if (!strcmp(name, "f3"))
+        return 10;
+    if (!strcmp(name, "readout"))
+        return 11;
+    return -1;
+}
+
+le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
+                           le_error *err)
+{
+    le_relnet_strategy s = lay->strategy;
+    memset(r, 0, sizeof *r);
+    r->M = M;
+    r->placement = rr->placement ? rr->placement : le_relnet_strategy_name(s);
+    le_network net;
+    le_network_init(&net);
+    le_relnet_pops pops;
+    le_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
+    le_babi_selection sel;
+    memset(&sel, 0, sizeof sel);
+    le_relnet_sample *samples = NULL;
+    uint16_t *pred = NULL;
+    uint16_t *task_of = NULL;
+    uint32_t *line_of = NULL;
+    spike_count sc;
+    memset(&sc, 0, sizeof sc);
+    uint32_t chips[4096], chips_n = 0;
+
+    le_code rc = le_relnet_instantiate(rr->w, lay, M, &net, &pops, err);
+    if (!rc)
+        rc = le_pipeline_open(&net, &rr->po, &pipe, err);
+    if (!rc) {
+        le_babi_filter f = {rr->tasks, LE_BABI_TEST, (int32_t)M};
+        le_babi_pick pk = {rr->stories ? rr->stories : le_babi_bench_count(M), 1, LE_BABI_BENCH_SEED};
+        rc = le_babi_select(rr->corpus, &f, &pk, &sel, err);
+    }
+    if (!rc && sel.n == 0)
+        rc = le_fail(err, LE_ERR_DATA, "RelNet M = %u: no test story of the chosen tasks has exactly %u sentences", M,
+                     M);
+    if (!rc) {
+        samples = calloc(sel.n, sizeof *samples);
+        pred = calloc(sel.n, sizeof *pred);
+        task_of = calloc(sel.n, sizeof *task_of);
+        line_of = calloc(sel.n, sizeof *line_of);
+        sc.spikes = calloc(net.n_pops + 1, sizeof *sc.spikes);
+        sc.pop_of = malloc(((size_t)pipe.pl.pop_base[net.n_pops] + 1) * sizeof *sc.pop_of);
+        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.pop_of)
+            rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory for %u stories", sel.n);
+    }
+    for (uint32_t k = 0; k < sel.n && !rc; k++) {
+        le_babi_example e;
+        rc = le_babi_encode(rr->corpus, rr->dict, sel.ref[k], &e, err);
+        if (!rc) {
+            to_sample(&e, &samples[k]);
+            task_of[k] = (uint16_t)e.task;
+            line_of[k] = e.line;
+        }
+    }
+    if (!rc) {
+        r->stories = sel.n;
+        r->available = sel.available;
+        for (uint32_t p = 0; p < net.n_pops; p++)
+            for (uint32_t k = 0; k < net.pops[p].size; k++)
+                sc.pop_of[le_place_gid(&pipe.pl, p, k)] = p;
+        sc.net = &net;
+        sc.pl = &pipe.pl;
+        le_sim_set_observer(pipe.sim, count_spikes, &sc);
+        le_relnet_snip_state st;
+        le_relnet_snip_init(&st, &pops, samples, sel.n, pred, le_sim_step_now(pipe.sim));
+        st.readout_chip = pipe.pl.core[le_place_gid(&pipe.pl, pops.readout, 0)] / rr->geom.cores_per_chip;
+        for (uint32_t i = 0; i < le_sim_n_cores(pipe.sim); i++) {
+            uint32_t chip = le_sim_core(pipe.sim, i)->gid / rr->geom.cores_per_chip;
+            if (!chips_n || chips[chips_n - 1] != chip) /* cores come in gid order */
+                chips[chips_n++] = chip;
+        }
+        st.chips = chips;
+        st.n_chips = chips_n;
+        le_snips sn = le_relnet_snips(&st);
+        progress_ctx pc;
+        memset(&pc, 0, sizeof pc);
+        pc.show = rr->progress;
+        pc.st = &st;
+        pc.samples = samples;
+        char unit[64];
+        snprintf(unit, sizeof unit, "stories (M = %u, %s)", M, r->placement);
+        le_progress_init(&pc.bar, stderr, sel.n, unit);
+        rc = le_pipeline_run_inferences(&pipe, sel.n, LE_RN_STEPS, &sn, on_story, &pc, err);
+        r->correct = pc.correct;
+    }
+    if (!rc) {
+        for (uint32_t k = 0; k < sel.n; k++) {
+            r->task_n[task_of[k]]++;
+            r->task_ok[task_of[k]] += pred[k] == samples[k].answer;
+            if (rr->pred)
+                fprintf(rr->pred, "%u,%s,%u,%u,%s,%s\n", M, r->placement, task_of[k], line_of[k],
+                        rr->dict->text[samples[k].answer], rr->dict->text[pred[k]]);
+        }
+        r->cores = le_sim_n_cores(pipe.sim);
+        for (uint32_t p = 0; p < net.n_pops; p++) {
+            int g = le_relnet_layer_group(net.pops[p].name);
+            uint32_t last = LE_NO_CORE;
+            for (uint32_t k = 0; g >= 0 && k < net.pops[p].size; k++) {
+                uint32_t c = pipe.pl.core[le_place_gid(&pipe.pl, p, k)];
+                r->layer_cores[g] += c != last;
+                last = c;
+            }
+        }
+        uint8_t used[4096] = {0};
+        for (uint32_t i = 0; i < r->cores; i++) {
+            uint32_t chip = le_sim_core(pipe.sim, i)->gid / rr->geom.cores_per_chip;
+            if (chip < sizeof used && !used[chip]++)
+                r->chips++;
+        }
+        le_costmodel_summary(pipe.cm, &r->sum);
+        if (rr->ledger) {
+            printf("\ncost model, M = %u, %s:\n", M, r->placement);
+            rc = le_report_costmodel(pipe.cm, stdout, NULL, err);
+        }
+        le_costmodel_inference_split(pipe.cm, r->split_j);
+        r->power_w = r->sum.latency_per_inference_s > 0 ? r->sum.energy_per_inference_j / r->sum.latency_per_inference_s
+                                                        : 0;
+        const le_noc *noc = le_costmodel_noc(pipe.cm);
+        r->chip_msgs = (double)(le_noc_class_hops(noc, LE_LC_CHIP) + le_noc_class_hops(noc, LE_LC_BOARD)) / sel.n;
+        uint64_t steps = (uint64_t)sel.n * LE_RN_STEPS;
+        {
+            /* LSNNs: every sentence and the question */
+            uint64_t sp = 0, n = 0;
+            for (uint32_t p = 0; p < net.n_pops; p++)
+                if (strstr(net.pops[p].name, ".lsnn.")) {
+                    sp += sc.spikes[p];
+                    n += net.pops[p].size;
+                }
+            r->rate_lsnn = n ? (double)sp / (double)n / (double)steps : 0;
+        }
+        r->rate_g = rate_of(&net, sc.spikes, "g.", steps);
+        r->rate_ff = rate_of(&net, sc.spikes, "f", steps);
+        /* the busiest chip-to-chip links */
+        const le_topo *tp = le_costmodel_topo(pipe.cm);
+        uint32_t nt;
+        const uint32_t *touched = le_noc_touched(noc, &nt);
+        for (uint32_t i = 0; i < nt; i++) {
+            uint32_t l = touched[i];
+            int cls = le_link_class(tp, l);
+            if (cls != LE_LC_CHIP && cls != LE_LC_BOARD)
+                continue;
+            uint64_t pk = le_noc_link_packets(noc, l);
+            uint32_t at = r->n_links < LE_RN_TOP_LINKS ? r->n_links++ : LE_RN_TOP_LINKS - 1;
+            if (at == LE_RN_TOP_LINKS - 1 && r->n_links == LE_RN_TOP_LINKS && pk <= r->link_pk[at])
+                continue;
+            r->link_pk[at] = pk;
+            le_link_name(tp, l, r->link[at], sizeof r->link[at]);
+            for (uint32_t q = at; q > 0 && r->link_pk[q] > r->link_pk[q - 1]; q--) {
+                uint64_t t = r->link_pk[q];
+                r->link_pk[q] = r->link_pk[q - 1];
+                r->link_pk[q - 1] = t;
+                char tmp[96];
+                memcpy(tmp, r->link[q], sizeof tmp);
+                memcpy(r->link[q], r->link[q - 1], sizeof tmp);
+                memcpy(r->link[q - 1], tmp, sizeof tmp);
+            }
+        }
+    }
+    le_babi_selection_free(&sel);
+    free(samples);
+    free(pred);
+    free(task_of);
+    free(line_of);
+    free(sc.spikes);
+    free(sc.pop_of);
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
+    return rc;
+}
+

@@ -1,0 +1,65 @@
+/* One story size of the Spiking RelNet run on a placed layout: the stories of that size
+ * selected from bAbI, run with the authors' x86 schedule through the pipeline, scored and
+ * costed (`loihi-emu relnet`, bench/bench_relnet.c and the tests use it). */
+#ifndef LE_EMU_RELNET_RUN_H
+#define LE_EMU_RELNET_RUN_H
+
+#include <stdio.h>
+
+#include "cost/costmodel.h"
+#include "emu/relnet_map.h"
+#include "models/relnet/babi.h"
+#include "models/relnet/weights.h"
+#include "run/pipeline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LE_RN_TOP_LINKS 3
+#define LE_RN_GROUPS 12
+
+/* What one story size on one placement gave. */
+typedef struct {
+    uint32_t M;
+    const char *placement;
+    uint32_t cores, chips, stories, available, correct;
+    uint32_t task_n[21], task_ok[21];
+    le_cost_summary sum;
+    double split_j[4];   /* per inference: neuro-core static, dynamic, x86 static, dynamic */
+    double chip_msgs;    /* chip-to-chip link traversals per inference */
+    double power_w;
+    double rate_lsnn, rate_g, rate_ff; /* spikes per neuron per step while running */
+    uint32_t layer_cores[12];  /* per layer group, see layer_group() */
+    char link[LE_RN_TOP_LINKS][96];
+    uint64_t link_pk[LE_RN_TOP_LINKS];
+    uint32_t n_links;
+} le_relnet_result;
+
+
+typedef struct {
+    const le_babi_corpus *corpus;
+    const le_babi_dict *dict;
+    const le_relnet_weights *w;
+    le_pipeline_opts po;      /* board, network mode, seed, architecture */
+    le_board_geom geom;       /* the board's (le_pipeline_board) */
+    uint32_t tasks;           /* bAbI task mask */
+    uint32_t stories;         /* per size; 0 = the paper's 250 (100 at M = 16) */
+    const char *placement;    /* the name rows carry: the strategy's, or a placement file's */
+    int ledger;               /* print the cost model's report after the run */
+    int progress;             /* draw a progress bar on stderr */
+    FILE *pred;               /* CSV rows M,placement,task,line,answer,predicted; NULL: none */
+} le_relnet_runner;
+
+le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
+                           le_error *err);
+
+/* Layer groups of Table S5, the group of a population name (-1: none), Table S5's cores. */
+extern const char *const le_relnet_group_name[LE_RN_GROUPS];
+extern const uint32_t le_relnet_table_s5[LE_RN_GROUPS];
+int le_relnet_layer_group(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
