@@ -463,10 +463,9 @@ struct Tap {
 };
 
 struct Counter {
-    const le_sim *sim;
-    std::vector<uint32_t> pop_of; // gid -> population
+    std::vector<uint32_t> pop_of;                  // gid -> population
     std::vector<std::vector<uint64_t>> per_sample; // [sample][pop]
-    uint32_t t0, n_pops;
+    uint32_t t0;
     static le_code observe(void *c, const le_sim *sim, uint32_t t, le_error *)
     {
         Counter *x = static_cast<Counter *>(c);
@@ -510,8 +509,7 @@ std::vector<EmuSample> run_emulator(const le_relnet_weights &W, uint32_t M, cons
         le_relnet_snip_init(&st, &pops, s.data(), (uint32_t)s.size(), pred.data(), t0);
         Tap tap{le_relnet_snips(&st), &pops, t0, &out};
         le_snips sn{Tap::spiking, Tap::management, &tap};
-        Counter c{pipe.sim, {}, std::vector<std::vector<uint64_t>>(s.size(), std::vector<uint64_t>(net.n_pops, 0)),
-                  t0, net.n_pops};
+        Counter c{{}, std::vector<std::vector<uint64_t>>(s.size(), std::vector<uint64_t>(net.n_pops, 0)), t0};
         c.pop_of.assign(pipe.pl.pop_base[net.n_pops], 0);
         for (uint32_t p = 0; p < net.n_pops; p++)
             for (uint32_t k = 0; k < net.pops[p].size; k++)
@@ -654,5 +652,41 @@ TEST(RelnetReference, TwoSentencesAndAMaskedSlotMatchDenseModel)
     compare(2,
             {story({kMaryBathroom, kJohnHallway}, kWhereMary, 1), story({kJohnHallway}, kWhereJohn, 2),
              story({kJohnHallway, kMaryKitchen}, kWhereMary, 3)},
-            true, nullptr);
+            true, "nahuku32");
+}
+
+// Only the first of the three mask spikes (steps 97, 114, 131) reaches g_theta: the mask
+// relays are gated with the sentence relays (the authors' step-97 and step-112 snips switch
+// the first 16 cores of a block chip, where the mask relay sits), so the spikes of 114 and 131
+// land in switched-off relays whose accumulators are cleared when they are switched on again.
+// One spike per mask-relay copy, in the sample with the empty slot only.
+TEST(RelnetReference, MaskRelaysPassOneSpikeOfThree)
+{
+    NEED_WEIGHTS();
+    std::vector<le_relnet_sample> s = {story({kMaryBathroom, kJohnHallway}, kWhereMary, 1),
+                                       story({kJohnHallway}, kWhereJohn, 2)};
+    std::vector<EmuSample> got = run_emulator(weights().w, 2, s, true, nullptr);
+    ASSERT_EQ(got.size(), 2u);
+    int copies = 0;
+    for (auto &kv : got[1].count)
+        if (kv.first.rfind("mask.relay.", 0) == 0) {
+            copies++;
+            EXPECT_EQ(kv.second, 1u) << kv.first;
+            EXPECT_EQ(got[0].count[kv.first], 0u) << kv.first;
+        }
+    EXPECT_EQ(copies, (int)LE_RN_BLOCKS);
+}
+
+// Known defect, kept as a reproduction: with plain packed placement (no own_cores) the M = 1
+// network puts q.lsnn.ahp and the s0 relays on one core and the last mask relays and g_theta
+// layer 1 on another. The x86 services switch and reset whole cores (run/x86.c, for_pop_cores),
+// so switching the relays off at step 1 also freezes the question LSNN neurons of that core
+// until step 97, and the g_theta neurons beside the mask relays stop after step 112: the
+// predictions, readout voltages and spike counts from q.lsnn.ahp on differ from the model (and
+// from the same network placed with own cores). Enable once the builder keeps gated
+// populations on cores of their own, or the x86 services refuse a shared core.
+TEST(RelnetReference, DISABLED_PackedPlacementMatchesDenseModel)
+{
+    NEED_WEIGHTS();
+    compare(1, {story({kMaryBathroom}, kWhereMary, 1), story({kJohnHallway}, kWhereJohn, 2)}, false, nullptr);
 }
