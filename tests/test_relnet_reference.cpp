@@ -369,11 +369,14 @@ struct Model {
             Sample r;
             for (int s = 1; s <= kSteps; s++) {
                 t++;
+                // Last step's spikes and injections are delivered here, after last step's
+                // management: a reset clears what the accumulators hold, not what is in flight.
                 synaptic(t);
                 for (Pop &p : pops)
                     std::fill(p.fired.begin(), p.fired.end(), 0);
                 // x86 spiking phase: word spikes right-aligned on the 110-step window, one word
-                // per 10 steps; mask spikes of the empty slots at 97, 114, 131.
+                // per 10 steps; mask spikes of the empty slots at 97, 114, 131. An injection is
+                // an input neuron firing now: integrated next step (x86 latency 1) plus its delay.
                 for (uint32_t k = 0; k <= LE_RN_QUESTION; k++) {
                     int n = smp.n_words[k];
                     if (words[k] < 0 || !n || s > kWordWindow)
