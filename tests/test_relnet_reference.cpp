@@ -680,16 +680,40 @@ TEST(RelnetReference, MaskRelaysPassOneSpikeOfThree)
     EXPECT_EQ(copies, (int)LE_RN_BLOCKS);
 }
 
-// Known defect, kept as a reproduction: with plain packed placement (no own_cores) the M = 1
-// network puts q.lsnn.ahp and the s0 relays on one core and the last mask relays and g_theta
-// layer 1 on another. The x86 services switch and reset whole cores (run/x86.c, for_pop_cores),
-// so switching the relays off at step 1 also freezes the question LSNN neurons of that core
-// until step 97, and the g_theta neurons beside the mask relays stop after step 112: the
-// predictions, readout voltages and spike counts from q.lsnn.ahp on differ from the model (and
-// from the same network placed with own cores). Enable once the builder keeps gated
-// populations on cores of their own, or the x86 services refuse a shared core.
-TEST(RelnetReference, DISABLED_PackedPlacementMatchesDenseModel)
+// The builder gives every layer cores of its own (the snips switch and reset layers, and the
+// x86 acts on whole cores), so plain automatic placement of the built network matches the
+// model too.
+TEST(RelnetReference, BuiltNetworkOnPlainPlacementMatchesDenseModel)
 {
     NEED_WEIGHTS();
     compare(1, {story({kMaryBathroom}, kWhereMary, 1), story({kJohnHallway}, kWhereJohn, 2)}, false, nullptr);
+}
+
+// Packed onto shared cores (the M = 1 network puts the question LSNN and the sentence relays
+// on one core), switching the relays would freeze the LSNN neurons beside them: the x86
+// refuses, naming both populations and the core.
+TEST(RelnetReference, SwitchingASharedCoreIsRefused)
+{
+    NEED_WEIGHTS();
+    le_network net;
+    le_network_init(&net);
+    le_relnet_pops pops;
+    le_relnet_options o = le_relnet_options_default(1);
+    le_error e;
+    ASSERT_EQ(le_relnet_build(&weights().w, &o, &net, &pops, &e), LE_OK) << e.msg;
+    for (uint32_t p = 0; p < net.n_pops; p++)
+        net.pops[p].own_cores = 0;
+    le_pipeline pipe{};
+    le_pipeline_opts po = le_pipeline_defaults();
+    ASSERT_EQ(le_pipeline_open(&net, &po, &pipe, &e), LE_OK) << e.msg;
+    std::vector<le_relnet_sample> s{story({kMaryBathroom}, kWhereMary, 1)};
+    std::vector<uint16_t> pred(1);
+    le_relnet_snip_state st;
+    le_relnet_snip_init(&st, &pops, s.data(), 1, pred.data(), le_sim_step_now(pipe.sim));
+    le_snips sn = le_relnet_snips(&st);
+    EXPECT_EQ(le_pipeline_run_inferences(&pipe, 1, LE_RN_STEPS, &sn, nullptr, nullptr, &e), LE_ERR_CONFIG);
+    EXPECT_NE(std::string(e.msg).find("shares core"), std::string::npos) << e.msg;
+    EXPECT_NE(std::string(e.msg).find("x86 enable: population '"), std::string::npos) << e.msg;
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
 }
