@@ -12,3 +12,9 @@ echo "== bench_smnist"
 "$root/build/bench_smnist" --data "${LE_DATA_DIR:-$root/data}"
 echo "== bench_scale"
 "$root/build/bench_scale"
+echo "== bench_relnet"
+# the generated weights it reads are made once by the command (a 2-sentence, 1-story run)
+data=${LE_DATA_DIR:-$root/data}
+[ -f "$data/relnet-weights/generated-1/manifest.yaml" ] ||
+  "$root/build/loihi-emu" relnet --data "$data" --sentences 2 --stories 1 >/dev/null
+"$root/build/bench_relnet" --data "$data"
