@@ -33,6 +33,10 @@ le_code le_relnet_layout_place(const le_relnet_weights *w, le_relnet_strategy s,
         else
             out->placed = 1;
     }
+    if (!rc) {
+        /* the story sizes need only its populations and their cores */
+        le_network_drop_conns(&out->net);
+    }
     free(lp);
     free(caps);
     if (rc)

@@ -30,6 +30,13 @@ void le_network_free(le_network *net)
     memset(net, 0, sizeof *net);
 }
 
+void le_network_drop_conns(le_network *net)
+{
+    for (uint32_t i = 0; i < net->n_conns; i++)
+        conn_free_arrays(&net->conns[i]);
+    net->n_conns = 0;
+}
+
 /* Doubles *cap until it holds need; keeps *arr valid on failure. */
 static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 {

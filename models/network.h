@@ -81,6 +81,9 @@ typedef struct {
 
 void le_network_init(le_network *net);
 void le_network_free(le_network *net);
+/* Frees every connection and keeps the populations: a network kept only for its names and
+ * sizes (a placed layout) need not hold its synapses. */
+void le_network_drop_conns(le_network *net);
 
 /* Adds a population (copied); returns its index in *idx. Name must be unique. */
 le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *idx, le_error *err);
