@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `loihi-emu relnet`: help, one small run against Table S2's M = 2 row (seed 002), a run with
+# the example placement file, and the errors of bad options and placement files.
+# usage: relnet_cli.sh <loihi-emu> <source dir>
+# Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh); generates weights
+# into <data>/relnet-weights/generated-1 when they are missing.
+set -u
+bin=$1
+src=$2
+data=${LE_DATA_DIR:-$src/data}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# field NAME LINE: the value of "NAME": in a one-line JSON object (the first occurrence).
+field() { grep -o "\"$1\": [^,}]*" <<<"$2" | head -1 | sed 's/^[^:]*: //'; }
+
+# expect STATUS PATTERN ARGS...: exit status and a stderr line matching PATTERN.
+expect() {
+  local want=$1 pat=$2
+  shift 2
+  "$bin" relnet "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || bad "relnet $*: exit status $got, expected $want ($(cat "$tmp/err"))"
+  grep -q -- "$pat" "$tmp/err" || bad "relnet $*: stderr lacks '$pat': $(cat "$tmp/err")"
+}
+
+# --- help
+"$bin" relnet --help >"$tmp/help" 2>&1 || bad "--help: exit status $?"
+for want in "usage: loihi-emu relnet" "--sentences M|all" "--placement P" "docs/placement-file.md" "--json FILE" \
+            "--stories N" "--mapping FILE"; do
+  grep -qF -- "$want" "$tmp/help" || bad "--help lacks '$want'"
+done
+
+# --- usage errors: status 2, a message naming the option and the value, no work done
+expect 2 "--sentences: expected 'all' or sizes 1..20 separated by commas, got '0'" --sentences 0
+expect 2 "--sentences: expected 'all' or sizes 1..20 separated by commas, got '21'" --sentences 21
+expect 2 "--sentences: expected 'all' or sizes 1..20 separated by commas, got '2,x'" --sentences 2,x
+expect 2 "--stories: expected a number of stories, got '-1'" --stories -1
+expect 2 "--tasks: expected bAbI task numbers 1..20 separated by commas, got '21'" --tasks 21
+expect 2 "--sentences needs a value" --sentences
+expect 2 "unknown option '--sentence'" --sentence 2
+expect 2 "unexpected argument 'extra'" extra
+expect 2 "see loihi-emu relnet --help" --sentences 0
+
+# --- one run at M = 2: the optimised layout's 124 cores (Table S2) on 14 chips (spec §2.3:
+# the question and mask relays sit on all 10 block chips, plus chip 0 and chips 11, 12, 21)
+if [ ! -d "$data/babi" ]; then
+  echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
+  exit 1
+fi
+out=$("$bin" relnet --data "$data" --sentences 2 --stories 2 --json "$tmp/r.json" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 0 ] || { echo "FAIL: relnet --sentences 2 --stories 2: exit $rc: $(cat "$tmp/err")"; exit 1; }
+row=$(grep '"sentences": 2,' "$tmp/r.json")
+[ -n "$row" ] || bad "JSON has no row for M = 2: $(cat "$tmp/r.json")"
+[ "$(grep -c '"sentences":' "$tmp/r.json")" -eq 1 ] || bad "JSON: expected exactly one row"
+[ "$(field cores "$row")" = 124 ] || bad "JSON cores $(field cores "$row"), expected 124"
+[ "$(field chips "$row")" = 14 ] || bad "JSON chips $(field chips "$row"), expected 14"
+[ "$(field stories "$row")" = 2 ] || bad "JSON stories $(field stories "$row"), expected 2"
+[ "$(field placement "$row")" = '"optimised"' ] || bad "JSON placement $(field placement "$row")"
+[ "$(field row "$row")" = '"calibration"' ] || bad "JSON row role $(field row "$row"), expected calibration"
+# The paper's Table S2 row for M = 2, typed in from the paper.
+paper=$(grep -o '"paper": {[^}]*}' <<<"$row")
+[ "$(field cores "$paper")" = 124 ] || bad "paper cores: $paper"
+[ "$(field us_per_step "$paper")" = 22.96 ] || bad "paper us per step: $paper"
+[ "$(field latency_ms "$paper")" = 3.28 ] || bad "paper latency: $paper"
+[ "$(field power_w "$paper")" = 1.7 ] || bad "paper power: $paper"
+[ "$(field energy_mj "$paper")" = 5.59 ] || bad "paper energy: $paper"
+[ "$(field edp_ujs "$paper")" = 18.36 ] || bad "paper EDP: $paper"
+grep -q '"weights_manifest_sha256": "[0-9a-f]\{64\}"' "$tmp/r.json" || bad "JSON does not name the weights' manifest hash"
+# The printed table: ours beside the paper's, and the stated differences from Table S5.
+grep -qE '^2 +optimised +124 +124 +14 ' <<<"$out" || bad "report lacks the M = 2 row: $out"
+grep -qF "aggregation takes 16 cores where Table S5's arithmetic gives 14" <<<"$out" || bad "report lacks the Table S5 note"
+grep -qF "mask relays 10" <<<"$out" || bad "report lacks the mask relays"
+
+# --- the example placement file: same cores (the mapping sizes them), its path as placement
+ex=$src/models/relnet/placement-example.yaml
+"$bin" relnet --data "$data" --sentences 2 --stories 1 --placement "$ex" --json "$tmp/f.json" >/dev/null 2>"$tmp/err" ||
+  bad "relnet --placement $ex: exit $?: $(cat "$tmp/err")"
+row=$(grep '"sentences": 2,' "$tmp/f.json" 2>/dev/null)
+[ "$(field cores "$row")" = 124 ] || bad "placement file: cores $(field cores "$row"), expected 124"
+[ "$(field placement "$row")" = "\"$ex\"" ] || bad "placement file: placement $(field placement "$row")"
+[ "$(field row "$row")" = '"comparison"' ] || bad "placement file: row $(field row "$row"), expected comparison"
+
+# --- placement-file errors: file, line and field; a missing file is status 4
+printf 'rules:\n  - populations: "f1"\n    chip: 40\n' >"$tmp/chip.yaml"
+expect 1 "$tmp/chip.yaml:2: rule 'f1': chip 40 is not on board 'nahuku32' (chips 0..31)" \
+  --data "$data" --sentences 2 --stories 1 --placement "$tmp/chip.yaml"
+printf 'rules:\n  - populations: "agg"\n    chip: 21\n  - populations: "g.*.l9"\n    chip: 3\n' >"$tmp/none.yaml"
+expect 1 "$tmp/none.yaml:4: rule 'g.\*.l9' matches no population of the network" \
+  --data "$data" --sentences 2 --stories 1 --placement "$tmp/none.yaml"
+printf 'rules:\n  - populations: "agg"\n    neurons_per_core: 19\n' >"$tmp/prov.yaml"
+expect 1 "$tmp/prov.yaml:2: rules\[0\]: a cap needs its provenance" \
+  --data "$data" --sentences 2 --stories 1 --placement "$tmp/prov.yaml"
+expect 4 "$tmp/absent.yaml: cannot open" --data "$data" --sentences 2 --stories 1 --placement "$tmp/absent.yaml"
+
+[ $fail -eq 0 ] && echo ok
+exit $fail
