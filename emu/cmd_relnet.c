@@ -118,8 +118,16 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             *help = 1;
             return 0;
         }
+        static const char *const valued[] = {"--sentences", "--placement", "--tasks", "--stories", "--seed",
+                                             "--weights",   "--board",     "--noc",   "--arch",    "--mapping",
+                                             "--data",      "--json",      "--predictions"};
         if (a[0] != '-')
             return usage_error("unexpected argument '%s'", a);
+        int known = !strcmp(a, "--ledger");
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !known; k++)
+            known = !strcmp(a, valued[k]);
+        if (!known)
+            return usage_error("unknown option '%s'", a);
         if (!strcmp(a, "--ledger")) {
             o->ledger = 1;
             continue;
@@ -140,6 +148,9 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             } else if (s >= 0) {
                 o->strategies[0] = s;
                 o->n_strategies = 1;
+            } else if (!strchr(v, '/') && !strchr(v, '.')) {
+                return usage_error("--placement: expected optimised, naive, both or a placement file (a path), "
+                                   "got '%s'", v);
             } else {
                 o->placement_file = v;
                 o->strategies[0] = LE_RN_OPTIMISED; /* the relay plan the file's layout uses */

@@ -18,15 +18,16 @@ le_code le_relnet_layout_place(const le_relnet_weights *w, le_relnet_strategy s,
     le_code rc = lp ? le_relnet_build(w, &ro, &out->net, lp, err) : le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory");
     if (!rc && !file)
         rc = le_relnet_strategy_apply(s, lp, &out->net, geom->n_chips, err);
-    if (!rc && !(caps = calloc(out->net.n_pops + 1, sizeof *caps)))
+    if (!rc && !(caps = calloc((size_t)out->net.n_pops + 1, sizeof *caps)))
         rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory");
-    uint32_t n_caps = 0, n_file = 0;
-    if (!rc && file)
-        rc = le_hints_apply(file, &out->net, geom, caps, &n_file, err);
+    /* The mapping parameters first, then the user's file: what the file sets wins over the
+     * defaults it refines. */
+    uint32_t n_caps = 0;
+    const le_hints *order[2] = {mapping, file};
     if (!rc)
-        rc = le_hints_apply(mapping, &out->net, geom, caps + n_file, &n_caps, err);
+        rc = le_hints_apply_all(order, 2, &out->net, geom, caps, &n_caps, err);
     if (!rc) {
-        le_place_opts po = {caps, n_file + n_caps, 0};
+        le_place_opts po = {caps, n_caps, 0};
         rc = le_place_with(&out->net, geom, lim, &po, &out->pl, err);
         if (rc)
             le_error_prefix(err, "RelNet mapping (20-sentence layout, %s)", le_relnet_strategy_name(s));

@@ -145,6 +145,33 @@ le_code le_hints_apply(const le_hints *h, le_network *net, const le_board_geom *
     return LE_OK;
 }
 
+le_code le_hints_apply_all(const le_hints *const *h, uint32_t n_h, le_network *net, const le_board_geom *geom,
+                           le_place_cap *caps, uint32_t *n_caps, le_error *err)
+{
+    *n_caps = 0;
+    le_place_cap *more = calloc((size_t)net->n_pops + 1, sizeof *more);
+    if (!more)
+        return le_fail(err, LE_ERR_NOMEM, "placement hints: out of memory");
+    le_code rc = LE_OK;
+    for (uint32_t f = 0; f < n_h && !rc; f++) {
+        if (!h[f])
+            continue;
+        uint32_t n_more = 0;
+        if ((rc = le_hints_apply(h[f], net, geom, more, &n_more, err)))
+            break;
+        for (uint32_t i = 0; i < n_more; i++) {
+            uint32_t k = 0;
+            while (k < *n_caps && strcmp(caps[k].pop, more[i].pop))
+                k++;
+            if (k == *n_caps)
+                (*n_caps)++;
+            caps[k] = more[i];
+        }
+    }
+    free(more);
+    return rc;
+}
+
 void le_hints_from_layout(const le_network *layout, const le_placement *pl, le_network *net)
 {
     for (uint32_t p = 0; p < layout->n_pops; p++) {

@@ -51,6 +51,12 @@ void le_hints_free(le_hints *h);
 le_code le_hints_apply(const le_hints *h, le_network *net, const le_board_geom *geom, le_place_cap *caps,
                        uint32_t *n_caps, le_error *err);
 
+/* Applies several hint files in order, each refining the ones before it: what a later file
+ * sets (chip, neurons per core, own cores, a population's cap) wins. caps needs room for
+ * net->n_pops; one cap per population at most. A NULL entry of h is skipped. */
+le_code le_hints_apply_all(const le_hints *const *h, uint32_t n_h, le_network *net, const le_board_geom *geom,
+                           le_place_cap *caps, uint32_t *n_caps, le_error *err);
+
 /* Places each population of net explicitly where its namesake sits in a placement of another
  * network (layout, placed as pl): the same first core and neurons per core (the largest count
  * on one of its cores). The RelNet benchmark maps the compiled 20-sentence layout once and

@@ -444,20 +444,20 @@ struct Mapped {
         le_error e;
         le_relnet_options o = le_relnet_options_default(2);
         std::vector<le_place_cap> caps;
-        uint32_t n_file = 0, n_map = 0;
+        uint32_t n_map = 0;
         if ((rc = le_hints_load(path.c_str(), &h, &e)) != LE_OK) {
             error = e.msg;
             return;
         }
         rc = le_relnet_build(&env().w, &o, &net, &pops, &e);
-        caps.resize(2 * net.n_pops + 1);
-        if (!rc && file)
-            rc = le_hints_apply(file, &net, &env().geom, caps.data(), &n_file, &e);
+        caps.resize(net.n_pops + 1);
+        // the same order as emu/relnet_map.c: the mapping parameters, then the file
+        const le_hints *order[2] = {&h, file};
         if (!rc)
-            rc = le_hints_apply(&h, &net, &env().geom, caps.data() + n_file, &n_map, &e);
+            rc = le_hints_apply_all(order, 2, &net, &env().geom, caps.data(), &n_map, &e);
         le_hints_free(&h);
         if (!rc) {
-            le_place_opts po = {caps.data(), n_file + n_map, 0};
+            le_place_opts po = {caps.data(), n_map, 0};
             rc = le_place_with(&net, &env().geom, &env().lim, &po, &pl, &e);
         }
         if (rc) {
@@ -558,6 +558,23 @@ TEST(RelnetMapping, AggregationNeuronsPerCoreFromTheMappingFile)
 }
 
 // ---------------------------------------------------------------- placement files
+
+// A placement file refines the mapping parameters: what it sets wins (here Table S5's 19
+// aggregation neurons per core instead of the code's 16: ceil(256 / 19) = 14 cores).
+TEST(RelnetMapping, PlacementFileSizingWinsOverTheMappingParameters)
+{
+    std::string f = tmp_file("agg19.yaml", "rules:\n"
+                                           "  - populations: \"agg\"\n"
+                                           "    neurons_per_core: 19\n"
+                                           "    source: \"Table S5: 4096 input axons / 210 sources\"\n");
+    le_hints file;
+    le_error e;
+    ASSERT_EQ(le_hints_load(f.c_str(), &file, &e), LE_OK) << e.msg;
+    Mapped m(LE_SOURCE_DIR "/config/relnet/mapping.yaml", &file);
+    le_hints_free(&file);
+    ASSERT_TRUE(m.ok) << m.error;
+    EXPECT_EQ(m.c.by_pop["agg"].size(), 14u);
+}
 
 TEST(RelnetMapping, PlacementFileChipsAreHonoured)
 {
