@@ -292,6 +292,11 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
         for (uint32_t k = 0; k < r->n_links; k++)
             printf("      busiest chip link %u: %s, %.0f packets per story\n", k + 1, r->link[k],
                    (double)r->link_pk[k] / r->stories);
+        printf("      accuracy per task:");
+        for (uint32_t t = 1; t <= 20; t++)
+            if (r->task_n[t])
+                printf(" %u: %u/%u", t, r->task_ok[t], r->task_n[t]);
+        printf("\n");
     }
 }
 
@@ -334,6 +339,19 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
         le_json_kdouble(&js, "rate_lsnn", r->rate_lsnn);
         le_json_kdouble(&js, "rate_g_theta", r->rate_g);
         le_json_kdouble(&js, "rate_f_phi", r->rate_ff);
+        le_json_key(&js, "tasks");
+        le_json_object(&js, LE_JSON_INLINE);
+        for (uint32_t t = 1; t <= 20; t++)
+            if (r->task_n[t]) {
+                char key[8];
+                snprintf(key, sizeof key, "%u", t);
+                le_json_key(&js, key);
+                le_json_array(&js, LE_JSON_INLINE);
+                le_json_uint(&js, r->task_ok[t]);
+                le_json_uint(&js, r->task_n[t]);
+                le_json_end(&js);
+            }
+        le_json_end(&js);
         if (p) {
             le_json_key(&js, "paper");
             le_json_object(&js, LE_JSON_INLINE);
