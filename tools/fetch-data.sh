@@ -16,6 +16,7 @@ files=(
 # Whole folders, linked as they are.
 dirs=(
   "babi/tasks_1-20_v1-2"
+  "nir"
 )
 missing=0
 for d in "${dirs[@]}"; do
