@@ -29,7 +29,10 @@ static void usage(FILE *f)
             "                     largest power of two that fits thresholds, weights and biases)\n"
             "  --decay lava|round decays as floor(4095 dt/tau) (lava, default: Lava's NIR bridge) or\n"
             "                     round(4096 dt/tau) (round)\n"
-            "  --accept-reset     map a non-zero v_reset as Loihi's reset to 0 (flagged)\n"
+            "  --reset zero|subtract  how the model was trained to reset (NIR does not store it;\n"
+            "                     default zero); subtract is refused: Loihi resets v to 0\n"
+            "  --accept-reset     map a non-zero v_reset or reset by subtraction as Loihi's reset to 0\n"
+            "                     (flagged in the printout)\n"
             "  --no-split         one weight exponent per connection even when small weights round\n"
             "                     to zero\n"
             "run options:\n"
@@ -81,7 +84,7 @@ int le_cmd_nir(int argc, char **argv)
             o.split_zero_frac = -1;
             continue;
         }
-        int takes = !strcmp(a, "--dt") || !strcmp(a, "--vscale") || !strcmp(a, "--decay") ||
+        int takes = !strcmp(a, "--dt") || !strcmp(a, "--reset") || !strcmp(a, "--vscale") || !strcmp(a, "--decay") ||
                     (run && (!strcmp(a, "--input") || !strcmp(a, "--steps") || !strcmp(a, "--trace") ||
                              !strcmp(a, "--board") || !strcmp(a, "--report")));
         if (takes) {
@@ -98,6 +101,11 @@ int le_cmd_nir(int argc, char **argv)
                     o.dt = x;
                 else
                     o.vscale = x;
+            } else if (!strcmp(a, "--reset")) {
+                if (!strcmp(v, "zero") || !strcmp(v, "subtract"))
+                    o.reset_subtract = !strcmp(v, "subtract");
+                else
+                    return usage_error("--reset: expected 'zero' or 'subtract', got '%s'", v);
             } else if (!strcmp(a, "--decay")) {
                 if (!strcmp(v, "lava"))
                     o.rounding = LE_NIR_DECAY_LAVA;

@@ -64,7 +64,10 @@ typedef struct {
     double dt;                      /* seconds per step (default 1e-4, the NIR paper's) */
     double vscale;                  /* integer v units per NIR voltage unit; 0 = automatic */
     le_nir_decay_rounding rounding;
-    int accept_reset_value;         /* map a non-zero v_reset as reset to zero (flagged) */
+    int accept_reset_value;         /* map a non-zero v_reset, or reset by subtraction, as reset
+                                     * to zero (flagged in the printout) */
+    int reset_subtract;             /* the model was trained with reset by subtraction (NIR does
+                                     * not store it): refused unless accept_reset_value */
     double split_zero_frac;         /* split a connection into two exponents when more than this
                                      * fraction of its non-zero weights rounds to zero (<0: never) */
 } le_nir_opts;

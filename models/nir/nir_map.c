@@ -666,6 +666,14 @@ static le_code neuron_params(mapper *m, uint32_t ni, double vscale, neurons *nr,
         return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (%s): 'v_reset' must have 1 or %llu values", m->g->path,
                        n->name, t, (unsigned long long)size);
     info->note[0] = '\0';
+    if (spiking && m->o->reset_subtract) {
+        if (!m->o->accept_reset_value)
+            return le_fail(m->err, LE_ERR_CONFIG,
+                           "%s: node '%s' (%s): reset by subtraction cannot map: Loihi resets v to 0 "
+                           "(--accept-reset runs it with reset to 0)",
+                           m->g->path, n->name, t);
+        snprintf(info->note, sizeof info->note, "trained with reset by subtraction, runs with reset to 0 (--accept-reset)");
+    }
     for (uint64_t i = 0; vr && i < size; i++)
         if (at(vr, i) != 0.0) {
             if (!m->o->accept_reset_value)
@@ -1180,5 +1188,7 @@ void le_nir_print(FILE *f, const le_nir_graph *g, const le_nir_opts *o, const le
                 ci->src, ci->dst, ci->via, (unsigned long long)ci->n_synapses, ex, ci->max_abs,
                 (unsigned long long)ci->n_zeroed, (unsigned long long)ci->n_weights);
     }
+    fprintf(f, "reset: v to 0 after a spike (Loihi's); NIR stores no reset mode, so a model trained with reset by "
+               "subtraction needs --reset subtract\n");
     fprintf(f, "mapped: %llu compartments, %llu synapses\n", (unsigned long long)cx, (unsigned long long)syn);
 }
