@@ -17,6 +17,7 @@ static const le_command commands[] = {
     {"run", "NET.yaml", "run a network file (trace, board, network mode, report)", le_cmd_run},
     {"smnist", "", "the seed paper's sMNIST LSNN on MNIST: accuracy and Table S1 EDP report", le_cmd_smnist},
     {"relnet", "", "the seed paper's Spiking RelNet on bAbI: accuracy and Table S2 side by side", le_cmd_relnet},
+    {"nir", "info|run FILE.nir", "import a NIR graph (snnTorch, Norse, Sinabs, ...): mapping, cores, run", le_cmd_nir},
     {"boards", "", "list the shipped boards", le_cmd_boards},
     {"version", "", "print the version", cmd_version},
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages loihi-emu needs, only those that are missing.
 set -euo pipefail
-need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev
+need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev libhdf5-dev
       python3 python3-yaml python3-matplotlib)
 missing=()
 for p in "${need[@]}"; do

@@ -16,6 +16,7 @@ files=(
 # Whole folders, linked as they are.
 dirs=(
   "babi/tasks_1-20_v1-2"
+  "nir"
 )
 missing=0
 for d in "${dirs[@]}"; do
@@ -46,6 +47,7 @@ set LE_SHARED_DATA to it, or put the files into the data folder by hand:
   smnist-weights/v25_94per/w_{in,rec,out}.npy    from github.com/intel-nrc-ecosystem/models,
       nxsdk_modules_ncl/lsnn/apps/seqmnist/weights/v25_94per
   babi/tasks_1-20_v1-2/                          bAbI v1.2 (research.fb.com/downloads/babi)
+  nir/                                           github.com/neuromorphs/NIR, folder paper/ (see its README)
 MSG
   exit 4
 fi

@@ -1,0 +1,213 @@
+/* `loihi-emu nir info|run FILE ...`: imports a NIR graph (models/nir/nir.h), prints how it
+ * maps onto Loihi's integers, places it and runs it through the pipeline. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/cli.h"
+#include "models/nir/nir.h"
+#include "models/npy.h"
+#include "report/report.h"
+#include "run/pipeline.h"
+#include "traces/trace_csv.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: loihi-emu nir info FILE.nir [options]\n"
+            "       loihi-emu nir run FILE.nir --input SPIKES.npy --steps T [options]\n"
+            "\n"
+            "Imports a NIR graph (docs/nir.md): info prints the graph, the quantisation, the mapped\n"
+            "sizes and the cores it needs; run drives its Input with the spikes of SPIKES.npy, shape\n"
+            "(steps, inputs): a non-zero entry in row t is a spike sent in step t+1, integrated in\n"
+            "step t+2 (one step of synaptic latency, as on the chip).\n"
+            "\n"
+            "mapping options:\n"
+            "  --dt S             seconds per step (default 1e-4, the NIR paper's)\n"
+            "  --vscale X         integer v units per NIR voltage unit (default: automatic, the\n"
+            "                     largest power of two that fits thresholds, weights and biases)\n"
+            "  --decay lava|round decays as floor(4095 dt/tau) (lava, default: Lava's NIR bridge) or\n"
+            "                     round(4096 dt/tau) (round)\n"
+            "  --reset zero|subtract  how the model was trained to reset (NIR does not store it;\n"
+            "                     default zero); subtract is refused: Loihi resets v to 0\n"
+            "  --accept-reset     map a non-zero v_reset or reset by subtraction as Loihi's reset to 0\n"
+            "                     (flagged in the printout)\n"
+            "  --no-split         one weight exponent per connection even when small weights round\n"
+            "                     to zero\n"
+            "run options:\n"
+            "  --input FILE.npy   input spikes, shape (steps, inputs)\n"
+            "  --steps T          time steps to run (required)\n"
+            "  --trace FILE.csv   step,population,index,u,v,spike of every compartment ('-': stdout)\n"
+            "  --board NAME|FILE  run on a board with the cost model (loihi-emu boards), or RxC\n"
+            "  --report FILE.json the cost model's report as JSON\n"
+            "  --help             this text\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    le_error e;
+    le_fail(&e, LE_ERR_USAGE, fmt, arg);
+    le_cli_report_error(&e);
+    fprintf(stderr, "(see loihi-emu nir --help)\n");
+    return le_exit_status(LE_ERR_USAGE);
+}
+
+int le_cmd_nir(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *sub = argv[1];
+    if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    int run = !strcmp(sub, "run");
+    if (!run && strcmp(sub, "info"))
+        return usage_error("unknown nir subcommand '%s' (expected info or run)", sub);
+    const char *path = NULL, *input = NULL, *trace_path = NULL, *board = NULL, *report = NULL;
+    le_nir_opts o = le_nir_defaults();
+    uint32_t steps = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--accept-reset")) {
+            o.accept_reset_value = 1;
+            continue;
+        }
+        if (!strcmp(a, "--no-split")) {
+            o.split_zero_frac = -1;
+            continue;
+        }
+        int takes = !strcmp(a, "--dt") || !strcmp(a, "--reset") || !strcmp(a, "--vscale") || !strcmp(a, "--decay") ||
+                    (run && (!strcmp(a, "--input") || !strcmp(a, "--steps") || !strcmp(a, "--trace") ||
+                             !strcmp(a, "--board") || !strcmp(a, "--report")));
+        if (takes) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            const char *v = argv[++i];
+            char *e;
+            if (!strcmp(a, "--dt") || !strcmp(a, "--vscale")) {
+                errno = 0;
+                double x = strtod(v, &e);
+                if (!*v || *e || errno || !(x > 0))
+                    return usage_error("expected a positive number, got '%s'", v);
+                if (!strcmp(a, "--dt"))
+                    o.dt = x;
+                else
+                    o.vscale = x;
+            } else if (!strcmp(a, "--reset")) {
+                if (!strcmp(v, "zero") || !strcmp(v, "subtract"))
+                    o.reset_subtract = !strcmp(v, "subtract");
+                else
+                    return usage_error("--reset: expected 'zero' or 'subtract', got '%s'", v);
+            } else if (!strcmp(a, "--decay")) {
+                if (!strcmp(v, "lava"))
+                    o.rounding = LE_NIR_DECAY_LAVA;
+                else if (!strcmp(v, "round"))
+                    o.rounding = LE_NIR_DECAY_ROUND;
+                else
+                    return usage_error("--decay: expected 'lava' or 'round', got '%s'", v);
+            } else if (!strcmp(a, "--steps")) {
+                errno = 0;
+                unsigned long long x = strtoull(v, &e, 10);
+                if (!*v || *e || errno || x < 1 || x > UINT32_MAX - 2 || v[0] == '-')
+                    return usage_error("--steps: expected a positive number of steps, got '%s'", v);
+                steps = (uint32_t)x;
+            } else if (!strcmp(a, "--input"))
+                input = v;
+            else if (!strcmp(a, "--trace"))
+                trace_path = v;
+            else if (!strcmp(a, "--board"))
+                board = v;
+            else
+                report = v;
+            continue;
+        }
+        if (a[0] == '-' && a[1])
+            return usage_error("unknown option '%s'", a);
+        if (path)
+            return usage_error("more than one NIR file ('%s')", a);
+        path = a;
+    }
+    if (!path)
+        return usage_error("%s", "missing the NIR file");
+    if (run && !steps)
+        return usage_error("%s", "missing --steps T");
+    if (run && !input)
+        return usage_error("%s", "missing --input SPIKES.npy");
+
+    le_error err;
+    le_error_clear(&err);
+    le_nir_graph g;
+    le_network net;
+    le_network_init(&net);
+    le_nir_mapping m;
+    memset(&m, 0, sizeof m);
+    le_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
+    le_npy spikes;
+    memset(&spikes, 0, sizeof spikes);
+    FILE *trace = NULL;
+    le_trace_csv *tw = NULL;
+    int have_graph = 0;
+    le_code rc = le_nir_read(path, &g, &err);
+    have_graph = !rc;
+    if (!rc)
+        rc = le_nir_map(&g, &o, &net, &m, &err);
+    if (!rc)
+        le_nir_print(run ? stderr : stdout, &g, &o, &m);
+    if (!rc && run) {
+        rc = le_npy_read(input, 0, 0, &spikes, &err);
+        if (!rc) {
+            uint64_t rows = spikes.shape[0], cols = spikes.ndim == 2 ? spikes.shape[1] : 1;
+            rc = le_nir_add_inputs(&net, &m, spikes.data, rows, cols, steps, &err);
+            if (rc)
+                le_error_prefix(&err, "%s", input);
+        }
+    }
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = board;
+    po.costed = board || report;
+    if (!rc && trace_path)
+        for (uint32_t p = 0; p < net.n_pops; p++)
+            net.pops[p].traced = net.pops[p].kind != LE_POP_INPUT;
+    if (!rc)
+        rc = le_pipeline_open(&net, &po, &pipe, &err);
+    if (!rc)
+        fprintf(run ? stderr : stdout, "placed: %u cores\n", pipe.pl.n_cores_used);
+    if (!rc && run && trace_path) {
+        if (!strcmp(trace_path, "-"))
+            trace = stdout;
+        else if (!(trace = fopen(trace_path, "w")))
+            rc = le_fail(&err, LE_ERR_IO, "%s: cannot write the trace: %s", trace_path, strerror(errno));
+        if (trace && !(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err)))
+            le_trace_csv_attach(tw, pipe.sim);
+    }
+    if (!rc && run)
+        rc = le_pipeline_run(&pipe, steps, NULL, &err);
+    if (trace && trace != stdout && fclose(trace) != 0 && !rc)
+        rc = le_fail(&err, LE_ERR_IO, "%s: write error", trace_path);
+    if (!rc && run && pipe.cm) {
+        le_costmodel_end_inference(pipe.cm);
+        rc = le_report_costmodel(pipe.cm, trace == stdout ? stderr : stdout, report, &err);
+    }
+    if (!rc && run)
+        fprintf(stderr, "loihi-emu nir run: %s: %u steps, %llu spikes, %u cores\n", path, steps,
+                (unsigned long long)le_sim_total_spikes(pipe.sim), le_sim_n_cores(pipe.sim));
+    le_trace_csv_free(tw);
+    le_pipeline_close(&pipe);
+    le_npy_free(&spikes);
+    le_nir_mapping_free(&m);
+    le_network_free(&net);
+    if (have_graph)
+        le_nir_free(&g);
+    if (rc)
+        return le_cli_report_error(&err);
+    return 0;
+}
