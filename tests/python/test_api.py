@@ -159,3 +159,26 @@ def test_ten_million_synapses_hand_off_under_a_second():
     print(f"10 M synapses handed to C in {dt:.3f} s")
     assert net.n_synapses == n
     assert dt < 1.0
+
+
+def test_relnet_matches_cli_json(tmp_path, cli):
+    js = tmp_path / "rn.json"
+    subprocess.run([cli, "relnet", "--sentences", "2", "--stories", "2", "--json", str(js)], check=True,
+                   capture_output=True)
+    with open(js) as f:
+        ref = json.load(f)
+    got = le.relnet(sentences=[2], stories=2)
+    assert len(got["rows"]) == 1 and got["rows"][0]["cores"] == 124
+    for k in ("board", "network", "weights", "weights_manifest_sha256"):
+        assert got[k] == ref[k]
+    row, want = got["rows"][0], ref["rows"][0]
+    for k, v in want.items():
+        if k == "tasks":
+            assert {str(t): list(c) for t, c in row[k].items()} == v
+        elif isinstance(v, float):
+            # The JSON writes 9 significant digits.
+            assert row[k] == pytest.approx(v, rel=1e-8, abs=1e-12), k
+        else:
+            assert row[k] == v, k
+    assert row["accuracy"] == 100.0 * row["correct"] / row["stories"]
+    assert set(row["task_accuracy"]) == set(row["tasks"])
