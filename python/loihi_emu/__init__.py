@@ -80,10 +80,58 @@ class Network:
         """A network file (YAML, docs/network-file.md)."""
         net = cls()
         net._c.load(os.fspath(path))
-        for i, (name, kind, size, _traced) in enumerate(net._c.pops()):
-            kname = [k for k, v in KINDS.items() if v == kind][0]
-            net._pops.append(Population(net, i, name, kname, size))
+        net._adopt_pops()
         return net
+
+    @classmethod
+    def load_nir(cls, path, dt=1e-4, vscale=None, decay="lava", reset="zero", accept_reset=False, split=True):
+        """A NIR graph (HDF5), mapped onto Loihi's compartments as `loihi-emu nir` maps it
+        (docs/nir.md): dt seconds per step; vscale integer v units per NIR voltage unit (None:
+        automatic); decay 'lava' (floor(4095 dt/tau)) or 'round' (round(4096 dt/tau)); reset
+        'zero' or 'subtract' (how the model was trained; NIR does not store it); accept_reset
+        maps a non-zero v_reset or a subtracting reset as reset to zero; split=False keeps
+        each connection at one weight exponent. The mapping is in net.nir (vscale, input,
+        populations, connections); drive the graph's Input with net.add_nir_input."""
+        if decay not in ("lava", "round"):
+            raise UsageError(f"decay {decay!r}: expected 'lava' or 'round'")
+        if reset not in ("zero", "subtract"):
+            raise UsageError(f"reset {reset!r}: expected 'zero' or 'subtract'")
+        if not dt > 0 or (vscale is not None and not vscale > 0):
+            raise UsageError("dt and vscale: expected positive numbers")
+        net = cls()
+        info = net._c.load_nir(os.fspath(path), float(dt), 0.0 if vscale is None else float(vscale),
+                               decay == "round", bool(accept_reset), reset == "subtract", 0.05 if split else -1.0)
+        net._adopt_pops()
+        ip = info.pop("input_pop")
+        info["input"] = None if ip < 0 else net._pops[ip]
+        net.nir = info
+        return net
+
+    def add_nir_input(self, spikes, steps=None):
+        """Drives a NIR graph's Input with spikes [rows, inputs] as `loihi-emu nir run --input`
+        does: a non-zero entry in row t is a spike the input sends in step t + 1, integrated
+        in step t + 2 (the chip's one step of synaptic latency), so it is an input spike of
+        step t + 2 here; with steps, rows that would land after step steps are dropped."""
+        info = getattr(self, "nir", None)
+        if not info or info["input"] is None:
+            raise ConfigError("the graph has no Input node to drive")
+        a = np.asarray(spikes)
+        if a.ndim == 1:
+            a = a.reshape(-1, 1)
+        if a.ndim != 2 or a.shape[1] != info["input_size"]:
+            raise ParseError(f"input spikes: {a.shape[-1] if a.ndim else 0} columns, the graph's Input has "
+                             f"{info['input_size']}")
+        t, c = np.nonzero(a)
+        if steps is not None:
+            keep = t + 2 <= int(steps)
+            t, c = t[keep], c[keep]
+        self.add_input(info["input"], neurons=c, steps=t + 2)
+
+    def _adopt_pops(self):
+        self._pops = []
+        for i, (name, kind, size, _traced) in enumerate(self._c.pops()):
+            kname = [k for k, v in KINDS.items() if v == kind][0]
+            self._pops.append(Population(self, i, name, kname, size))
 
     @property
     def populations(self):

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "models/netfile.h"
+#include "models/nir/nir.h"
 #include "models/network.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
@@ -274,6 +275,78 @@ static PyObject *Network_load(NetworkObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* load_nir(path, dt, vscale, rounding, accept_reset, reset_subtract, split_zero_frac)
+ *   -> {vscale, input_pop (-1 none), input_size, populations: [...], connections: [...]}
+ * Replaces the contents with the NIR graph mapped as `loihi-emu nir` maps it. */
+static PyObject *Network_load_nir(NetworkObject *self, PyObject *args)
+{
+    const char *path;
+    le_nir_opts o = le_nir_defaults();
+    int rounding, accept, subtract;
+    if (!PyArg_ParseTuple(args, "sddippd", &path, &o.dt, &o.vscale, &rounding, &accept, &subtract,
+                          &o.split_zero_frac))
+        return NULL;
+    o.rounding = rounding ? LE_NIR_DECAY_ROUND : LE_NIR_DECAY_LAVA;
+    o.accept_reset_value = accept;
+    o.reset_subtract = subtract;
+    le_error e;
+    le_error_clear(&e);
+    le_nir_graph g;
+    le_nir_mapping m;
+    memset(&g, 0, sizeof g);
+    memset(&m, 0, sizeof m);
+    le_network net;
+    le_network_init(&net);
+    le_code rc = le_nir_read(path, &g, &e);
+    int have_graph = rc == LE_OK;
+    if (!rc)
+        rc = le_nir_map(&g, &o, &net, &m, &e);
+    PyObject *out = NULL, *pops = NULL, *conns = NULL;
+    if (!rc && (pops = PyList_New(0)) && (conns = PyList_New(0))) {
+        int ok = 1;
+        for (uint32_t i = 0; i < m.n_pops && ok; i++) {
+            const le_nir_pop_info *q = &m.pops[i];
+            PyObject *d = Py_BuildValue("{s:s,s:s,s:I,s:I,s:I,s:i,s:i,s:i,s:d,s:d,s:s}", "node", q->node, "type",
+                                        q->type, "size", q->size, "first_pop", q->first_pop, "n_pops", q->n_pops,
+                                        "decay_u", q->decay_u, "decay_v", q->decay_v, "vth_mant", q->vth_mant,
+                                        "bias_min", q->bias_min, "bias_max", q->bias_max, "note", q->note);
+            ok = d && !PyList_Append(pops, d);
+            Py_XDECREF(d);
+        }
+        for (uint32_t i = 0; i < m.n_conns && ok; i++) {
+            const le_nir_conn_info *c = &m.conns[i];
+            PyObject *wexp2 = c->wexp2 == INT32_MIN ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong(c->wexp2);
+            PyObject *d = wexp2 ? Py_BuildValue("{s:s,s:s,s:s,s:K,s:K,s:K,s:i,s:N,s:d}", "src", c->src, "dst",
+                                                c->dst, "via", c->via, "n_weights",
+                                                (unsigned long long)c->n_weights, "n_zeroed",
+                                                (unsigned long long)c->n_zeroed, "n_synapses",
+                                                (unsigned long long)c->n_synapses, "wexp", c->wexp, "wexp2",
+                                                wexp2, "max_abs", c->max_abs)
+                                : NULL;
+            ok = d && !PyList_Append(conns, d);
+            Py_XDECREF(d);
+        }
+        if (ok)
+            out = Py_BuildValue("{s:d,s:i,s:I,s:s,s:O,s:O}", "vscale", m.vscale, "input_pop",
+                                m.input_node < 0 ? -1 : (int)m.input_pop, "input_size", m.input_size, "version",
+                                g.version, "populations", pops, "connections", conns);
+    }
+    Py_XDECREF(pops);
+    Py_XDECREF(conns);
+    le_nir_mapping_free(&m);
+    if (have_graph)
+        le_nir_free(&g);
+    if (rc || !out) {
+        le_network_free(&net);
+        Py_XDECREF(out);
+        return rc ? raise_le(&e) : NULL;
+    }
+    /* Only a graph that mapped whole replaces the contents. */
+    le_network_free(&self->net);
+    self->net = net;
+    return out;
+}
+
 /* pops() -> [(name, kind, size, traced)] */
 static PyObject *Network_pops(NetworkObject *self, PyObject *noargs)
 {
@@ -330,6 +403,7 @@ static PyMethodDef Network_methods[] = {
     {"add_conn", (PyCFunction)Network_add_conn, METH_VARARGS, NULL},
     {"add_inputs", (PyCFunction)Network_add_inputs, METH_VARARGS, NULL},
     {"load", (PyCFunction)Network_load, METH_VARARGS, NULL},
+    {"load_nir", (PyCFunction)Network_load_nir, METH_VARARGS, NULL},
     {"pops", (PyCFunction)Network_pops, METH_NOARGS, NULL},
     {"counts", (PyCFunction)Network_counts, METH_NOARGS, NULL},
     {"set_traced", (PyCFunction)Network_set_traced, METH_VARARGS, NULL},

@@ -182,3 +182,23 @@ def test_relnet_matches_cli_json(tmp_path, cli):
             assert row[k] == v, k
     assert row["accuracy"] == 100.0 * row["correct"] / row["stories"]
     assert set(row["task_accuracy"]) == set(row["tasks"])
+
+
+def test_load_nir_lif_norse_runs_as_lava(data_dir):
+    path = os.path.join(data_dir, "nir", "01_lif", "lif_norse.nir")
+    # Lava's bridge puts the threshold 0.1 at 25 << 6 = 1600: 16000 per NIR volt (docs/nir.md).
+    net = le.Network.load_nir(path, vscale=16000, decay="lava")
+    assert net.nir["vscale"] == 16000 and net.nir["input"].kind == "input" and net.nir["input_size"] == 1
+    lif = net.population("1")
+    assert [p["decay_v"] for p in net.nir["populations"] if p["node"] == "1"] == [163]
+    ref = np.loadtxt(os.path.join(data_dir, "nir", "01_lif", "lif_lava_cpu_fixed.csv"), delimiter=",")
+    net.add_nir_input(ref[:, 0:1], steps=len(ref))
+    sim = le.Simulation(net, record=[lif]).run(len(ref))
+    # Lava's bit-accurate CPU model of the same graph: v and spikes at every step.
+    assert np.array_equal(sim.v(lif)[:, 0], ref[:, 1].astype(np.int64))
+    assert np.array_equal(sim.spikes(lif)[:, 0], ref[:, 2] != 0)
+    assert sim.spikes(lif).sum() == 4
+    with pytest.raises(le.ParseError, match="2 columns"):
+        net.add_nir_input(np.zeros((3, 2)))
+    with pytest.raises(le.FileError):
+        le.Network.load_nir(os.path.join(data_dir, "nir", "missing.nir"))
