@@ -27,6 +27,7 @@
 #include "models/relnet/strategy.h"
 #include "models/relnet/table_s2.h"
 #include "models/relnet/weights.h"
+#include "noc/noc_systemc.h"
 #include "place/hints.h"
 #include "report/report.h"
 #include "run/pipeline.h"
@@ -1044,9 +1045,28 @@ static PyMethodDef mod_methods[] = {
 static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "loihi_emu._core", NULL, -1, mod_methods,
                                     NULL, NULL, NULL, NULL};
 
+/* libsystemc refers to sc_main (its own main() would call it); the extension never enters
+ * through it: the SystemC network modes start the kernel themselves (noc/sc_noc_network.cpp),
+ * as in the CLI (emu/main.cpp). */
+int sc_main(int argc, char **argv);
+int sc_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
     import_array();
+    /* The module is initialised once per interpreter process, which is the "once at start-up"
+     * the registration asks for. */
+    le_error re;
+    le_error_clear(&re);
+    if (le_noc_systemc_register(&re)) {
+        PyErr_Format(PyExc_ImportError, "loihi_emu: %s", re.msg);
+        return NULL;
+    }
     if (PyType_Ready(&NetworkType) < 0 || PyType_Ready(&SimType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&moddef);

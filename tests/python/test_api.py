@@ -4,6 +4,7 @@ import gc
 import json
 import os
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -202,3 +203,47 @@ def test_load_nir_lif_norse_runs_as_lava(data_dir):
         net.add_nir_input(np.zeros((3, 2)))
     with pytest.raises(le.FileError):
         le.Network.load_nir(os.path.join(data_dir, "nir", "missing.nir"))
+
+
+SYSTEMC_RUN = r"""
+import json, sys
+import numpy as np
+import loihi_emu as le
+
+def net():
+    # Three chips of a 2x2 board, so that packets cross chip links and routers.
+    rng = np.random.default_rng(3)
+    n = le.Network()
+    inp = n.add_population("in", 20, kind="input", chip=0)
+    hid = n.add_population("hid", 60, decay_v=256, vth_mant=60, per_core=10, chip=1)
+    out = n.add_population("out", 10, decay_v=256, vth_mant=40, chip=3)
+    n.connect(inp, hid, sparse=(rng.integers(0, 20, 600), rng.integers(0, 60, 600), rng.integers(20, 120, 600)))
+    n.connect(hid, out, sparse=(rng.integers(0, 60, 300), rng.integers(0, 10, 300), rng.integers(20, 120, 300)))
+    n.add_input(inp, rng.random((30, 20)) < 0.3)
+    return n
+
+reps = {}
+for mode in ("packet", "systemc"):
+    with le.Simulation(net(), le.Board("2x2", noc=mode), record=[]) as s:
+        reps[mode] = s.run(30).report()
+try:
+    le.Simulation(net(), le.Board("2x2", noc="systemc"), record=[])
+    reps["second"] = "accepted"
+except le.UsageError as e:
+    reps["second"] = str(e)
+print(json.dumps(reps))
+"""
+
+
+def test_systemc_noc_report_equals_packet_mode():
+    # SystemC allows one elaboration per process: the run gets a process of its own.
+    p = subprocess.run([sys.executable, "-c", SYSTEMC_RUN], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    reps = json.loads(p.stdout)
+    assert "systemc" in le.noc_modes() and "systemc:rr" in le.noc_modes()
+    pk, sc = reps["packet"], reps["systemc"]
+    assert pk["noc_mode"] == "packet" and sc["noc_mode"] == "systemc"
+    assert pk["events"]["link_traversals"] > 0
+    pk.pop("noc_mode"), sc.pop("noc_mode")
+    assert sc == pk
+    assert reps["second"] != "accepted"
