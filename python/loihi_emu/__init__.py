@@ -17,7 +17,7 @@ from . import _core
 from ._core import (Error, LimitError, RangeError, FileError, ParseError, ConfigError, OutOfMemory,
                     DataError, UsageError)
 
-__all__ = ["Network", "Population", "Board", "Simulation", "Placement", "place", "smnist", "noc_modes",
+__all__ = ["Network", "Population", "Board", "Simulation", "Placement", "place", "smnist", "relnet", "noc_modes",
            "Error", "LimitError", "RangeError", "FileError", "ParseError", "ConfigError", "OutOfMemory",
            "DataError", "UsageError", "SIGN_MODES", "KINDS"]
 
@@ -80,10 +80,58 @@ class Network:
         """A network file (YAML, docs/network-file.md)."""
         net = cls()
         net._c.load(os.fspath(path))
-        for i, (name, kind, size, _traced) in enumerate(net._c.pops()):
-            kname = [k for k, v in KINDS.items() if v == kind][0]
-            net._pops.append(Population(net, i, name, kname, size))
+        net._adopt_pops()
         return net
+
+    @classmethod
+    def load_nir(cls, path, dt=1e-4, vscale=None, decay="lava", reset="zero", accept_reset=False, split=True):
+        """A NIR graph (HDF5), mapped onto Loihi's compartments as `loihi-emu nir` maps it
+        (docs/nir.md): dt seconds per step; vscale integer v units per NIR voltage unit (None:
+        automatic); decay 'lava' (floor(4095 dt/tau)) or 'round' (round(4096 dt/tau)); reset
+        'zero' or 'subtract' (how the model was trained; NIR does not store it); accept_reset
+        maps a non-zero v_reset or a subtracting reset as reset to zero; split=False keeps
+        each connection at one weight exponent. The mapping is in net.nir (vscale, input,
+        populations, connections); drive the graph's Input with net.add_nir_input."""
+        if decay not in ("lava", "round"):
+            raise UsageError(f"decay {decay!r}: expected 'lava' or 'round'")
+        if reset not in ("zero", "subtract"):
+            raise UsageError(f"reset {reset!r}: expected 'zero' or 'subtract'")
+        if not dt > 0 or (vscale is not None and not vscale > 0):
+            raise UsageError("dt and vscale: expected positive numbers")
+        net = cls()
+        info = net._c.load_nir(os.fspath(path), float(dt), 0.0 if vscale is None else float(vscale),
+                               decay == "round", bool(accept_reset), reset == "subtract", 0.05 if split else -1.0)
+        net._adopt_pops()
+        ip = info.pop("input_pop")
+        info["input"] = None if ip < 0 else net._pops[ip]
+        net.nir = info
+        return net
+
+    def add_nir_input(self, spikes, steps=None):
+        """Drives a NIR graph's Input with spikes [rows, inputs] as `loihi-emu nir run --input`
+        does: a non-zero entry in row t is a spike the input sends in step t + 1, integrated
+        in step t + 2 (the chip's one step of synaptic latency), so it is an input spike of
+        step t + 2 here; with steps, rows that would land after step steps are dropped."""
+        info = getattr(self, "nir", None)
+        if not info or info["input"] is None:
+            raise ConfigError("the graph has no Input node to drive")
+        a = np.asarray(spikes)
+        if a.ndim == 1:
+            a = a.reshape(-1, 1)
+        if a.ndim != 2 or a.shape[1] != info["input_size"]:
+            raise ParseError(f"input spikes: {a.shape[-1] if a.ndim else 0} columns, the graph's Input has "
+                             f"{info['input_size']}")
+        t, c = np.nonzero(a)
+        if steps is not None:
+            keep = t + 2 <= int(steps)
+            t, c = t[keep], c[keep]
+        self.add_input(info["input"], neurons=c, steps=t + 2)
+
+    def _adopt_pops(self):
+        self._pops = []
+        for i, (name, kind, size, _traced) in enumerate(self._c.pops()):
+            kname = [k for k, v in KINDS.items() if v == kind][0]
+            self._pops.append(Population(self, i, name, kname, size))
 
     @property
     def populations(self):
@@ -379,3 +427,52 @@ def smnist(images=200, first=0, sample=None, board="nahuku32", noc=None, arch=No
     if rep is not None:
         out["report"] = rep
     return out
+
+
+_RELNET_SIZES = (2, 6, 10, 16, 20)
+_RELNET_ALL_TASKS = (1 << 20) - 1
+_RELNET_PAPER_TASKS = _RELNET_ALL_TASKS & ~((1 << 1) | (1 << 2) | (1 << 15))  # all but tasks 2, 3, 16
+_RELNET_STRATEGIES = {"optimised": [0], "naive": [1], "both": [0, 1]}
+
+
+def relnet(sentences=None, placement="optimised", stories=25, tasks=None, board="nahuku32", noc="load",
+           arch=None, data=None, weights=None, mapping=None, seed=1):
+    """The seed paper's Spiking RelNet on bAbI per story size (`loihi-emu relnet`): returns a
+    dict with board, network, weights (the directory; generated with seed into
+    <data>/relnet-weights/generated-<seed> when missing, as the command does),
+    weights_manifest_sha256 and rows, one per size and placement: the keys of
+    `loihi-emu relnet --json` (ours; paper: Table S2's row or None) plus available,
+    layer_cores, busiest_links, accuracy (%) and task_accuracy {task: %}; tasks maps
+    task -> (correct, stories). sentences: sizes 1..20 (default the paper's 2, 6, 10, 16, 20);
+    placement: optimised, naive, both or a placement file; stories per size (0 = the paper's
+    250, 100 at M = 16); tasks: bAbI task numbers (default the paper's 17)."""
+    sizes = list(_RELNET_SIZES if sentences is None else ([sentences] if np.ndim(sentences) == 0 else sentences))
+    if not sizes or any(not 1 <= int(m) <= 20 for m in sizes) or len(sizes) > 20:
+        raise UsageError(f"sentences {sizes}: expected 1 to 20 sizes in 1..20")
+    pfile = None
+    if isinstance(placement, (str, os.PathLike)) and os.fspath(placement) in _RELNET_STRATEGIES:
+        strategies = _RELNET_STRATEGIES[os.fspath(placement)]
+    else:
+        pfile = os.fspath(placement)
+        strategies = [0]  # the relay plan a placement file's layout uses, as the command
+    if tasks is None:
+        mask = _RELNET_PAPER_TASKS
+    else:
+        mask = 0
+        for t in ([tasks] if np.ndim(tasks) == 0 else tasks):
+            if not 1 <= int(t) <= 20:
+                raise UsageError(f"task {t}: bAbI tasks are 1..20")
+            mask |= 1 << (int(t) - 1)
+    if not 0 <= int(stories) <= 100000:
+        raise UsageError(f"stories {stories}: expected 0..100000")
+    bname, wdir, sha, rows = _core.relnet(np.asarray(sizes, dtype=np.uint32), strategies, pfile, mask,
+                                          int(stories), os.fspath(board), noc,
+                                          None if arch is None else os.fspath(arch),
+                                          None if data is None else os.fspath(data),
+                                          None if weights is None else os.fspath(weights),
+                                          None if mapping is None else os.fspath(mapping), int(seed))
+    for r in rows:
+        r["accuracy"] = 100.0 * r["correct"] / r["stories"] if r["stories"] else 0.0
+        r["task_accuracy"] = {t: 100.0 * ok / n for t, (ok, n) in r["tasks"].items()}
+    return {"model": "Spiking RelNet (seed 002)", "board": bname, "network": noc, "weights": wdir,
+            "weights_manifest_sha256": sha, "rows": rows}

@@ -9,16 +9,29 @@
 #include <Python.h>
 #include <numpy/arrayobject.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/netfile.h"
+#include "models/nir/nir.h"
 #include "models/network.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
 #include "models/smnist/snips.h"
+#include "emu/relnet_map.h"
+#include "emu/relnet_run.h"
+#include "models/relnet/babi.h"
+#include "models/relnet/strategy.h"
+#include "models/relnet/table_s2.h"
+#include "models/relnet/weights.h"
+#include "noc/noc_systemc.h"
+#include "place/hints.h"
 #include "report/report.h"
 #include "run/pipeline.h"
+#include "util/path.h"
 
 /* Error classes, one per le_code; all derive from loihi_emu.Error. */
 static PyObject *err_base;
@@ -263,6 +276,78 @@ static PyObject *Network_load(NetworkObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* load_nir(path, dt, vscale, rounding, accept_reset, reset_subtract, split_zero_frac)
+ *   -> {vscale, input_pop (-1 none), input_size, populations: [...], connections: [...]}
+ * Replaces the contents with the NIR graph mapped as `loihi-emu nir` maps it. */
+static PyObject *Network_load_nir(NetworkObject *self, PyObject *args)
+{
+    const char *path;
+    le_nir_opts o = le_nir_defaults();
+    int rounding, accept, subtract;
+    if (!PyArg_ParseTuple(args, "sddippd", &path, &o.dt, &o.vscale, &rounding, &accept, &subtract,
+                          &o.split_zero_frac))
+        return NULL;
+    o.rounding = rounding ? LE_NIR_DECAY_ROUND : LE_NIR_DECAY_LAVA;
+    o.accept_reset_value = accept;
+    o.reset_subtract = subtract;
+    le_error e;
+    le_error_clear(&e);
+    le_nir_graph g;
+    le_nir_mapping m;
+    memset(&g, 0, sizeof g);
+    memset(&m, 0, sizeof m);
+    le_network net;
+    le_network_init(&net);
+    le_code rc = le_nir_read(path, &g, &e);
+    int have_graph = rc == LE_OK;
+    if (!rc)
+        rc = le_nir_map(&g, &o, &net, &m, &e);
+    PyObject *out = NULL, *pops = NULL, *conns = NULL;
+    if (!rc && (pops = PyList_New(0)) && (conns = PyList_New(0))) {
+        int ok = 1;
+        for (uint32_t i = 0; i < m.n_pops && ok; i++) {
+            const le_nir_pop_info *q = &m.pops[i];
+            PyObject *d = Py_BuildValue("{s:s,s:s,s:I,s:I,s:I,s:i,s:i,s:i,s:d,s:d,s:s}", "node", q->node, "type",
+                                        q->type, "size", q->size, "first_pop", q->first_pop, "n_pops", q->n_pops,
+                                        "decay_u", q->decay_u, "decay_v", q->decay_v, "vth_mant", q->vth_mant,
+                                        "bias_min", q->bias_min, "bias_max", q->bias_max, "note", q->note);
+            ok = d && !PyList_Append(pops, d);
+            Py_XDECREF(d);
+        }
+        for (uint32_t i = 0; i < m.n_conns && ok; i++) {
+            const le_nir_conn_info *c = &m.conns[i];
+            PyObject *wexp2 = c->wexp2 == INT32_MIN ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong(c->wexp2);
+            PyObject *d = wexp2 ? Py_BuildValue("{s:s,s:s,s:s,s:K,s:K,s:K,s:i,s:N,s:d}", "src", c->src, "dst",
+                                                c->dst, "via", c->via, "n_weights",
+                                                (unsigned long long)c->n_weights, "n_zeroed",
+                                                (unsigned long long)c->n_zeroed, "n_synapses",
+                                                (unsigned long long)c->n_synapses, "wexp", c->wexp, "wexp2",
+                                                wexp2, "max_abs", c->max_abs)
+                                : NULL;
+            ok = d && !PyList_Append(conns, d);
+            Py_XDECREF(d);
+        }
+        if (ok)
+            out = Py_BuildValue("{s:d,s:i,s:I,s:s,s:O,s:O}", "vscale", m.vscale, "input_pop",
+                                m.input_node < 0 ? -1 : (int)m.input_pop, "input_size", m.input_size, "version",
+                                g.version, "populations", pops, "connections", conns);
+    }
+    Py_XDECREF(pops);
+    Py_XDECREF(conns);
+    le_nir_mapping_free(&m);
+    if (have_graph)
+        le_nir_free(&g);
+    if (rc || !out) {
+        le_network_free(&net);
+        Py_XDECREF(out);
+        return rc ? raise_le(&e) : NULL;
+    }
+    /* Only a graph that mapped whole replaces the contents. */
+    le_network_free(&self->net);
+    self->net = net;
+    return out;
+}
+
 /* pops() -> [(name, kind, size, traced)] */
 static PyObject *Network_pops(NetworkObject *self, PyObject *noargs)
 {
@@ -319,6 +404,7 @@ static PyMethodDef Network_methods[] = {
     {"add_conn", (PyCFunction)Network_add_conn, METH_VARARGS, NULL},
     {"add_inputs", (PyCFunction)Network_add_inputs, METH_VARARGS, NULL},
     {"load", (PyCFunction)Network_load, METH_VARARGS, NULL},
+    {"load_nir", (PyCFunction)Network_load_nir, METH_VARARGS, NULL},
     {"pops", (PyCFunction)Network_pops, METH_NOARGS, NULL},
     {"counts", (PyCFunction)Network_counts, METH_NOARGS, NULL},
     {"set_traced", (PyCFunction)Network_set_traced, METH_VARARGS, NULL},
@@ -713,6 +799,226 @@ fail:
     return NULL;
 }
 
+
+/* ------------------------------------------------------------------- RelNet */
+
+/* The weight directory `loihi-emu relnet` would use (emu/cmd_relnet.c, make_weights): the
+ * given one, else <data>/relnet-weights/generated-<seed>, generated when it has no manifest,
+ * so that the package and the command share (and agree on) the generated weights. */
+static le_code relnet_weights_dir(const char *weights, const char *data, uint64_t seed, const le_babi_dict *dict,
+                                  char *dir, size_t cap, le_error *err)
+{
+    if (weights) {
+        snprintf(dir, cap, "%s", weights);
+        return LE_OK;
+    }
+    char base[1024], manifest[1200], vocab[1200];
+    snprintf(base, sizeof base, "%s/relnet-weights", le_data_dir(data));
+    snprintf(dir, cap, "%s/generated-%llu", base, (unsigned long long)seed);
+    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
+    struct stat st;
+    if (stat(manifest, &st) == 0)
+        return LE_OK;
+    if (mkdir(base, 0777) != 0 && errno != EEXIST)
+        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", base, strerror(errno));
+    snprintf(vocab, sizeof vocab, "%s/vocab-source.txt", base);
+    le_code rc = le_babi_dict_write(dict, vocab, err);
+    if (rc)
+        return rc;
+    le_relnet_gen_params gp = le_relnet_gen_params_default();
+    gp.vocab_file = vocab;
+    gp.answers_file = vocab; /* answers are lines of the one dictionary */
+    return le_relnet_weights_generate(dir, seed, &gp, err);
+}
+
+/* As the command labels rows: the paper measured the optimised layout only, and its M = 2
+ * and M = 20 rows are the ones the chip-link figure was fitted on (config/loihi.yaml). */
+static const char *relnet_role(uint32_t M, const char *placement, int in_paper)
+{
+    if (!in_paper)
+        return "not in Table S2";
+    if (strcmp(placement, "optimised"))
+        return "comparison";
+    return M == 2 || M == 20 ? "calibration" : "validation";
+}
+
+static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
+{
+    PyObject *tasks = PyDict_New(), *layers = PyDict_New(), *links = PyList_New(0);
+    if (!tasks || !layers || !links)
+        goto fail;
+    for (uint32_t t = 1; t <= 20; t++)
+        if (r->task_n[t]) {
+            PyObject *k = PyLong_FromUnsignedLong(t), *v = Py_BuildValue("(II)", r->task_ok[t], r->task_n[t]);
+            int bad = !k || !v || PyDict_SetItem(tasks, k, v);
+            Py_XDECREF(k);
+            Py_XDECREF(v);
+            if (bad)
+                goto fail;
+        }
+    for (int g = 0; g < LE_RN_GROUPS; g++) {
+        PyObject *v = PyLong_FromUnsignedLong(r->layer_cores[g]);
+        int bad = !v || PyDict_SetItemString(layers, le_relnet_group_name[g], v);
+        Py_XDECREF(v);
+        if (bad)
+            goto fail;
+    }
+    for (uint32_t k = 0; k < r->n_links; k++) {
+        PyObject *v = Py_BuildValue("(sd)", r->link[k], r->stories ? (double)r->link_pk[k] / r->stories : 0.0);
+        int bad = !v || PyList_Append(links, v);
+        Py_XDECREF(v);
+        if (bad)
+            goto fail;
+    }
+    PyObject *paper = Py_None;
+    Py_INCREF(paper);
+    if (p) {
+        Py_DECREF(paper);
+        paper = Py_BuildValue("{s:I,s:d,s:d,s:d,s:d,s:d}", "cores", p->cores, "us_per_step", p->us_per_step,
+                              "latency_ms", p->latency_ms, "power_w", p->power_w, "energy_mj", p->energy_mj,
+                              "edp_ujs", p->edp_ujs);
+        if (!paper)
+            goto fail;
+    }
+    return Py_BuildValue("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,"
+                         "s:N,s:N,s:N,s:N}",
+                         "sentences", r->M, "placement", r->placement, "row", relnet_role(r->M, r->placement, p != NULL),
+                         "cores", r->cores, "chips", r->chips, "stories", r->stories, "correct", r->correct,
+                         "available", r->available, "us_per_step", r->sum.step_mean_s * 1e6, "latency_ms",
+                         r->sum.latency_per_inference_s * 1e3, "power_w", r->power_w, "energy_mj",
+                         r->sum.energy_per_inference_j * 1e3, "edp_ujs", r->sum.edp_js * 1e6, "nc_static_mj",
+                         r->split_j[0] * 1e3, "nc_dynamic_mj", r->split_j[1] * 1e3, "x86_static_mj",
+                         r->split_j[2] * 1e3, "x86_dynamic_mj", r->split_j[3] * 1e3, "chip_messages_per_story",
+                         r->chip_msgs, "rate_lsnn", r->rate_lsnn, "rate_g_theta", r->rate_g, "rate_f_phi", r->rate_ff,
+                         "tasks", tasks, "layer_cores", layers, "busiest_links", links, "paper", paper);
+fail:
+    Py_XDECREF(tasks);
+    Py_XDECREF(layers);
+    Py_XDECREF(links);
+    return NULL;
+}
+
+/* relnet(sizes u32[n], strategies: list of int, placement_file|None, tasks mask, stories,
+ * board, noc, arch|None, data|None, weights|None, mapping|None, seed)
+ *   -> (board name, weights dir, manifest sha256, [row dict])
+ * The flow of `loihi-emu relnet` (emu/cmd_relnet.c) without its printing. */
+static PyObject *mod_relnet(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    PyObject *so, *strat;
+    const char *pfile, *board, *noc, *arch, *data, *weights, *mapping;
+    unsigned int tasks, stories;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OOzIIsszzzzK", &so, &strat, &pfile, &tasks, &stories, &board, &noc, &arch, &data,
+                          &weights, &mapping, &seed))
+        return NULL;
+    PyArrayObject *sa = as_array(so, NPY_UINT32, "sentences");
+    if (!sa)
+        return NULL;
+    uint32_t n_sizes = (uint32_t)PyArray_DIM(sa, 0);
+    const uint32_t *sizes = PyArray_DATA(sa);
+    int strategies[2], n_strat = 0;
+    PyObject *sf = PySequence_Fast(strat, "strategies: expected a sequence");
+    if (!sf)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(sf) && n_strat < 2; i++)
+        strategies[n_strat++] = (int)PyLong_AsLong(PySequence_Fast_GET_ITEM(sf, i));
+    Py_DECREF(sf);
+    if (PyErr_Occurred())
+        return NULL;
+
+    le_error e;
+    le_error_clear(&e);
+    le_babi_corpus corpus;
+    le_babi_dict dict;
+    le_relnet_weights w;
+    le_hints hmap, hfile;
+    le_table_s2 s2;
+    le_board_geom geom;
+    le_limits lim;
+    memset(&dict, 0, sizeof dict);
+    memset(&w, 0, sizeof w);
+    memset(&hmap, 0, sizeof hmap);
+    memset(&hfile, 0, sizeof hfile);
+    memset(&s2, 0, sizeof s2);
+    memset(&geom, 0, sizeof geom);
+    memset(&lim, 0, sizeof lim);
+    le_babi_corpus_init(&corpus);
+    le_relnet_result *res = calloc((size_t)n_sizes * 2 + 1, sizeof *res);
+    uint32_t n_res = 0;
+    char wdir[1100], babi[4096], mpath[4096];
+    snprintf(babi, sizeof babi, "%s/%s", le_data_dir(data), LE_BABI_EN10K);
+    snprintf(mpath, sizeof mpath, "%s", mapping ? mapping : LE_SOURCE_DIR "/config/relnet/mapping.yaml");
+    le_code rc = res ? LE_OK : le_fail(&e, LE_ERR_NOMEM, "relnet: out of memory");
+    Py_BEGIN_ALLOW_THREADS
+    /* the dictionary covers all 20 tasks (train and test), the stories come from tasks */
+    if (!rc)
+        rc = le_babi_read_tasks(&corpus, babi, LE_BABI_ALL_TASKS, 1, 0, &e);
+    if (!rc)
+        rc = le_babi_dict_build(&corpus, &dict, &e);
+    if (!rc)
+        rc = relnet_weights_dir(weights, data, seed, &dict, wdir, sizeof wdir, &e);
+    if (!rc)
+        rc = le_relnet_weights_load(wdir, &w, &e);
+    if (!rc)
+        rc = le_hints_load(mpath, &hmap, &e);
+    if (!rc && pfile)
+        rc = le_hints_load(pfile, &hfile, &e);
+    if (!rc)
+        rc = le_table_s2_load(le_table_s2_default_path(), &s2, &e);
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = board;
+    po.seed = seed;
+    po.arch_file = arch;
+    if (!rc)
+        rc = le_noc_mode_lookup(noc, &po.noc, &e);
+    if (!rc)
+        rc = le_pipeline_board(&po, &geom, &lim, &e);
+    le_relnet_runner rr;
+    memset(&rr, 0, sizeof rr);
+    rr.corpus = &corpus;
+    rr.dict = &dict;
+    rr.w = &w;
+    rr.po = po;
+    rr.geom = geom;
+    rr.tasks = tasks;
+    rr.stories = stories;
+    rr.placement = pfile;
+    for (int s = 0; s < n_strat && !rc; s++) {
+        le_relnet_layout lay;
+        rc = le_relnet_layout_place(&w, (le_relnet_strategy)strategies[s], &hmap, pfile ? &hfile : NULL, &geom, &lim,
+                                    &lay, &e);
+        for (uint32_t i = 0; i < n_sizes && !rc; i++)
+            if (!(rc = le_relnet_run_size(&rr, &lay, sizes[i], &res[n_res], &e)))
+                n_res++;
+        le_relnet_layout_free(&lay);
+    }
+    Py_END_ALLOW_THREADS
+    PyObject *rows = NULL, *out = NULL;
+    if (!rc && (rows = PyList_New(0))) {
+        uint32_t i = 0;
+        for (; i < n_res; i++) {
+            PyObject *row = relnet_row(&res[i], le_table_s2_find(&s2, res[i].M));
+            if (!row || PyList_Append(rows, row)) {
+                Py_XDECREF(row);
+                break;
+            }
+            Py_DECREF(row);
+        }
+        if (i == n_res)
+            out = Py_BuildValue("(sssO)", geom.name, wdir, w.manifest_sha256, rows);
+    }
+    Py_XDECREF(rows);
+    le_babi_corpus_free(&corpus);
+    le_relnet_weights_free(&w);
+    le_hints_free(&hmap);
+    le_hints_free(&hfile);
+    free(res);
+    if (rc)
+        return raise_le(&e);
+    return out;
+}
+
 static PyObject *mod_noc_modes(PyObject *mod, PyObject *noargs)
 {
     (void)mod;
@@ -732,15 +1038,35 @@ static PyObject *mod_noc_modes(PyObject *mod, PyObject *noargs)
 
 static PyMethodDef mod_methods[] = {
     {"smnist", (PyCFunction)mod_smnist, METH_VARARGS, NULL},
+    {"relnet", (PyCFunction)mod_relnet, METH_VARARGS, NULL},
     {"noc_modes", (PyCFunction)mod_noc_modes, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "loihi_emu._core", NULL, -1, mod_methods,
                                     NULL, NULL, NULL, NULL};
 
+/* libsystemc refers to sc_main (its own main() would call it); the extension never enters
+ * through it: the SystemC network modes start the kernel themselves (noc/sc_noc_network.cpp),
+ * as in the CLI (emu/main.cpp). */
+int sc_main(int argc, char **argv);
+int sc_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
     import_array();
+    /* The module is initialised once per interpreter process, which is the "once at start-up"
+     * the registration asks for. */
+    le_error re;
+    le_error_clear(&re);
+    if (le_noc_systemc_register(&re)) {
+        PyErr_Format(PyExc_ImportError, "loihi_emu: %s", re.msg);
+        return NULL;
+    }
     if (PyType_Ready(&NetworkType) < 0 || PyType_Ready(&SimType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&moddef);

@@ -4,6 +4,7 @@ import gc
 import json
 import os
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -159,3 +160,90 @@ def test_ten_million_synapses_hand_off_under_a_second():
     print(f"10 M synapses handed to C in {dt:.3f} s")
     assert net.n_synapses == n
     assert dt < 1.0
+
+
+def test_relnet_matches_cli_json(tmp_path, cli):
+    js = tmp_path / "rn.json"
+    subprocess.run([cli, "relnet", "--sentences", "2", "--stories", "2", "--json", str(js)], check=True,
+                   capture_output=True)
+    with open(js) as f:
+        ref = json.load(f)
+    got = le.relnet(sentences=[2], stories=2)
+    assert len(got["rows"]) == 1 and got["rows"][0]["cores"] == 124
+    for k in ("board", "network", "weights", "weights_manifest_sha256"):
+        assert got[k] == ref[k]
+    row, want = got["rows"][0], ref["rows"][0]
+    for k, v in want.items():
+        if k == "tasks":
+            assert {str(t): list(c) for t, c in row[k].items()} == v
+        elif isinstance(v, float):
+            # The JSON writes 9 significant digits.
+            assert row[k] == pytest.approx(v, rel=1e-8, abs=1e-12), k
+        else:
+            assert row[k] == v, k
+    assert row["accuracy"] == 100.0 * row["correct"] / row["stories"]
+    assert set(row["task_accuracy"]) == set(row["tasks"])
+
+
+def test_load_nir_lif_norse_runs_as_lava(data_dir):
+    path = os.path.join(data_dir, "nir", "01_lif", "lif_norse.nir")
+    # Lava's bridge puts the threshold 0.1 at 25 << 6 = 1600: 16000 per NIR volt (docs/nir.md).
+    net = le.Network.load_nir(path, vscale=16000, decay="lava")
+    assert net.nir["vscale"] == 16000 and net.nir["input"].kind == "input" and net.nir["input_size"] == 1
+    lif = net.population("1")
+    assert [p["decay_v"] for p in net.nir["populations"] if p["node"] == "1"] == [163]
+    ref = np.loadtxt(os.path.join(data_dir, "nir", "01_lif", "lif_lava_cpu_fixed.csv"), delimiter=",")
+    net.add_nir_input(ref[:, 0:1], steps=len(ref))
+    sim = le.Simulation(net, record=[lif]).run(len(ref))
+    # Lava's bit-accurate CPU model of the same graph: v and spikes at every step.
+    assert np.array_equal(sim.v(lif)[:, 0], ref[:, 1].astype(np.int64))
+    assert np.array_equal(sim.spikes(lif)[:, 0], ref[:, 2] != 0)
+    assert sim.spikes(lif).sum() == 4
+    with pytest.raises(le.ParseError, match="2 columns"):
+        net.add_nir_input(np.zeros((3, 2)))
+    with pytest.raises(le.FileError):
+        le.Network.load_nir(os.path.join(data_dir, "nir", "missing.nir"))
+
+
+SYSTEMC_RUN = r"""
+import json, sys
+import numpy as np
+import loihi_emu as le
+
+def net():
+    # Three chips of a 2x2 board, so that packets cross chip links and routers.
+    rng = np.random.default_rng(3)
+    n = le.Network()
+    inp = n.add_population("in", 20, kind="input", chip=0)
+    hid = n.add_population("hid", 60, decay_v=256, vth_mant=60, per_core=10, chip=1)
+    out = n.add_population("out", 10, decay_v=256, vth_mant=40, chip=3)
+    n.connect(inp, hid, sparse=(rng.integers(0, 20, 600), rng.integers(0, 60, 600), rng.integers(20, 120, 600)))
+    n.connect(hid, out, sparse=(rng.integers(0, 60, 300), rng.integers(0, 10, 300), rng.integers(20, 120, 300)))
+    n.add_input(inp, rng.random((30, 20)) < 0.3)
+    return n
+
+reps = {}
+for mode in ("packet", "systemc"):
+    with le.Simulation(net(), le.Board("2x2", noc=mode), record=[]) as s:
+        reps[mode] = s.run(30).report()
+try:
+    le.Simulation(net(), le.Board("2x2", noc="systemc"), record=[])
+    reps["second"] = "accepted"
+except le.UsageError as e:
+    reps["second"] = str(e)
+print(json.dumps(reps))
+"""
+
+
+def test_systemc_noc_report_equals_packet_mode():
+    # SystemC allows one elaboration per process: the run gets a process of its own.
+    p = subprocess.run([sys.executable, "-c", SYSTEMC_RUN], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    reps = json.loads(p.stdout)
+    assert "systemc" in le.noc_modes() and "systemc:rr" in le.noc_modes()
+    pk, sc = reps["packet"], reps["systemc"]
+    assert pk["noc_mode"] == "packet" and sc["noc_mode"] == "systemc"
+    assert pk["events"]["link_traversals"] > 0
+    pk.pop("noc_mode"), sc.pop("noc_mode")
+    assert sc == pk
+    assert reps["second"] != "accepted"
