@@ -1,5 +1,6 @@
-/* `loihi-emu nir info|run FILE ...`: imports a NIR graph (models/nir/nir.h), prints how it
- * maps onto Loihi's integers, places it and runs it through the pipeline. */
+/* `loihi-emu nir info|run|export FILE ...`: imports a NIR graph (models/nir/nir.h), prints how
+ * it maps onto Loihi's integers, places it and runs it through the pipeline, or writes the
+ * mapped network as a network YAML file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,15 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: loihi-emu nir info FILE.nir [options]\n"
             "       loihi-emu nir run FILE.nir --input SPIKES.npy --steps T [options]\n"
+            "       loihi-emu nir export FILE.nir --out NET.yaml [--input SPIKES.npy --steps T] [options]\n"
             "\n"
             "Imports a NIR graph (docs/nir.md): info prints the graph, the quantisation, the mapped\n"
             "sizes and the cores it needs; run drives its Input with the spikes of SPIKES.npy, shape\n"
             "(steps, inputs): a non-zero entry in row t is a spike sent in step t+1, integrated in\n"
-            "step t+2 (one step of synaptic latency, as on the chip).\n"
+            "step t+2 (one step of synaptic latency, as on the chip). export writes the mapped integer\n"
+            "network as a network YAML file (docs/network-file.md; dense weights as NET.connK.npy\n"
+            "beside it) that `loihi-emu run NET.yaml` runs as `nir run` would; with --input the\n"
+            "spikes of the first T steps go into its inputs section.\n"
             "\n"
             "mapping options:\n"
             "  --dt S             seconds per step (default 1e-4, the NIR paper's)\n"
@@ -41,6 +46,9 @@ static void usage(FILE *f)
             "  --trace FILE.csv   step,population,index,u,v,spike of every compartment ('-': stdout)\n"
             "  --board NAME|FILE  run on a board with the cost model (loihi-emu boards), or RxC\n"
             "  --report FILE.json the cost model's report as JSON\n"
+            "export options:\n"
+            "  --out NET.yaml     the network file to write (required)\n"
+            "  --input, --steps   as for run (both or neither)\n"
             "  --help             this text\n");
 }
 
@@ -64,10 +72,10 @@ int le_cmd_nir(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    int run = !strcmp(sub, "run");
-    if (!run && strcmp(sub, "info"))
-        return usage_error("unknown nir subcommand '%s' (expected info or run)", sub);
-    const char *path = NULL, *input = NULL, *trace_path = NULL, *board = NULL, *report = NULL;
+    int run = !strcmp(sub, "run"), export = !strcmp(sub, "export");
+    if (!run && !export && strcmp(sub, "info"))
+        return usage_error("unknown nir subcommand '%s' (expected info, run or export)", sub);
+    const char *path = NULL, *input = NULL, *trace_path = NULL, *board = NULL, *report = NULL, *out = NULL;
     le_nir_opts o = le_nir_defaults();
     uint32_t steps = 0;
     for (int i = 2; i < argc; i++) {
@@ -86,7 +94,8 @@ int le_cmd_nir(int argc, char **argv)
         }
         int takes = !strcmp(a, "--dt") || !strcmp(a, "--reset") || !strcmp(a, "--vscale") || !strcmp(a, "--decay") ||
                     (run && (!strcmp(a, "--input") || !strcmp(a, "--steps") || !strcmp(a, "--trace") ||
-                             !strcmp(a, "--board") || !strcmp(a, "--report")));
+                             !strcmp(a, "--board") || !strcmp(a, "--report"))) ||
+                    (export && (!strcmp(a, "--out") || !strcmp(a, "--input") || !strcmp(a, "--steps")));
         if (takes) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
@@ -125,6 +134,8 @@ int le_cmd_nir(int argc, char **argv)
                 trace_path = v;
             else if (!strcmp(a, "--board"))
                 board = v;
+            else if (!strcmp(a, "--out"))
+                out = v;
             else
                 report = v;
             continue;
@@ -141,6 +152,10 @@ int le_cmd_nir(int argc, char **argv)
         return usage_error("%s", "missing --steps T");
     if (run && !input)
         return usage_error("%s", "missing --input SPIKES.npy");
+    if (export && !out)
+        return usage_error("%s", "missing --out NET.yaml");
+    if (export && !input != !steps)
+        return usage_error("%s", "--input and --steps go together");
 
     le_error err;
     le_error_clear(&err);
@@ -161,8 +176,8 @@ int le_cmd_nir(int argc, char **argv)
     if (!rc)
         rc = le_nir_map(&g, &o, &net, &m, &err);
     if (!rc)
-        le_nir_print(run ? stderr : stdout, &g, &o, &m);
-    if (!rc && run) {
+        le_nir_print(run || export ? stderr : stdout, &g, &o, &m);
+    if (!rc && input) {
         rc = le_npy_read(input, 0, 0, &spikes, &err);
         if (!rc) {
             uint64_t rows = spikes.shape[0], cols = spikes.ndim == 2 ? spikes.shape[1] : 1;
@@ -170,6 +185,18 @@ int le_cmd_nir(int argc, char **argv)
             if (rc)
                 le_error_prefix(&err, "%s", input);
         }
+    }
+    if (!rc && export) {
+        char head[1200];
+        snprintf(head, sizeof head,
+                 "Written by loihi-emu nir export from %s (docs/nir.md):\n"
+                 "dt %g s, %g v units per NIR voltage unit, decays '%s'.",
+                 path, o.dt, m.vscale, o.rounding == LE_NIR_DECAY_LAVA ? "lava" : "round");
+        rc = le_nir_export_yaml(&net, out, head, &err);
+        if (!rc)
+            fprintf(stderr, "loihi-emu nir export: %s: %u populations, %u connections, %u input spikes -> %s\n",
+                    path, net.n_pops, net.n_conns, net.n_inputs, out);
+        goto done;
     }
     le_pipeline_opts po = le_pipeline_defaults();
     po.board = board;
@@ -200,6 +227,7 @@ int le_cmd_nir(int argc, char **argv)
     if (!rc && run)
         fprintf(stderr, "loihi-emu nir run: %s: %u steps, %llu spikes, %u cores\n", path, steps,
                 (unsigned long long)le_sim_total_spikes(pipe.sim), le_sim_n_cores(pipe.sim));
+done:
     le_trace_csv_free(tw);
     le_pipeline_close(&pipe);
     le_npy_free(&spikes);

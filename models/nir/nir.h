@@ -120,6 +120,12 @@ void le_nir_print(FILE *f, const le_nir_graph *g, const le_nir_opts *o, const le
 le_code le_nir_add_inputs(le_network *net, const le_nir_mapping *m, const float *data, uint64_t rows,
                           uint64_t cols, uint32_t steps, le_error *err);
 
+/* Writes net as a network YAML file (docs/network-file.md) at yaml_path: every profile field
+ * explicitly, each connection's weights inline or, when the dense matrix says the same, as
+ * STEM.connK.npy beside it (int16 mantissas), the input spikes grouped per neuron. header
+ * (may be NULL) becomes '#' comment lines at the top. */
+le_code le_nir_export_yaml(const le_network *net, const char *yaml_path, const char *header, le_error *err);
+
 #ifdef __cplusplus
 }
 #endif
