@@ -1,4 +1,4 @@
-/* NIR graph -> le_network. Every weight node (Affine, Linear, Scale, Conv2d, SumPool2d,
+/* NIR graph -> le_network. Every weight node (Affine, Linear, Scale, Conv1d, Conv2d, SumPool2d,
  * AvgPool2d, Flatten, Delay, pass-through Input/Output) is a sparse matrix; the chain of
  * them between two spiking nodes is multiplied out into one connection, quantised to
  * 8-bit mantissas with one exponent (or two, when one loses too many small weights).
@@ -63,8 +63,8 @@ typedef struct {
 } mapper;
 
 static const char *neuron_types[] = {"LIF", "CubaLIF", "IF", "LI", "CubaLI"};
-static const char *linear_types[] = {"Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten",
-                                     "Delay"};
+static const char *linear_types[] = {"Affine", "Linear", "Scale", "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d",
+                                     "Flatten", "Delay"};
 
 static int in_list(const char *t, const char **l, size_t n)
 {
@@ -202,49 +202,92 @@ static le_code two(mapper *m, uint32_t ni, const char *name, uint64_t out[2], ui
     return LE_OK;
 }
 
-/* Shapes from the one predecessor (Conv2d, pools, Flatten, Delay, pass-through nodes). */
+static int is_window(const char *t)
+{
+    return !strcmp(t, "Conv1d") || !strcmp(t, "Conv2d") || !strcmp(t, "SumPool2d") || !strcmp(t, "AvgPool2d");
+}
+
+/* Kernel geometry of a window node as (row, column) pairs. Conv1d is a Conv2d over one row, so
+ * one loop serves both; NIR writes its 1-D stride/padding/dilation as a scalar or a 1-element
+ * array, and a second value would silently become a column setting, hence the count check. */
+static le_code window(mapper *m, uint32_t ni, uint64_t k[2], uint64_t st[2], uint64_t pad[2], uint64_t dil[2])
+{
+    const le_nir_node *n = &m->g->nodes[ni];
+    const le_nir_param *w = NULL;
+    le_code rc;
+    int conv1 = !strcmp(n->type, "Conv1d");
+    if (conv1) {
+        static const char *keys[] = {"stride", "padding", "dilation"};
+        for (int i = 0; i < 3; i++) {
+            const le_nir_param *p = le_nir_param_get(n, keys[i]);
+            if (p && (!p->data || p->count != 1))
+                return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (Conv1d): '%s' must be one integer", m->g->path,
+                               n->name, keys[i]);
+        }
+    }
+    if (conv1 || !strcmp(n->type, "Conv2d")) {
+        if ((rc = need(m, ni, "weight", &w)))
+            return rc;
+        k[0] = conv1 ? 1 : w->dims[2];
+        k[1] = w->dims[conv1 ? 2 : 3];
+        if ((rc = two(m, ni, "dilation", dil, 1)))
+            return rc;
+    } else {
+        if ((rc = two(m, ni, "kernel_size", k, 0)))
+            return rc;
+        dil[0] = dil[1] = 1;
+    }
+    if ((rc = two(m, ni, "stride", st, 1)) || (rc = two(m, ni, "padding", pad, 0)))
+        return rc;
+    if (conv1) {
+        st[0] = dil[0] = 1;
+        pad[0] = 0;
+    }
+    return LE_OK;
+}
+
+/* Shapes from the one predecessor (convolutions, pools, Flatten, Delay, pass-through nodes). */
 static le_code derived_shape(mapper *m, uint32_t ni, const shape *in)
 {
     const le_nir_node *n = &m->g->nodes[ni];
     shape *s = &m->shapes[ni];
     le_code rc;
-    if (!strcmp(n->type, "Conv2d") || !strcmp(n->type, "SumPool2d") || !strcmp(n->type, "AvgPool2d")) {
-        if (in->ndim != 3)
-            return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (%s): input has %u dimensions, expected 3 (C, H, W)",
-                           m->g->path, n->name, n->type, in->ndim);
+    if (is_window(n->type)) {
+        int conv1 = !strcmp(n->type, "Conv1d");
+        if (in->ndim != (conv1 ? 2u : 3u))
+            return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (%s): input has %u dimensions, expected %s",
+                           m->g->path, n->name, n->type, in->ndim, conv1 ? "2 (C, L)" : "3 (C, H, W)");
         uint64_t k[2], st[2], pad[2], dil[2], c_out = in->dims[0];
-        if (!strcmp(n->type, "Conv2d")) {
+        /* (C, L) is read as (C, 1, L). */
+        uint64_t H = conv1 ? 1 : in->dims[1], W = in->dims[conv1 ? 1 : 2];
+        if (conv1 || !strcmp(n->type, "Conv2d")) {
             const le_nir_param *w = NULL;
             if ((rc = need(m, ni, "weight", &w)))
                 return rc;
             const le_nir_param *gp = le_nir_param_get(n, "groups");
             if (gp && (!gp->data || gp->data[0] != 1))
-                return le_fail(m->err, LE_ERR_CONFIG, "%s: node '%s' (Conv2d): groups other than 1 are not mapped",
-                               m->g->path, n->name);
-            if (w->ndim != 4 || w->dims[1] != in->dims[0])
+                return le_fail(m->err, LE_ERR_CONFIG, "%s: node '%s' (%s): groups other than 1 are not mapped",
+                               m->g->path, n->name, n->type);
+            if (w->ndim != (conv1 ? 3u : 4u) || w->dims[1] != in->dims[0])
                 return le_fail(m->err, LE_ERR_PARSE,
-                               "%s: node '%s' (Conv2d): 'weight' must be (C_out, %llu, kH, kW) for an input of %llu "
+                               "%s: node '%s' (%s): 'weight' must be (C_out, %llu, %s) for an input of %llu "
                                "channels",
-                               m->g->path, n->name, (unsigned long long)in->dims[0], (unsigned long long)in->dims[0]);
+                               m->g->path, n->name, n->type, (unsigned long long)in->dims[0],
+                               conv1 ? "k" : "kH, kW", (unsigned long long)in->dims[0]);
             c_out = w->dims[0];
-            k[0] = w->dims[2];
-            k[1] = w->dims[3];
-            if ((rc = two(m, ni, "dilation", dil, 1)))
-                return rc;
-        } else {
-            if ((rc = two(m, ni, "kernel_size", k, 0)))
-                return rc;
-            dil[0] = dil[1] = 1;
         }
-        if ((rc = two(m, ni, "stride", st, 1)) || (rc = two(m, ni, "padding", pad, 0)))
+        if ((rc = window(m, ni, k, st, pad, dil)))
             return rc;
         uint64_t d[3] = {c_out, 0, 0};
-        if (!pool_or_conv_out(in->dims[1], k[0], st[0], pad[0], dil[0], &d[1]) ||
-            !pool_or_conv_out(in->dims[2], k[1], st[1], pad[1], dil[1], &d[2]))
+        if (!pool_or_conv_out(H, k[0], st[0], pad[0], dil[0], &d[1]) ||
+            !pool_or_conv_out(W, k[1], st[1], pad[1], dil[1], &d[2]))
             return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (%s): kernel larger than its %llux%llu input",
-                           m->g->path, n->name, n->type, (unsigned long long)in->dims[1],
-                           (unsigned long long)in->dims[2]);
-        shape_from(s, d, 3);
+                           m->g->path, n->name, n->type, (unsigned long long)H, (unsigned long long)W);
+        if (conv1) {
+            d[1] = d[2];
+            shape_from(s, d, 2);
+        } else
+            shape_from(s, d, 3);
     } else if (!strcmp(n->type, "Flatten")) {
         uint64_t c = in->size;
         shape_from(s, &c, 1);
@@ -331,26 +374,22 @@ static le_code build_sparse(mapper *m, uint32_t ni, const shape *in)
             sp->w[j] = w->data[j];
         }
         sp->rowptr[in->size] = in->size;
-    } else if (!strcmp(n->type, "Conv2d") || !strcmp(n->type, "SumPool2d") || !strcmp(n->type, "AvgPool2d")) {
-        int conv = !strcmp(n->type, "Conv2d");
-        uint64_t k[2], st[2], pad[2], dil[2] = {1, 1};
-        uint64_t C = in->dims[0], H = in->dims[1], W = in->dims[2];
-        uint64_t Co = os->dims[0], Ho = os->dims[1], Wo = os->dims[2];
+    } else if (is_window(n->type)) {
+        int conv1 = !strcmp(n->type, "Conv1d"), conv = conv1 || !strcmp(n->type, "Conv2d");
+        uint64_t k[2], st[2], pad[2], dil[2];
+        uint64_t C = in->dims[0], H = conv1 ? 1 : in->dims[1], W = in->dims[conv1 ? 1 : 2];
+        uint64_t Co = os->dims[0], Ho = conv1 ? 1 : os->dims[1], Wo = os->dims[conv1 ? 1 : 2];
+        if ((rc = window(m, ni, k, st, pad, dil)))
+            return rc;
         if (conv) {
             if ((rc = need(m, ni, "weight", &w)))
                 return rc;
-            k[0] = w->dims[2];
-            k[1] = w->dims[3];
-            two(m, ni, "dilation", dil, 1);
             if ((rc = need(m, ni, "bias", &b)))
                 return rc;
             if (b->count != Co && b->count != 1)
-                return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (Conv2d): 'bias' has %llu values, expected %llu",
-                               m->g->path, n->name, (unsigned long long)b->count, (unsigned long long)Co);
-        } else
-            two(m, ni, "kernel_size", k, 0);
-        two(m, ni, "stride", st, 1);
-        two(m, ni, "padding", pad, 0);
+                return le_fail(m->err, LE_ERR_PARSE, "%s: node '%s' (%s): 'bias' has %llu values, expected %llu",
+                               m->g->path, n->name, n->type, (unsigned long long)b->count, (unsigned long long)Co);
+        }
         /* Outputs each input reaches: count first, then fill (input-major). */
         uint64_t per_in_max = (conv ? Co : 1) * k[0] * k[1];
         if ((rc = sp_alloc(m, sp, in->size, os->size, in->size * per_in_max, n->name)))
@@ -424,8 +463,8 @@ static le_code build_sparse(mapper *m, uint32_t ni, const shape *in)
             sp->bias = calloc(sp->n_out, sizeof *sp->bias);
             if (!sp->bias)
                 return le_fail(m->err, LE_ERR_NOMEM, "out of memory");
-            if (!strcmp(n->type, "Conv2d")) {
-                uint64_t per = os->dims[1] * os->dims[2];
+            if (!strcmp(n->type, "Conv1d") || !strcmp(n->type, "Conv2d")) {
+                uint64_t per = os->size / os->dims[0];
                 for (uint64_t i = 0; i < sp->n_out; i++)
                     sp->bias[i] = at(b, i / per);
             } else
@@ -768,7 +807,7 @@ le_code le_nir_map(const le_nir_graph *g, const le_nir_opts *o, le_network *net,
         const char *t = g->nodes[i].type;
         if (in_list(t, neuron_types, 5))
             m->kinds[i] = K_NEURON;
-        else if (in_list(t, linear_types, 8))
+        else if (in_list(t, linear_types, 9))
             m->kinds[i] = K_LINEAR;
         else if (!strcmp(t, "Input"))
             m->kinds[i] = n_in(g, i) ? K_LINEAR : K_SOURCE;
@@ -781,7 +820,7 @@ le_code le_nir_map(const le_nir_graph *g, const le_nir_opts *o, le_network *net,
         else
             rc = le_fail(err, LE_ERR_CONFIG,
                          "%s: node '%s': type '%s' cannot map (expected one of LIF, CubaLIF, IF, LI, CubaLI, Affine, "
-                         "Linear, Scale, Conv2d, SumPool2d, AvgPool2d, Flatten, Delay, Input, Output)",
+                         "Linear, Scale, Conv1d, Conv2d, SumPool2d, AvgPool2d, Flatten, Delay, Input, Output)",
                          g->path, g->nodes[i].name, t);
     }
     for (uint32_t i = 0; i < N && !rc; i++)
