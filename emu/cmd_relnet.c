@@ -213,27 +213,11 @@ static le_code make_weights(job *j, char *dir, size_t cap, le_error *err)
         snprintf(dir, cap, "%s", o->weights);
         return LE_OK;
     }
-    const char *data = le_data_dir(o->data);
-    char base[1024];
-    snprintf(base, sizeof base, "%s/relnet-weights", data);
-    snprintf(dir, cap, "%s/generated-%llu", base, (unsigned long long)o->seed);
-    char manifest[1200];
-    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
-    struct stat st;
-    if (stat(manifest, &st) == 0)
-        return LE_OK;
-    if (mkdir(base, 0777) != 0 && errno != EEXIST)
-        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", base, strerror(errno));
-    char vocab[1200];
-    snprintf(vocab, sizeof vocab, "%s/vocab-source.txt", base);
-    le_code rc = le_babi_dict_write(&j->dict, vocab, err);
-    if (rc)
-        return rc;
-    fprintf(stderr, "loihi-emu relnet: generating weights (seed %llu) into %s\n", (unsigned long long)o->seed, dir);
-    le_relnet_gen_params gp = le_relnet_gen_params_default();
-    gp.vocab_file = vocab;
-    gp.answers_file = vocab; /* answers are lines of the one dictionary */
-    return le_relnet_weights_generate(dir, o->seed, &gp, err);
+    int generated = 0;
+    le_code rc = le_relnet_default_weights(le_data_dir(o->data), o->seed, &j->dict, dir, cap, &generated, err);
+    if (!rc && generated)
+        fprintf(stderr, "loihi-emu relnet: generated weights (seed %llu) into %s\n", (unsigned long long)o->seed, dir);
+    return rc;
 }
 
 static double pct(double ours, double paper) { return paper != 0 ? 100.0 * (ours - paper) / paper : 0; }

@@ -1,8 +1,12 @@
 #include "emu/relnet_run.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cost/costmodel_internal.h"
 #include "models/relnet/snips.h"
@@ -271,3 +275,55 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
     return rc;
 }
 
+/* Removes a flat folder and its files (a generation that lost the race, or failed). */
+static void remove_flat(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        char f[2048];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(f, sizeof f, "%s/%s", path, e->d_name);
+                unlink(f);
+            }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+le_code le_relnet_default_weights(const char *data, uint64_t seed, const le_babi_dict *dict, char *dir, size_t cap,
+                                  int *generated, le_error *err)
+{
+    *generated = 0;
+    char base[1024], manifest[1200], tmp[1200], vocab[1300], wtmp[1300];
+    snprintf(base, sizeof base, "%s/relnet-weights", data);
+    snprintf(dir, cap, "%s/generated-%llu", base, (unsigned long long)seed);
+    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
+    struct stat st;
+    if (stat(manifest, &st) == 0)
+        return LE_OK;
+    if (mkdir(base, 0777) != 0 && errno != EEXIST)
+        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", base, strerror(errno));
+    snprintf(tmp, sizeof tmp, "%s/.generating-%llu-%ld", base, (unsigned long long)seed, (long)getpid());
+    snprintf(vocab, sizeof vocab, "%s/vocab-source.txt", tmp);
+    snprintf(wtmp, sizeof wtmp, "%s/weights", tmp);
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    le_code rc = le_babi_dict_write(dict, vocab, err);
+    if (!rc) {
+        le_relnet_gen_params gp = le_relnet_gen_params_default();
+        gp.vocab_file = vocab;
+        gp.answers_file = vocab; /* answers are lines of the one dictionary */
+        rc = le_relnet_weights_generate(wtmp, seed, &gp, err);
+    }
+    if (!rc) {
+        if (rename(wtmp, dir) == 0)
+            *generated = 1;
+        else if (stat(manifest, &st) != 0) /* not another process's complete directory */
+            rc = le_fail(err, LE_ERR_IO, "%s: cannot move the generated weights into place: %s", dir, strerror(errno));
+    }
+    remove_flat(wtmp);
+    remove_flat(tmp);
+    return rc;
+}

@@ -54,6 +54,14 @@ typedef struct {
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err);
 
+/* The weight directory a run uses when none is given: <data>/relnet-weights/generated-<seed>,
+ * generated from the dictionary when it has no manifest yet. Generation goes to a private
+ * folder that is renamed into place when complete, so processes that start together (ctest
+ * runs several) never read a half-written directory; the loser of the race keeps the
+ * winner's, which is byte-identical (same seed). *generated says whether this call made it. */
+le_code le_relnet_default_weights(const char *data, uint64_t seed, const le_babi_dict *dict, char *dir, size_t cap,
+                                  int *generated, le_error *err);
+
 /* Layer groups of Table S5, the group of a population name (-1: none), Table S5's cores. */
 extern const char *const le_relnet_group_name[LE_RN_GROUPS];
 extern const uint32_t le_relnet_table_s5[LE_RN_GROUPS];

@@ -812,23 +812,8 @@ static le_code relnet_weights_dir(const char *weights, const char *data, uint64_
         snprintf(dir, cap, "%s", weights);
         return LE_OK;
     }
-    char base[1024], manifest[1200], vocab[1200];
-    snprintf(base, sizeof base, "%s/relnet-weights", le_data_dir(data));
-    snprintf(dir, cap, "%s/generated-%llu", base, (unsigned long long)seed);
-    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
-    struct stat st;
-    if (stat(manifest, &st) == 0)
-        return LE_OK;
-    if (mkdir(base, 0777) != 0 && errno != EEXIST)
-        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", base, strerror(errno));
-    snprintf(vocab, sizeof vocab, "%s/vocab-source.txt", base);
-    le_code rc = le_babi_dict_write(dict, vocab, err);
-    if (rc)
-        return rc;
-    le_relnet_gen_params gp = le_relnet_gen_params_default();
-    gp.vocab_file = vocab;
-    gp.answers_file = vocab; /* answers are lines of the one dictionary */
-    return le_relnet_weights_generate(dir, seed, &gp, err);
+    int generated = 0;
+    return le_relnet_default_weights(le_data_dir(data), seed, dict, dir, cap, &generated, err);
 }
 
 /* As the command labels rows: the paper measured the optimised layout only, and its M = 2
