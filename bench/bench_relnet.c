@@ -23,6 +23,7 @@
 
 #include "bench/bench_util.h"
 #include "emu/relnet_map.h"
+#include "emu/relnet_run.h"
 #include "models/relnet/babi.h"
 #include "models/relnet/build.h"
 #include "models/relnet/snips.h"
@@ -93,20 +94,6 @@ typedef struct {
     double corpus_s, weights_s, layout_s, rss_mib;
 } shared;
 
-/* Context sentences go to sentence LSNNs 0..M-1 (oldest first), the question to LSNN 20:
- * the command's glue, copied so that the bench drives the same inputs. */
-static void to_sample(const le_babi_example *e, le_relnet_sample *s)
-{
-    memset(s, 0, sizeof *s);
-    for (uint32_t i = 0; i < e->n_context && i < LE_RN_LAYOUT; i++) {
-        s->n_words[i] = e->n_words[i];
-        memcpy(s->word[i], e->word[i], sizeof s->word[i]);
-    }
-    s->n_words[LE_RN_QUESTION] = e->q_words;
-    memcpy(s->word[LE_RN_QUESTION], e->q, sizeof e->q);
-    s->answer = e->answer;
-}
-
 static le_code setup(shared *sh, const char *data, const char *weights, const char *board, le_relnet_strategy strat,
                      uint32_t M, uint32_t stories, le_error *err)
 {
@@ -146,7 +133,7 @@ static le_code setup(shared *sh, const char *data, const char *weights, const ch
     for (uint32_t k = 0; k < sel.n && !rc; k++) {
         le_babi_example e;
         if (!(rc = le_babi_encode(&sh->corpus, &sh->dict, sel.ref[k], &e, err)))
-            to_sample(&e, &sh->samples[k]);
+            le_relnet_sample_from_babi(&e, &sh->samples[k]);
     }
     sh->n = sel.n;
     le_babi_selection_free(&sel);

@@ -13,8 +13,7 @@
 #include "report/report.h"
 #include "util/progress.h"
 
-/* Context sentences go to sentence LSNNs 0..M-1 (oldest first), the question to LSNN 20. */
-static void to_sample(const le_babi_example *e, le_relnet_sample *s)
+void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s)
 {
     memset(s, 0, sizeof *s);
     for (uint32_t i = 0; i < e->n_context && i < LE_RN_LAYOUT; i++) {
@@ -154,7 +153,7 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         le_babi_example e;
         rc = le_babi_encode(rr->corpus, rr->dict, sel.ref[k], &e, err);
         if (!rc) {
-            to_sample(&e, &samples[k]);
+            le_relnet_sample_from_babi(&e, &samples[k]);
             task_of[k] = (uint16_t)e.task;
             line_of[k] = e.line;
         }

@@ -9,6 +9,7 @@
 #include "cost/costmodel.h"
 #include "emu/relnet_map.h"
 #include "models/relnet/babi.h"
+#include "models/relnet/snips.h"
 #include "models/relnet/weights.h"
 #include "run/pipeline.h"
 
@@ -53,6 +54,10 @@ typedef struct {
 
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err);
+
+/* A bAbI question as the network sees it: context sentences to sentence LSNNs 0..M-1
+ * (oldest first), the question to LSNN 20. */
+void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s);
 
 /* The weight directory a run uses when none is given: <data>/relnet-weights/generated-<seed>,
  * generated from the dictionary when it has no manifest yet. Generation goes to a private

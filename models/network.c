@@ -30,6 +30,27 @@ void le_network_free(le_network *net)
     memset(net, 0, sizeof *net);
 }
 
+le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop, int32_t wexp, le_sign_mode sign,
+                           size_t n, int with_delay, le_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->src_pop = src_pop;
+    c->dst_pop = dst_pop;
+    c->wexp = wexp;
+    c->weight_bits = 8;
+    c->sign = sign;
+    size_t cap = n ? n : 1;
+    c->src = malloc(cap * sizeof *c->src);
+    c->dst = malloc(cap * sizeof *c->dst);
+    c->weight = malloc(cap * sizeof *c->weight);
+    c->delay = with_delay ? calloc(cap, 1) : NULL;
+    if (!c->src || !c->dst || !c->weight || (with_delay && !c->delay)) {
+        conn_free_arrays(c);
+        return le_fail(err, LE_ERR_NOMEM, "out of memory for %llu synapses", (unsigned long long)n);
+    }
+    return LE_OK;
+}
+
 void le_network_drop_conns(le_network *net)
 {
     for (uint32_t i = 0; i < net->n_conns; i++)
@@ -247,22 +268,12 @@ le_code le_network_connect_dense(le_network *net, uint32_t src_pop, uint32_t dst
         return le_fail(err, LE_ERR_LIMIT, "connection %s -> %s: %llu synapses, more than %u", sn, dn,
                        (unsigned long long)nz, UINT32_MAX);
     le_connection c;
-    memset(&c, 0, sizeof c);
-    c.src_pop = src_pop;
-    c.dst_pop = dst_pop;
-    c.n = (uint32_t)nz;
-    c.wexp = wexp;
-    c.weight_bits = 8;
-    c.sign = sign;
-    size_t cap = nz ? (size_t)nz : 1;
-    c.src = malloc(cap * sizeof *c.src);
-    c.dst = malloc(cap * sizeof *c.dst);
-    c.weight = malloc(cap * sizeof *c.weight);
-    if (!c.src || !c.dst || !c.weight) {
-        conn_free_arrays(&c);
-        return le_fail(err, LE_ERR_NOMEM, "connection %s -> %s: out of memory for %llu synapses", sn, dn,
-                       (unsigned long long)nz);
+    le_code rc = le_connection_init(&c, src_pop, dst_pop, wexp, sign, (size_t)nz, 0, err);
+    if (rc) {
+        le_error_prefix(err, "connection %s -> %s", sn, dn);
+        return rc;
     }
+    c.n = (uint32_t)nz;
     size_t k = 0;
     for (uint32_t r = 0; r < ns; r++)
         for (uint32_t col = 0; col < nd; col++) {

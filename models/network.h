@@ -4,6 +4,7 @@
 #ifndef LE_MODELS_NETWORK_H
 #define LE_MODELS_NETWORK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/compartment.h"
@@ -91,6 +92,13 @@ int le_network_find_pop(const le_network *net, const char *name); /* -1 if absen
 
 /* Adds a connection; takes ownership of the arrays in conn (freed by le_network_free). */
 le_code le_network_add_conn(le_network *net, le_connection *conn, le_error *err);
+
+/* Starts a connection src_pop -> dst_pop with room for n synapses (8-bit weights, exponent
+ * wexp, sign mode sign; delays, all 0, when with_delay) and c->n = 0, for a builder to fill
+ * and hand to le_network_add_conn. Out of memory: "out of memory for N synapses", nothing
+ * left allocated. */
+le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop, int32_t wexp, le_sign_mode sign,
+                           size_t n, int with_delay, le_error *err);
 
 /* Builds a connection from a dense [n_src][n_dst] row-major matrix of mantissas (zeros skipped). */
 le_code le_network_connect_dense(le_network *net, uint32_t src_pop, uint32_t dst_pop, const float *w,

@@ -1067,22 +1067,9 @@ le_code le_nir_map(const le_nir_graph *g, const le_nir_opts *o, le_network *net,
                     if (!n)
                         continue;
                     le_connection cn;
-                    memset(&cn, 0, sizeof cn);
-                    cn.src_pop = a;
-                    cn.dst_pop = b;
-                    cn.wexp = ex;
-                    cn.weight_bits = 8;
-                    cn.sign = LE_SIGN_SPLIT;
-                    cn.src = malloc(n * sizeof *cn.src);
-                    cn.dst = malloc(n * sizeof *cn.dst);
-                    cn.weight = malloc(n * sizeof *cn.weight);
-                    cn.delay = calloc(n, 1);
                     int any_delay = 0;
-                    if (!cn.src || !cn.dst || !cn.weight || !cn.delay) {
-                        free(cn.src), free(cn.dst), free(cn.weight), free(cn.delay);
-                        rc = le_fail(err, LE_ERR_NOMEM, "out of memory");
+                    if ((rc = le_connection_init(&cn, a, b, ex, LE_SIGN_SPLIT, n, 1, err)))
                         break;
-                    }
                     for (uint64_t k = 0; k < pc->t.n; k++) {
                         uint32_t s = pc->t.src[k], d = pc->t.dst[k];
                         if (pop_of[pc->src_node][s] != a || pop_of[pc->dst_node][d] != b)

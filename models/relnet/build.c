@@ -40,24 +40,12 @@ static le_code connect_block(le_network *net, uint32_t src_pop, uint32_t dst_pop
     if (n == 0)
         return LE_OK;
     le_connection c;
-    memset(&c, 0, sizeof c);
-    c.src_pop = src_pop;
-    c.dst_pop = dst_pop;
-    c.wexp = cn->wexp;
-    c.weight_bits = 8;
-    c.sign = LE_SIGN_SPLIT;
-    c.to_aux = (uint8_t)(to_aux != 0);
-    c.src = malloc(n * sizeof *c.src);
-    c.dst = malloc(n * sizeof *c.dst);
-    c.weight = malloc(n * sizeof *c.weight);
-    c.delay = cn->d ? malloc(n) : NULL;
-    if (!c.src || !c.dst || !c.weight || (cn->d && !c.delay)) {
-        free(c.src);
-        free(c.dst);
-        free(c.weight);
-        free(c.delay);
-        return le_fail(err, LE_ERR_NOMEM, "RelNet %s: out of memory for %zu synapses", what, n);
+    le_code rc = le_connection_init(&c, src_pop, dst_pop, cn->wexp, LE_SIGN_SPLIT, n, cn->d != NULL, err);
+    if (rc) {
+        le_error_prefix(err, "RelNet %s", what);
+        return rc;
     }
+    c.to_aux = (uint8_t)(to_aux != 0);
     for (uint32_t r = 0; r < nr; r++)
         for (uint32_t col = 0; col < nc; col++) {
             size_t at = (size_t)(r0 + r) * cn->cols + c0 + col;
@@ -70,38 +58,27 @@ static le_code connect_block(le_network *net, uint32_t src_pop, uint32_t dst_pop
                 c.delay[c.n] = cn->d[at];
             c.n++;
         }
-    le_code rc = le_network_add_conn(net, &c, err);
-    if (rc)
+    if ((rc = le_network_add_conn(net, &c, err)))
         le_error_prefix(err, "RelNet %s", what);
     return rc;
 }
 
-/* One-to-one synapses src neuron k -> dst neuron k (k < n) with one weight, delay 0. */
-static le_code connect_one_to_one(le_network *net, uint32_t src_pop, uint32_t dst_pop, uint32_t n, int32_t mant,
-                                  int32_t wexp, const char *what, le_error *err)
+/* One-to-one synapses src neuron k -> dst neuron dst_off + k (k < n), delay 0, with weight
+ * w[k] (zero: no synapse), or mant for every k when w is NULL: relays, mask relays and the
+ * aggregation. */
+static le_code connect_diagonal(le_network *net, uint32_t src_pop, uint32_t dst_pop, uint32_t n, uint32_t dst_off,
+                                const int16_t *w, int32_t mant, int32_t wexp, const char *what, le_error *err)
 {
     le_connection c;
-    memset(&c, 0, sizeof c);
-    c.src_pop = src_pop;
-    c.dst_pop = dst_pop;
-    c.wexp = wexp;
-    c.weight_bits = 8;
-    c.sign = LE_SIGN_SPLIT;
-    c.src = malloc(n * sizeof *c.src);
-    c.dst = malloc(n * sizeof *c.dst);
-    c.weight = malloc(n * sizeof *c.weight);
-    if (!c.src || !c.dst || !c.weight) {
-        free(c.src);
-        free(c.dst);
-        free(c.weight);
-        return le_fail(err, LE_ERR_NOMEM, "RelNet %s: out of memory", what);
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        c.src[k] = c.dst[k] = k;
-        c.weight[k] = (int16_t)mant;
-    }
-    c.n = n;
-    le_code rc = le_network_add_conn(net, &c, err);
+    le_code rc = le_connection_init(&c, src_pop, dst_pop, wexp, LE_SIGN_SPLIT, n, 0, err);
+    for (uint32_t k = 0; k < n && !rc; k++)
+        if (!w || w[k]) {
+            c.src[c.n] = k;
+            c.dst[c.n] = dst_off + k;
+            c.weight[c.n++] = w ? w[k] : (int16_t)mant;
+        }
+    if (!rc)
+        rc = le_network_add_conn(net, &c, err);
     if (rc)
         le_error_prefix(err, "RelNet %s", what);
     return rc;
@@ -182,33 +159,9 @@ static le_code build_relay(const le_relnet_weights *w, le_network *net, le_relne
     r->block = copy;
     p->n_relays++;
     /* neuron k of the relay copies LSNN neuron k (LIF half 0..99, AHP half 100..199) */
-    le_connection c;
-    for (int half = 0; half < 2; half++) {
-        uint32_t n = half ? NA : NR, off = half ? NR : 0;
-        memset(&c, 0, sizeof c);
-        c.src_pop = half ? p->lsnn_ada[k] : p->lsnn_reg[k];
-        c.dst_pop = r->pop;
-        c.wexp = L->in_wexp;
-        c.weight_bits = 8;
-        c.sign = LE_SIGN_SPLIT;
-        c.src = malloc(n * sizeof *c.src);
-        c.dst = malloc(n * sizeof *c.dst);
-        c.weight = malloc(n * sizeof *c.weight);
-        if (!c.src || !c.dst || !c.weight) {
-            free(c.src);
-            free(c.dst);
-            free(c.weight);
-            return le_fail(err, LE_ERR_NOMEM, "RelNet relay %s: out of memory", name);
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            c.src[i] = i;
-            c.dst[i] = off + i;
-            c.weight[i] = (int16_t)L->in_weight;
-        }
-        c.n = n;
-        if ((rc = le_network_add_conn(net, &c, err)))
-            return rc;
-    }
+    if ((rc = connect_diagonal(net, p->lsnn_reg[k], r->pop, NR, 0, NULL, L->in_weight, L->in_wexp, name, err)) ||
+        (rc = connect_diagonal(net, p->lsnn_ada[k], r->pop, NA, NR, NULL, L->in_weight, L->in_wexp, name, err)))
+        return rc;
     return LE_OK;
 }
 
@@ -321,9 +274,9 @@ le_code le_relnet_build(const le_relnet_weights *w, const le_relnet_options *o, 
             snprintf(name, sizeof name, "mask.relay.%u", b);
             rc = add_pop(net, name, LE_POP_LIF, LE_RN_LAYOUT, &w->layer[LE_RN_L_RELAY], &p->mask_relay[b], err);
             if (!rc)
-                rc = connect_one_to_one(net, p->mask_src, p->mask_relay[b], LE_RN_LAYOUT,
-                                        w->layer[LE_RN_L_RELAY].in_weight, w->layer[LE_RN_L_RELAY].in_wexp,
-                                        "mask relay", err);
+                rc = connect_diagonal(net, p->mask_src, p->mask_relay[b], LE_RN_LAYOUT, 0, NULL,
+                                      w->layer[LE_RN_L_RELAY].in_weight, w->layer[LE_RN_L_RELAY].in_wexp, "mask relay",
+                                      err);
         }
     }
     for (uint32_t x = 0; x < p->n_inst && !rc; x++)
@@ -332,34 +285,8 @@ le_code le_relnet_build(const le_relnet_weights *w, const le_relnet_options *o, 
     const le_relnet_conn *agg = &w->conn[LE_RN_C_AGG];
     if (!rc)
         rc = add_pop(net, "agg", LE_POP_LIF, LE_RELNET_N_G, &w->layer[LE_RN_L_AGG], &p->agg, err);
-    for (uint32_t x = 0; x < p->n_inst && !rc; x++) {
-        le_connection c;
-        memset(&c, 0, sizeof c);
-        c.src_pop = p->g[x][3];
-        c.dst_pop = p->agg;
-        c.wexp = agg->wexp;
-        c.weight_bits = 8;
-        c.sign = LE_SIGN_SPLIT;
-        uint32_t n = 0;
-        for (uint32_t k = 0; k < LE_RELNET_N_G; k++)
-            n += agg->w[k] != 0;
-        c.src = malloc((n + 1) * sizeof *c.src);
-        c.dst = malloc((n + 1) * sizeof *c.dst);
-        c.weight = malloc((n + 1) * sizeof *c.weight);
-        if (!c.src || !c.dst || !c.weight) {
-            free(c.src);
-            free(c.dst);
-            free(c.weight);
-            rc = le_fail(err, LE_ERR_NOMEM, "RelNet aggregation: out of memory");
-            break;
-        }
-        for (uint32_t k = 0; k < LE_RELNET_N_G; k++)
-            if (agg->w[k]) {
-                c.src[c.n] = c.dst[c.n] = k;
-                c.weight[c.n++] = agg->w[k];
-            }
-        rc = le_network_add_conn(net, &c, err);
-    }
+    for (uint32_t x = 0; x < p->n_inst && !rc; x++)
+        rc = connect_diagonal(net, p->g[x][3], p->agg, LE_RELNET_N_G, 0, agg->w, 0, agg->wexp, "aggregation", err);
     if (!rc)
         rc = add_pop(net, "f1", LE_POP_LIF, LE_RELNET_N_G, &w->layer[LE_RN_L_F1], &p->f1, err);
     if (!rc)
