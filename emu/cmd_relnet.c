@@ -439,9 +439,9 @@ static int run(const options *o, le_error *err)
                "optimised rows M = 2 and M = 20 (the calibration rows; M = 6, 10, 16 are validation), and the x86\n"
                "snip base and the static powers are Table S1's calibrated figures (config/loihi.yaml). The paper\n"
                "measured the optimised placement only, so other placements are comparisons. Cores follow the\n"
-               "authors' mapping code (config/relnet/mapping.yaml): the aggregation takes 16 cores where Table\n"
-               "S5's arithmetic gives 14, and the 10 mask relays are counted, as in Table S2. Accuracy is\n"
-               "meaningful only with trained weights.\n");
+               "authors' mapping code (config/relnet/mapping.yaml):\n"
+               "the aggregation takes 16 cores where Table S5's arithmetic gives 14, and the 10 mask relays are\n"
+               "counted, as in Table S2. Accuracy is meaningful only with trained weights.\n");
     }
     if (!rc && o->json)
         rc = write_json(&j, wdir, res, n_res, err);
