@@ -70,6 +70,19 @@ uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_
     return total;
 }
 
+uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx)
+{
+    if (n == 0)
+        return 0;
+    uint64_t bps = (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(max_idx + 1u));
+    uint64_t per = lim->synapses_per_block, word = lim->sram_word_bits;
+    uint64_t full = n / per, rest = n % per;
+    uint64_t total = full * ((per * bps + lim->block_header_bits + word - 1) / word * word);
+    if (rest)
+        total += (rest * bps + lim->block_header_bits + word - 1) / word * word;
+    return total;
+}
+
 /* --- build --- */
 
 static void name_core(char *buf, size_t cap, uint32_t gid, const le_limits *lim)
@@ -88,6 +101,83 @@ static int cmp_u32(const void *a, const void *b)
 static void *alloc_zero(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size);
+}
+
+/* Population axons: each names a set and a base that keep every row inside the core; the
+ * base fits its field (pop16: a multiple of 4); atoms fit the spike; each set is stored once. */
+static le_code check_pop_axons(const le_core_spec *s, const le_limits *lim, const char *cn, uint64_t *bits,
+                               uint32_t *dmax_all, le_error *err)
+{
+    if (s->n_pop_axons == 0)
+        return LE_OK;
+    if (!s->pop_set || !s->pop_base || !s->sets || !s->row_start)
+        return le_fail(err, LE_ERR_CONFIG, "%s: %u population axons but no synapse sets", cn,
+                       (unsigned)s->n_pop_axons);
+    uint32_t *span = calloc((size_t)s->n_sets + 1, sizeof *span); /* highest relative index + 1 per set */
+    if (!span)
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory checking the synapse sets", cn);
+    le_code rc = LE_OK;
+    uint32_t rows = 0;
+    for (uint32_t k = 0; k < s->n_sets && !rc; k++) {
+        const le_syn_set *st = &s->sets[k];
+        if (st->row0 != rows)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u starts at row %u, expected %u", cn, (unsigned)k,
+                         (unsigned)st->row0, (unsigned)rows);
+        else if (st->pop_type != 16 && st->pop_type != 32)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u has population type %u, expected 16 or 32", cn,
+                         (unsigned)k, (unsigned)st->pop_type);
+        else if (st->fmt.weight_bits < 1 || st->fmt.weight_bits > 8)
+            rc = le_fail(err, LE_ERR_RANGE, "%s: synapse set %u has weight_bits %u, outside 1..8", cn, (unsigned)k,
+                         (unsigned)st->fmt.weight_bits);
+        else if (st->pop_type == 16 && st->n_atoms > (1u << lim->pop16_atom_bits_max))
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: synapse set %u has %u atoms, more than a pop16 axon addresses (%u)",
+                         cn, (unsigned)k, (unsigned)st->n_atoms, 1u << lim->pop16_atom_bits_max);
+        if (rc)
+            break;
+        uint32_t mx = 0, dmax = 0;
+        for (uint32_t r = st->row0; r < st->row0 + st->n_atoms; r++)
+            for (uint32_t i = s->row_start[r]; i < s->row_start[r + 1]; i++) {
+                const le_synapse *y = &s->set_syn[i];
+                if ((uint32_t)y->cx + 1 > mx)
+                    mx = (uint32_t)y->cx + 1;
+                if (y->delay > dmax)
+                    dmax = y->delay;
+            }
+        if (mx > (1u << lim->pop_idx_bits_max)) {
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: synapse set %u indexes compartment %u past its base, beyond the "
+                         "%u-bit index field", cn, (unsigned)k, (unsigned)(mx - 1), (unsigned)lim->pop_idx_bits_max);
+            break;
+        }
+        if (dmax > lim->max_delay || le_delay_bits(dmax) > st->fmt.delay_bits) {
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u has a delay of %u, its format stores %u bits", cn,
+                         (unsigned)k, (unsigned)dmax, (unsigned)st->fmt.delay_bits);
+            break;
+        }
+        if (dmax > *dmax_all)
+            *dmax_all = dmax;
+        span[k] = mx;
+        uint64_t n = s->row_start[st->row0 + st->n_atoms] - s->row_start[st->row0];
+        *bits += le_set_sram_bits(lim, &st->fmt, n, mx ? mx - 1 : 0);
+        rows += st->n_atoms;
+    }
+    for (uint32_t j = 0; j < s->n_pop_axons && !rc; j++) {
+        uint32_t k = s->pop_set[j], b = s->pop_base[j], a = s->n_in_axons + j;
+        if (k >= s->n_sets)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: input axon %u reads synapse set %u but the core has %u", cn,
+                         (unsigned)a, (unsigned)k, (unsigned)s->n_sets);
+        else if (b > lim->pop_cx_base_max)
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: input axon %u has compartment base %u, exceeding the maximum of %u",
+                         cn, (unsigned)a, (unsigned)b, (unsigned)lim->pop_cx_base_max);
+        else if (s->sets[k].pop_type == 16 && b % lim->pop16_base_align)
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: input axon %u (pop16) has compartment base %u, not a multiple of %u",
+                         cn, (unsigned)a, (unsigned)b, (unsigned)lim->pop16_base_align);
+        else if ((uint64_t)b + span[k] > s->n_cx)
+            rc = le_fail(err, LE_ERR_CONFIG,
+                         "%s: input axon %u reaches compartment %u (base %u + set %u) but the core has %u", cn,
+                         (unsigned)a, (unsigned)(b + span[k] - 1), (unsigned)b, (unsigned)k, (unsigned)s->n_cx);
+    }
+    free(span);
+    return rc;
 }
 
 static le_code check_spec(const le_core_spec *s, const le_limits *lim, const char *cn, uint64_t *syn_bits,
@@ -125,9 +215,15 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
     }
 
     /* Input axons and synapse memory. */
-    if (s->n_in_axons > lim->in_axons_per_core)
+    if ((uint64_t)s->n_in_axons + s->n_pop_axons > lim->in_axons_per_core) {
+        if (s->n_pop_axons)
+            return le_fail(err, LE_ERR_LIMIT,
+                           "%s: input axons %u (%u discrete + %u population) exceed the limit of %u per core", cn,
+                           (unsigned)(s->n_in_axons + s->n_pop_axons), (unsigned)s->n_in_axons,
+                           (unsigned)s->n_pop_axons, (unsigned)lim->in_axons_per_core);
         return le_fail(err, LE_ERR_LIMIT, "%s: input axons %u exceed the limit of %u per core", cn,
                        (unsigned)s->n_in_axons, (unsigned)lim->in_axons_per_core);
+    }
     if (s->n_in_axons > 0 && !s->in_start)
         return le_fail(err, LE_ERR_CONFIG, "%s: %u input axons but no synapse list", cn, (unsigned)s->n_in_axons);
     int32_t acc_max = (int32_t)((1u << (lim->dendrite_acc_bits - 1)) - 1u);
@@ -181,6 +277,9 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
         if (dmax > dmax_all)
             dmax_all = dmax;
     }
+    le_code prc = check_pop_axons(s, lim, cn, &bits, &dmax_all, err);
+    if (prc)
+        return prc;
     if (bits > lim->synapse_bits_per_core)
         return le_fail(err, LE_ERR_LIMIT, "%s: synapse memory %llu bits exceeds the limit of %llu bits per core", cn,
                        (unsigned long long)bits, (unsigned long long)lim->synapse_bits_per_core);
@@ -209,6 +308,8 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
                 widest = e - b;
         }
         uint32_t n_out = s->out_start[s->n_cx];
+        for (uint32_t i = 0; i < s->out_start[s->n_cx]; i++)
+            n_out += s->out[i].pop32; /* a pop32 axon takes a second slot */
         uint32_t lim_out = le_out_axon_limit(lim, off_chip);
         if (n_out > lim_out) {
             if (off_chip)
@@ -267,7 +368,10 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         return rc;
 
     uint32_t n = spec->n_cx;
-    uint32_t n_syn = spec->n_in_axons ? spec->in_start[spec->n_in_axons] : 0;
+    uint32_t n_dsyn = spec->n_in_axons ? spec->in_start[spec->n_in_axons] : 0;
+    uint32_t n_rows = spec->n_sets ? spec->sets[spec->n_sets - 1].row0 + spec->sets[spec->n_sets - 1].n_atoms : 0;
+    uint32_t n_psyn = n_rows ? spec->row_start[n_rows] : 0;
+    uint32_t n_syn = n_dsyn + n_psyn;
     uint32_t n_out = (n && spec->out_start) ? spec->out_start[n] : 0;
     core->gid = spec->gid;
     core->n_cx = n;
@@ -292,8 +396,15 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->in_fmt = alloc_zero(spec->n_in_axons, sizeof *core->in_fmt);
     core->out_start = alloc_zero((size_t)n + 1, sizeof *core->out_start);
     core->out = alloc_zero(n_out, sizeof *core->out);
+    core->n_pop_axons = spec->n_pop_axons;
+    core->n_sets = spec->n_sets;
+    core->pop_set = alloc_zero(spec->n_pop_axons, sizeof *core->pop_set);
+    core->pop_base = alloc_zero(spec->n_pop_axons, sizeof *core->pop_base);
+    core->sets = alloc_zero(spec->n_sets, sizeof *core->sets);
+    core->row_start = alloc_zero((size_t)n_rows + 1, sizeof *core->row_start);
     if (!core->profiles || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
-        !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out) {
+        !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out ||
+        !core->pop_set || !core->pop_base || !core->sets || !core->row_start) {
         le_core_free(core);
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
     }
@@ -303,8 +414,18 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         memcpy(core->cx_profile, spec->cx_profile, sizeof *core->cx_profile * n);
     if (spec->n_in_axons)
         memcpy(core->in_start, spec->in_start, sizeof *core->in_start * (spec->n_in_axons + 1));
-    if (n_syn)
-        memcpy(core->syn, spec->syn, sizeof *core->syn * n_syn);
+    if (n_dsyn)
+        memcpy(core->syn, spec->syn, sizeof *core->syn * n_dsyn);
+    if (n_psyn)
+        memcpy(core->syn + n_dsyn, spec->set_syn, sizeof *core->syn * n_psyn);
+    if (spec->n_pop_axons) {
+        memcpy(core->pop_set, spec->pop_set, sizeof *core->pop_set * spec->n_pop_axons);
+        memcpy(core->pop_base, spec->pop_base, sizeof *core->pop_base * spec->n_pop_axons);
+    }
+    if (spec->n_sets)
+        memcpy(core->sets, spec->sets, sizeof *core->sets * spec->n_sets);
+    for (uint32_t r = 0; r <= n_rows && spec->n_sets; r++)
+        core->row_start[r] = spec->row_start[r] + n_dsyn;
     for (uint32_t a = 0; a < spec->n_in_axons; a++) {
         if (spec->in_fmt) {
             core->in_fmt[a] = spec->in_fmt[a];
@@ -344,41 +465,83 @@ void le_core_free(le_neurocore *core)
     free(core->in_fmt);
     free(core->out_start);
     free(core->out);
+    free(core->pop_set);
+    free(core->pop_base);
+    free(core->sets);
+    free(core->row_start);
     memset(core, 0, sizeof *core);
 }
 
 /* --- run time --- */
 
-void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t)
+/* Accumulates synapses [y, e) into the ring, compartments offset by base. */
+static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_synapse *e, uint32_t base, uint32_t t)
 {
-    /* The run loop only addresses axons of tables le_core_build validated; anything else
-     * is counted rather than dropped silently. */
-    if (axon >= core->n_in_axons) {
-        core->ctr.bad_axons++;
-        return;
-    }
-    uint32_t b = core->in_start[axon], e = core->in_start[axon + 1];
-    uint32_t ns = core->n_slots, n = core->n_cx;
-    uint32_t base = t % ns;
-    int32_t lo = core->acc_min, hi = core->acc_max;
-    for (uint32_t i = b; i < e; i++) {
-        const le_synapse *y = &core->syn[i];
-        uint32_t slot = base + y->delay; /* delay < n_slots, so one subtraction wraps it */
-        if (slot >= ns)
-            slot -= ns;
-        int32_t *a = &core->acc[(size_t)slot * n + y->cx];
-        int64_t sum = (int64_t)*a + y->weight;
-        if (sum < lo || sum > hi) {
-            sum = le_wrap(sum, (int)core->acc_bits);
-            core->ctr.acc_overflow++;
+    const int32_t lo = core->acc_min, hi = core->acc_max;
+    const uint32_t ns = core->n_slots;
+    uint32_t over = 0;
+    if (ns == 1) {
+        /* No delays on the core: one slot, no per-synapse slot arithmetic. */
+        int32_t *acc = core->acc + base;
+        for (; y < e; y++) {
+            int32_t sum = acc[y->cx] + y->weight; /* |acc|, |w| < 2^21: no int32 overflow */
+            if (__builtin_expect(sum < lo || sum > hi, 0)) {
+                sum = le_wrap(sum, (int)core->acc_bits);
+                over++;
+            }
+            acc[y->cx] = sum;
         }
-        *a = (int32_t)sum;
-        core->slot_dirty[slot] = 1;
+        core->slot_dirty[0] = 1;
+    } else {
+        const uint32_t n = core->n_cx, s0 = t % ns;
+        for (; y < e; y++) {
+            uint32_t slot = s0 + y->delay; /* delay < n_slots, so one subtraction wraps it */
+            if (slot >= ns)
+                slot -= ns;
+            int32_t *a = &core->acc[(size_t)slot * n + base + y->cx];
+            int32_t sum = *a + y->weight;
+            if (__builtin_expect(sum < lo || sum > hi, 0)) {
+                sum = le_wrap(sum, (int)core->acc_bits);
+                over++;
+            }
+            *a = sum;
+            core->slot_dirty[slot] = 1;
+        }
     }
-    core->ctr.synops += e - b;
+    core->ctr.acc_overflow += over;
+}
+
+void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t)
+{
+    const le_synapse *b, *e;
+    uint32_t base = 0;
+    if (axon < core->n_in_axons) {
+        b = core->syn + core->in_start[axon];
+        e = core->syn + core->in_start[axon + 1];
+    } else {
+        /* The run loop only addresses axons and atoms of tables le_core_build validated;
+         * anything else is counted rather than dropped silently. */
+        uint32_t j = axon - core->n_in_axons;
+        if (axon - core->n_in_axons >= core->n_pop_axons) {
+            core->ctr.bad_axons++;
+            return;
+        }
+        const le_syn_set *st = &core->sets[core->pop_set[j]];
+        if (atom >= st->n_atoms) {
+            core->ctr.bad_axons++;
+            return;
+        }
+        b = core->syn + core->row_start[st->row0 + atom];
+        e = core->syn + core->row_start[st->row0 + atom + 1];
+        base = core->pop_base[j];
+    }
+    accumulate(core, b, e, base, t);
+    core->ctr.synops += (uint64_t)(e - b);
     core->ctr.axons_in++;
     core->awake = 1;
 }
+
+void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t) { le_core_deliver_atom(core, axon, 0, t); }
 
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
 {

@@ -32,9 +32,22 @@ typedef struct {
 
 /* One output axon: where a spike of a compartment goes (one packet per destination core). */
 typedef struct {
-    uint32_t core; /* destination core, global id = chip * cores_per_chip + core-in-chip */
-    uint32_t axon; /* input axon index on that core */
+    uint32_t core;  /* destination core, global id = chip * cores_per_chip + core-in-chip */
+    uint32_t axon;  /* input axon index on that core */
+    uint16_t atom;  /* population axon: which row of the shared synapse set (0 for discrete) */
+    uint8_t pop32;  /* 1: a pop32 axon, which takes two output-axon slots [nengo-loihi Axon.slots_per_axon] */
+    uint8_t pad;
 } le_axon_dst;
+
+/* A shared synapse set of population axons [nengo-loihi Synapse.set_population_weights]: one
+ * row of synapses per atom, compartment indices relative to the base of the axon that reads it. */
+typedef struct {
+    uint32_t row0;        /* its atoms are rows row0 .. row0 + n_atoms - 1 of row_start */
+    uint32_t n_atoms;
+    le_axon_fmt fmt;      /* storage format of every row */
+    uint8_t pop_type;     /* 16 or 32 */
+    uint8_t pad[3];
+} le_syn_set;
 
 /* Everything needed to configure a core; arrays are copied by le_core_build. */
 typedef struct {
@@ -49,6 +62,16 @@ typedef struct {
     const le_axon_fmt *in_fmt;   /* [n_in_axons]; NULL = 8-bit sparse with just enough delay bits */
     const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]); NULL = none */
     const le_axon_dst *out;
+    /* Population axons: input axons n_in_axons .. n_in_axons + n_pop_axons - 1. Axon
+     * n_in_axons + j reads set pop_set[j] with compartment base pop_base[j]; row r of the sets
+     * is set_syn[row_start[r] .. row_start[r + 1]), compartments relative to the base. */
+    uint32_t n_pop_axons;
+    const uint32_t *pop_set;     /* [n_pop_axons] */
+    const uint16_t *pop_base;    /* [n_pop_axons] */
+    uint32_t n_sets;
+    const le_syn_set *sets;      /* [n_sets] */
+    const uint32_t *row_start;   /* [rows + 1], rows = the sum of the sets' n_atoms */
+    const le_synapse *set_syn;
 } le_core_spec;
 
 /* Per-step work counters, read and cleared by the run loop for the ledger. */
@@ -83,6 +106,13 @@ typedef struct {
     le_synapse *syn;
     le_axon_fmt *in_fmt;
     uint64_t syn_bits;   /* synapse SRAM used, in bits, in the chip's format */
+    /* population axons (le_core_spec); their synapses follow the discrete ones in syn */
+    uint32_t n_pop_axons;
+    uint32_t *pop_set;
+    uint16_t *pop_base;
+    uint32_t n_sets;
+    le_syn_set *sets;
+    uint32_t *row_start; /* into syn, already offset past the discrete synapses */
     /* output axons */
     uint32_t *out_start;
     le_axon_dst *out;
@@ -122,6 +152,11 @@ static inline uint32_t le_out_axon_limit(const le_limits *lim, int off_chip)
 /* Synapse SRAM bits for one axon with n synapses in format fmt on a core of n_cx compartments. */
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx);
 
+/* Synapse SRAM bits of one shared set of a population axon: its rows stored as one synapse
+ * list of n_atoms * per_atom entries [nengo-loihi Synapse.bits: bits_per_axon(w.size) per
+ * weight set], with index bits for relative indices up to max_idx. */
+uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx);
+
 /* Validates spec against lim (compartments, input axons, output axons, fan-out, synapse
  * memory, delays, profiles) and builds the core. Error messages name the core as
  * "core C of chip K" plus the limit, the value and the maximum. */
@@ -130,6 +165,8 @@ void le_core_free(le_neurocore *core);
 
 /* Synaptic phase: input axon `axon` received a spike for step t. */
 void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t);
+/* The same for a spike that carries an atom (population axons; discrete axons ignore it). */
+void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t);
 
 /* Compartment phase of step t. Writes fired compartment indices to `fired` (capacity n_cx),
  * returns how many fired. Compartments are updated in index order; a stack_out compartment

@@ -155,6 +155,10 @@ le_code le_conv_expand(const le_connection *conv_conn, le_connection *out, le_er
 /* Synapses a convolution connects (the expanded count). */
 uint64_t le_conv_n_synapses(const le_conv *cv);
 
+/* Checks a convolution connection: shapes against its populations, kernel mantissas for the
+ * sign mode, delay, pop_type (le_network_check_conn calls it). */
+le_code le_conv_check(const le_network *net, const le_connection *c, le_error *err);
+
 le_code le_network_add_input(le_network *net, uint32_t pop, uint32_t neuron, uint32_t step, le_error *err);
 
 /* Range checks of everything that does not depend on placement (profiles, weights for the
