@@ -27,7 +27,7 @@ typedef struct {
 } layer_shape;
 
 static const uint32_t conv_out_ch[N_CONV] = {8, 16, 32, 32};
-static const int32_t conv_vth[N_CONV] = {60, 150, 250, 250};
+static const int32_t conv_vth[N_CONV] = {250, 550, 750, 750};
 #define N_CLASSES 11
 
 static double cpu_s(void)

@@ -308,8 +308,9 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
                 widest = e - b;
         }
         uint32_t n_out = s->out_start[s->n_cx];
-        for (uint32_t i = 0; i < s->out_start[s->n_cx]; i++)
-            n_out += s->out[i].pop32; /* a pop32 axon takes a second slot */
+        if (s->out_pop32)
+            for (uint32_t i = 0; i < s->out_start[s->n_cx]; i++)
+                n_out += s->out_pop32[i]; /* a pop32 axon takes a second slot */
         uint32_t lim_out = le_out_axon_limit(lim, off_chip);
         if (n_out > lim_out) {
             if (off_chip)
@@ -441,10 +442,26 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         memcpy(core->out_start, spec->out_start, sizeof *core->out_start * (n + 1));
     if (n_out)
         memcpy(core->out, spec->out, sizeof *core->out * n_out);
+    core->out_slots = n_out;
+    if (n_out && spec->out_atom) {
+        core->out_atom = malloc(sizeof *core->out_atom * n_out);
+        if (!core->out_atom) {
+            le_core_free(core);
+            return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+        }
+        memcpy(core->out_atom, spec->out_atom, sizeof *core->out_atom * n_out);
+    }
+    if (n_out && spec->out_pop32)
+        for (uint32_t i = 0; i < n_out; i++)
+            core->out_slots += spec->out_pop32[i];
 
-    for (uint32_t c = 0; c < n; c++)
-        if (core->profiles[core->cx_profile[c]].bias_mant != 0)
+    for (uint32_t c = 0; c < n; c++) {
+        const le_profile *p = &core->profiles[core->cx_profile[c]];
+        if (p->bias_mant != 0)
             core->has_bias = 1;
+        if (p->stack_out || p->join_op != LE_JOIN_NONE)
+            core->joins = 1;
+    }
     core->awake = core->has_bias;
     return LE_OK;
 }
@@ -465,6 +482,7 @@ void le_core_free(le_neurocore *core)
     free(core->in_fmt);
     free(core->out_start);
     free(core->out);
+    free(core->out_atom);
     free(core->pop_set);
     free(core->pop_base);
     free(core->sets);
@@ -553,27 +571,45 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
     int dirty = core->slot_dirty[s];
     int32_t *u = core->u, *v = core->v;
     uint8_t *ref = core->ref;
-    int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
+    const le_profile *prof = core->profiles;
+    const uint16_t *cxp = core->cx_profile;
     uint32_t nf = 0, active = 0, out = 0;
     int busy = 0;
-    for (uint32_t c = 0; c < n; c++) {
-        const le_profile *p = &core->profiles[core->cx_profile[c]];
-        int32_t qc = 0;
-        if (dirty) {
-            qc = q[c];
-            q[c] = 0;
+    if (core->joins) {
+        int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
+        for (uint32_t c = 0; c < n; c++) {
+            const le_profile *p = &prof[cxp[c]];
+            int32_t qc = dirty ? q[c] : 0;
+            int32_t join = p->join_op == LE_JOIN_ADD ? pushed : 0;
+            if (le_cx_step(p, &u[c], &v[c], &ref[c], qc, join)) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
+            pushed = p->stack_out ? v[c] : 0;
+            if (u[c] != 0 || v[c] != 0)
+                active++;
+            if (ref[c] != 0)
+                busy = 1;
         }
-        int32_t join = p->join_op == LE_JOIN_ADD ? pushed : 0;
-        if (le_cx_step(p, &u[c], &v[c], &ref[c], qc, join)) {
-            fired[nf++] = (uint16_t)c;
-            out += core->out_start[c + 1] - core->out_start[c];
+    } else {
+        /* No compartment joins another. Without bias, a compartment with zero state, no
+         * input and no refractory count stays zero and cannot fire (thresholds are >= 0), so
+         * its update is skipped; the chip still spends the update (cx_updates counts it). */
+        const int skip_idle = !core->has_bias;
+        for (uint32_t c = 0; c < n; c++) {
+            int32_t qc = dirty ? q[c] : 0;
+            if (skip_idle && (u[c] | v[c] | qc | (int32_t)ref[c]) == 0)
+                continue;
+            if (le_cx_step(&prof[cxp[c]], &u[c], &v[c], &ref[c], qc, 0)) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
+            active += (u[c] | v[c]) != 0;
+            busy |= ref[c] != 0;
         }
-        pushed = p->stack_out ? v[c] : 0;
-        if (u[c] != 0 || v[c] != 0)
-            active++;
-        if (ref[c] != 0)
-            busy = 1;
     }
+    if (dirty)
+        memset(q, 0, sizeof *q * n);
     core->slot_dirty[s] = 0;
     core->ctr.cx_updates += n;
     core->ctr.cx_active += active;

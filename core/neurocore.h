@@ -32,11 +32,8 @@ typedef struct {
 
 /* One output axon: where a spike of a compartment goes (one packet per destination core). */
 typedef struct {
-    uint32_t core;  /* destination core, global id = chip * cores_per_chip + core-in-chip */
-    uint32_t axon;  /* input axon index on that core */
-    uint16_t atom;  /* population axon: which row of the shared synapse set (0 for discrete) */
-    uint8_t pop32;  /* 1: a pop32 axon, which takes two output-axon slots [nengo-loihi Axon.slots_per_axon] */
-    uint8_t pad;
+    uint32_t core; /* destination core, global id = chip * cores_per_chip + core-in-chip */
+    uint32_t axon; /* input axon index on that core */
 } le_axon_dst;
 
 /* A shared synapse set of population axons [nengo-loihi Synapse.set_population_weights]: one
@@ -62,6 +59,11 @@ typedef struct {
     const le_axon_fmt *in_fmt;   /* [n_in_axons]; NULL = 8-bit sparse with just enough delay bits */
     const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]); NULL = none */
     const le_axon_dst *out;
+    /* Output axons into population axons: out_atom[i] is the atom (row of the shared set) the
+     * spike carries, out_pop32[i] = 1 for a pop32 axon, which takes two output-axon slots
+     * [nengo-loihi Axon.slots_per_axon]. NULL: every output axon is discrete. */
+    const uint16_t *out_atom;
+    const uint8_t *out_pop32;
     /* Population axons: input axons n_in_axons .. n_in_axons + n_pop_axons - 1. Axon
      * n_in_axons + j reads set pop_set[j] with compartment base pop_base[j]; row r of the sets
      * is set_syn[row_start[r] .. row_start[r + 1]), compartments relative to the base. */
@@ -100,6 +102,7 @@ typedef struct {
     uint8_t *slot_dirty; /* [n_slots]: slot holds input */
     int awake;           /* 0: all state zero, no bias, no input: the update can be skipped */
     int has_bias;
+    int joins;           /* some compartment pushes its v (stack_out) or joins one (join_op) */
     /* synapse memory */
     uint32_t n_in_axons;
     uint32_t *in_start;
@@ -116,7 +119,9 @@ typedef struct {
     /* output axons */
     uint32_t *out_start;
     le_axon_dst *out;
+    uint16_t *out_atom;  /* [n_out_axons] or NULL when every output axon is discrete */
     uint32_t n_out_axons;
+    uint32_t out_slots;  /* output-axon slots: pop32 axons take two */
     le_core_counters ctr;
     int32_t acc_min, acc_max; /* accumulator range from limits */
     uint32_t acc_bits;

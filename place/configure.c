@@ -26,6 +26,14 @@ typedef struct {
     le_synapse syn; /* syn.pad holds the connection's weight bits until the format is set */
 } syn_rec;
 
+/* One output axon while the tables are built: local core, input axon, and for a population
+ * axon the atom and whether it is pop32. */
+typedef struct {
+    uint32_t core, axon;
+    uint16_t atom;
+    uint8_t pop32, pad;
+} nout_rec;
+
 /* What the stages hand each other; freed in one place. */
 typedef struct {
     uint32_t *core_gid;     /* [n_cores]: board gid of each configured core */
@@ -37,7 +45,7 @@ typedef struct {
     le_vec fmt;             /* per axon: its format */
     le_vec ax_src;          /* per axon: source neuron */
     size_t *nout_start;     /* [n_neurons + 1]: axons fed by each neuron */
-    le_axon_dst *nout;      /* (local core, axon) */
+    nout_rec *nout;         /* (local core, axon, atom) */
     /* population axons (convolutions), core by core: */
     size_t *pax_base;       /* [n_cores + 1]: population axons of core i */
     le_vec pax;             /* pop_axon records */
@@ -661,7 +669,7 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
     memcpy(nf, t->nout_start, ((size_t)N + 1) * sizeof *nf);
     for (uint32_t i = 0; i < NC; i++) {
         for (size_t a = t->ax_base[i]; a < t->ax_base[i + 1]; a++) {
-            le_axon_dst d = {i, (uint32_t)(a - t->ax_base[i]), 0, 0, 0};
+            nout_rec d = {i, (uint32_t)(a - t->ax_base[i]), 0, 0, 0};
             t->nout[nf[asrc[a]]++] = d;
         }
         /* Population axons follow the core's discrete axons; the atom is the source's channel. */
@@ -670,7 +678,7 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
             const le_connection *cn = &net->conns[pax[j].conn];
             uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
             for (uint32_t a = 0; a < cn->conv->in_ch; a++) {
-                le_axon_dst d = {i, n_disc + (uint32_t)(j - t->pax_base[i]), (uint16_t)a, pax[j].pop32, 0};
+                nout_rec d = {i, n_disc + (uint32_t)(j - t->pax_base[i]), (uint16_t)a, pax[j].pop32, 0};
                 t->nout[nf[g0 + a]++] = d;
             }
         }
@@ -706,6 +714,8 @@ typedef struct {
     uint16_t *cxp;
     uint32_t *ostart;
     le_axon_dst *obuf;
+    uint16_t *oatom;
+    uint8_t *opop32;
     size_t obuf_cap;
     uint32_t *pset;
     uint16_t *pbase;
@@ -739,19 +749,31 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     b->ostart[ncx] = (uint32_t)n_out;
     if (n_out > b->obuf_cap) {
         le_axon_dst *nb = realloc(b->obuf, n_out * sizeof *nb);
-        if (!nb)
+        if (nb)
+            b->obuf = nb;
+        uint16_t *na = realloc(b->oatom, n_out * sizeof *na);
+        if (na)
+            b->oatom = na;
+        uint8_t *np32 = realloc(b->opop32, n_out);
+        if (np32)
+            b->opop32 = np32;
+        if (!nb || !na || !np32)
             return nomem(err, "the output axons");
-        b->obuf = nb;
         b->obuf_cap = n_out;
     }
+    int any_pop = 0;
     for (uint32_t c = 0; c < ncx; c++) {
         uint32_t g = s->cx_nrn[s->cx_base[i] + c];
         if (g == NONE || (g & AUX_FLAG))
             continue;
         for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
-            le_axon_dst d = t->nout[j];
-            d.core = t->core_gid[d.core];
-            b->obuf[b->ostart[c] + (j - t->nout_start[g])] = d;
+            const nout_rec *r = &t->nout[j];
+            size_t at = b->ostart[c] + (j - t->nout_start[g]);
+            le_axon_dst d = {t->core_gid[r->core], r->axon};
+            b->obuf[at] = d;
+            b->oatom[at] = r->atom;
+            b->opop32[at] = r->pop32;
+            any_pop |= r->pop32 | (r->atom != 0);
         }
     }
     le_core_spec spec;
@@ -767,6 +789,8 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     spec.in_fmt = (const le_axon_fmt *)t->fmt.a + t->ax_base[i];
     spec.out_start = b->ostart;
     spec.out = b->obuf;
+    spec.out_atom = any_pop ? b->oatom : NULL;
+    spec.out_pop32 = any_pop ? b->opop32 : NULL;
     /* Population axons: set and base per axon, from the stage's records. */
     const size_t np_ax = t->pax_base[i + 1] - t->pax_base[i];
     if (np_ax > b->pcap) {
@@ -803,7 +827,7 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
 
 static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t, le_error *err)
 {
-    core_bufs b = {NULL, NULL, NULL, NULL, 0, NULL, NULL, 0};
+    core_bufs b = {NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0};
     b.prof = malloc(((size_t)s->max_cx + 2) * sizeof *b.prof);
     b.cxp = malloc(((size_t)s->max_cx + 1) * sizeof *b.cxp);
     b.ostart = malloc(((size_t)s->max_cx + 2) * sizeof *b.ostart);
@@ -814,6 +838,8 @@ static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits
     free(b.cxp);
     free(b.ostart);
     free(b.obuf);
+    free(b.oatom);
+    free(b.opop32);
     free(b.pset);
     free(b.pbase);
     return rc;

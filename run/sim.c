@@ -232,7 +232,7 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
             for (uint32_t o = c->out_start[cx]; o < c->out_start[cx + 1]; o++) {
                 const le_axon_dst *od = &c->out[o];
                 le_packet pk = {c->gid, od->core, cx, 0};
-                le_delivery dv = {s->c.gid_local[od->core], od->axon, od->atom};
+                le_delivery dv = {s->c.gid_local[od->core], od->axon, c->out_atom ? c->out_atom[o] : 0u};
                 if (!le_vec_push(&s->packets, &pk) || !le_vec_push(&s->pend_next, &dv))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
             }
