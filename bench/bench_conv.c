@@ -145,7 +145,7 @@ static le_code build(le_network *net, int expand, const uint32_t *per_core, uint
 }
 
 typedef struct {
-    uint64_t synops;
+    uint64_t synops, cx_updates, cx_active;
 } obs_ctx;
 
 static le_code count_synops(void *ctx, const le_sim *sim, uint32_t t, le_error *err)
@@ -154,7 +154,12 @@ static le_code count_synops(void *ctx, const le_sim *sim, uint32_t t, le_error *
     (void)err;
     obs_ctx *o = ctx;
     for (uint32_t i = 0; i < le_sim_n_cores(sim); i++)
-        o->synops += le_sim_core(sim, i)->ctr.synops;
+    {
+        const le_neurocore *c = le_sim_core(sim, i);
+        o->synops += c->ctr.synops;
+        o->cx_updates += c->ctr.cx_updates;
+        o->cx_active += c->ctr.cx_active;
+    }
     return LE_OK;
 }
 
@@ -265,17 +270,18 @@ static int run_one(const char *form, int expand, const char *mode, uint32_t step
         return 1;
     }
     double c2 = cpu_s();
-    uint64_t syn_bits = 0, in_axons = 0, stored = 0;
+    uint64_t syn_bits = 0, in_axons = 0, stored = 0, uniform = 0;
     for (uint32_t i = 0; i < le_sim_n_cores(pipe.sim); i++) {
         const le_neurocore *c = le_sim_core(pipe.sim, i);
         syn_bits += c->syn_bits;
+        uniform += (uint64_t)c->uniform;
         in_axons += c->n_in_axons + c->n_pop_axons;
         stored += c->n_in_axons ? c->in_start[c->n_in_axons] : 0;
         if (c->n_sets)
             stored += c->row_start[c->sets[c->n_sets - 1].row0 + c->sets[c->n_sets - 1].n_atoms] -
                       (c->n_in_axons ? c->in_start[c->n_in_axons] : 0);
     }
-    obs_ctx oc = {0};
+    obs_ctx oc = {0, 0, 0};
     le_sim_set_observer(pipe.sim, count_synops, &oc);
     double c3 = cpu_s();
     if (le_pipeline_run(&pipe, steps, NULL, &err)) {
@@ -288,11 +294,12 @@ static int run_one(const char *form, int expand, const char *mode, uint32_t step
     uint64_t spikes = le_sim_total_spikes(pipe.sim);
     if (!expand)
         printf("form=%s per_core=%u,%u,%u,%u\n", form, per_core[0], per_core[1], per_core[2], per_core[3]);
-    printf("form=%s mode=%s cores=%u synapses_stored=%llu syn_bits=%llu in_axons=%llu build_s=%.3f config_s=%.3f "
-           "run_cpu_s=%.3f steps=%u spikes=%llu inputs=%u synops=%llu events_per_cpu_s=%.3g peak_rss_mb=%.0f\n",
-           form, mode, le_sim_n_cores(pipe.sim), (unsigned long long)stored, (unsigned long long)syn_bits,
+    printf("form=%s mode=%s cores=%u uniform_cores=%llu synapses_stored=%llu syn_bits=%llu in_axons=%llu build_s=%.3f config_s=%.3f "
+           "run_cpu_s=%.3f steps=%u spikes=%llu inputs=%u synops=%llu events_per_cpu_s=%.3g cx_updates=%llu cx_active=%llu peak_rss_mb=%.0f\n",
+           form, mode, le_sim_n_cores(pipe.sim), (unsigned long long)uniform, (unsigned long long)stored, (unsigned long long)syn_bits,
            (unsigned long long)in_axons, c1 - c0, c2 - c1, c4 - c3, steps, (unsigned long long)spikes, net.n_inputs,
-           (unsigned long long)oc.synops, (double)oc.synops / (c4 - c3), peak_rss_kb() / 1024.0);
+           (unsigned long long)oc.synops, (double)oc.synops / (c4 - c3), (unsigned long long)oc.cx_updates,
+           (unsigned long long)oc.cx_active, peak_rss_kb() / 1024.0);
     fflush(stdout);
     le_pipeline_close(&pipe);
     le_network_free(&net);

@@ -386,6 +386,7 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->acc_min = -core->acc_max - 1;
 
     core->profiles = alloc_zero(spec->n_profiles, sizeof *core->profiles);
+    core->consts = alloc_zero(spec->n_profiles, sizeof *core->consts);
     core->cx_profile = alloc_zero(n, sizeof *core->cx_profile);
     core->u = alloc_zero(n, sizeof *core->u);
     core->v = alloc_zero(n, sizeof *core->v);
@@ -403,7 +404,7 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->pop_base = alloc_zero(spec->n_pop_axons, sizeof *core->pop_base);
     core->sets = alloc_zero(spec->n_sets, sizeof *core->sets);
     core->row_start = alloc_zero((size_t)n_rows + 1, sizeof *core->row_start);
-    if (!core->profiles || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
+    if (!core->profiles || !core->consts || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
         !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out ||
         !core->pop_set || !core->pop_base || !core->sets || !core->row_start) {
         le_core_free(core);
@@ -411,6 +412,19 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     }
     if (spec->n_profiles)
         memcpy(core->profiles, spec->profiles, sizeof *core->profiles * spec->n_profiles);
+    for (uint32_t i = 0; i < spec->n_profiles; i++) {
+        const le_profile *p = &core->profiles[i];
+        le_cx_consts *k = &core->consts[i];
+        k->keep_u = LE_DECAY_ONE - p->decay_u;
+        k->keep_v = LE_DECAY_ONE - p->decay_v;
+        k->bias = p->bias_mant * (1 << p->bias_exp); /* |bias| <= 4096 * 128: int32 */
+        k->vmin = le_vmin(p);
+        k->vmax = le_vmax(p);
+        k->vth = p->vth_mant << LE_VTH_SHIFT;
+        k->refract = (uint8_t)p->refract;
+        k->stack_out = p->stack_out;
+        k->join_add = p->join_op == LE_JOIN_ADD;
+    }
     if (n)
         memcpy(core->cx_profile, spec->cx_profile, sizeof *core->cx_profile * n);
     if (spec->n_in_axons)
@@ -462,6 +476,19 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         if (p->stack_out || p->join_op != LE_JOIN_NONE)
             core->joins = 1;
     }
+    core->uniform = n > 0 && !core->joins;
+    for (uint32_t c = 0; c < n && core->uniform; c++)
+        if (core->cx_profile[c] != core->cx_profile[0])
+            core->uniform = 0;
+    if (core->uniform && core->cx_profile[0] != 0) {
+        /* update_uniform reads the constants of profile 0 */
+        core->uniform = 0;
+    }
+    core->spk = core->uniform ? alloc_zero(n, 1) : NULL;
+    if (core->uniform && !core->spk) {
+        le_core_free(core);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+    }
     core->awake = core->has_bias;
     return LE_OK;
 }
@@ -471,6 +498,8 @@ void le_core_free(le_neurocore *core)
     if (!core)
         return;
     free(core->profiles);
+    free(core->consts);
+    free(core->spk);
     free(core->cx_profile);
     free(core->u);
     free(core->v);
@@ -501,9 +530,10 @@ static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_
     if (ns == 1) {
         /* No delays on the core: one slot, no per-synapse slot arithmetic. */
         int32_t *acc = core->acc + base;
+        const uint32_t span = (uint32_t)hi - (uint32_t)lo;
         for (; y < e; y++) {
             int32_t sum = acc[y->cx] + y->weight; /* |acc|, |w| < 2^21: no int32 overflow */
-            if (__builtin_expect(sum < lo || sum > hi, 0)) {
+            if (__builtin_expect((uint32_t)sum - (uint32_t)lo > span, 0)) { /* sum < lo or sum > hi */
                 sum = le_wrap(sum, (int)core->acc_bits);
                 over++;
             }
@@ -561,6 +591,75 @@ void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint
 
 void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t) { le_core_deliver_atom(core, axon, 0, t); }
 
+/* le_cx_step with the profile's constants precomputed and 32-bit arithmetic where the
+ * register widths allow it: |u|, |v| < 2^23, |q| < 2^21, |bias| <= 2^19, so every sum fits.
+ * A signed division by 4096 truncates toward zero, as the chip's sign-magnitude decay does. */
+static inline int cx_step_fast(const le_cx_consts *k, int32_t *u, int32_t *v, uint8_t *ref, int32_t q, int32_t join)
+{
+    int32_t du = (int32_t)((int64_t)*u * k->keep_u / LE_DECAY_ONE);
+    int32_t nu = (int32_t)((uint32_t)(du + q + join) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+    int32_t dv = (int32_t)((int64_t)*v * k->keep_v / LE_DECAY_ONE);
+    int32_t vv = dv + nu + k->bias;
+    vv = vv < k->vmin ? k->vmin : (vv > k->vmax ? k->vmax : vv);
+    int spike = 0;
+    uint8_t r = *ref;
+    if (r > 0)
+        vv = 0;
+    else if (!k->stack_out && vv > k->vth) {
+        spike = 1;
+        vv = 0;
+        r = k->refract;
+    }
+    if (r > 0)
+        r--;
+    *ref = r;
+    *u = nu;
+    *v = vv;
+    return spike;
+}
+
+/* floor(m * keep / 4096) for 0 <= m < 2^24, keep <= 4096, in 32-bit lanes: m = hi * 4096 + lo. */
+static inline int32_t scale_mag(int32_t m, int32_t keep)
+{
+    return (m >> 12) * keep + (((m & 4095) * keep) >> 12);
+}
+
+/* One profile for every compartment and no joins (a layer's core): the update of cx_step_fast
+ * written without branches over flat arrays, so that the compiler runs it in vector lanes;
+ * spk[c] = 1 where compartment c fired. Returns how many are active; *busy: some refractory. */
+/* Built twice, picked at load time by the CPU: with AVX2 the lanes are eight wide and the
+ * 32-bit multiplies, minima and blends are single instructions. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
+                               const int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+{
+    const int32_t ku = k->keep_u, kv = k->keep_v, bias = k->bias, vmin = k->vmin, vmax = k->vmax, vth = k->vth;
+    const int32_t refract = k->refract;
+    int32_t active = 0, anyref = 0;
+    for (uint32_t c = 0; c < n; c++) {
+        int32_t uc = u[c], vc = v[c];
+        int32_t au = uc < 0 ? -uc : uc, av = vc < 0 ? -vc : vc;
+        int32_t ru = scale_mag(au, ku), rv = scale_mag(av, kv);
+        int32_t du = uc < 0 ? -ru : ru, dv = vc < 0 ? -rv : rv;
+        int32_t nu = (int32_t)((uint32_t)(du + q[c]) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+        int32_t vv = dv + nu + bias;
+        vv = vv < vmin ? vmin : vv;
+        vv = vv > vmax ? vmax : vv;
+        int32_t r = ref[c];
+        int32_t fire = (r == 0) & (vv > vth);
+        vv = ((r != 0) | fire) ? 0 : vv;
+        r = fire ? refract : r;
+        r = r > 0 ? r - 1 : 0;
+        ref[c] = (uint8_t)r;
+        u[c] = nu;
+        v[c] = vv;
+        spk[c] = (uint8_t)fire;
+        active += (nu | vv) != 0;
+        anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
+    }
+    *busy = anyref != 0;
+    return (uint32_t)active;
+}
+
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
 {
     if (!core->awake)
@@ -571,17 +670,17 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
     int dirty = core->slot_dirty[s];
     int32_t *u = core->u, *v = core->v;
     uint8_t *ref = core->ref;
-    const le_profile *prof = core->profiles;
+    const le_cx_consts *kc = core->consts;
     const uint16_t *cxp = core->cx_profile;
     uint32_t nf = 0, active = 0, out = 0;
     int busy = 0;
     if (core->joins) {
         int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
         for (uint32_t c = 0; c < n; c++) {
-            const le_profile *p = &prof[cxp[c]];
+            const le_cx_consts *p = &kc[cxp[c]];
             int32_t qc = dirty ? q[c] : 0;
-            int32_t join = p->join_op == LE_JOIN_ADD ? pushed : 0;
-            if (le_cx_step(p, &u[c], &v[c], &ref[c], qc, join)) {
+            int32_t join = p->join_add ? pushed : 0;
+            if (cx_step_fast(p, &u[c], &v[c], &ref[c], qc, join)) {
                 fired[nf++] = (uint16_t)c;
                 out += core->out_start[c + 1] - core->out_start[c];
             }
@@ -591,6 +690,28 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
             if (ref[c] != 0)
                 busy = 1;
         }
+    } else if (core->uniform) {
+        /* q is all zero when the slot is clean: accumulators are cleared as they are read. */
+        uint8_t *spk = core->spk;
+        active = update_uniform(&kc[0], u, v, ref, q, spk, n, &busy);
+        /* Spikes are rare: scan eight flags at a time. */
+        uint32_t c = 0;
+        for (; c + 8 <= n; c += 8) {
+            uint64_t w;
+            memcpy(&w, spk + c, 8);
+            if (!w)
+                continue;
+            for (uint32_t j = c; j < c + 8; j++)
+                if (spk[j]) {
+                    fired[nf++] = (uint16_t)j;
+                    out += core->out_start[j + 1] - core->out_start[j];
+                }
+        }
+        for (; c < n; c++)
+            if (spk[c]) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
     } else {
         /* No compartment joins another. Without bias, a compartment with zero state, no
          * input and no refractory count stays zero and cannot fire (thresholds are >= 0), so
@@ -600,7 +721,7 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
             int32_t qc = dirty ? q[c] : 0;
             if (skip_idle && (u[c] | v[c] | qc | (int32_t)ref[c]) == 0)
                 continue;
-            if (le_cx_step(&prof[cxp[c]], &u[c], &v[c], &ref[c], qc, 0)) {
+            if (cx_step_fast(&kc[cxp[c]], &u[c], &v[c], &ref[c], qc, 0)) {
                 fired[nf++] = (uint16_t)c;
                 out += core->out_start[c + 1] - core->out_start[c];
             }
@@ -622,6 +743,14 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
         pending |= core->slot_dirty[k];
     core->awake = active > 0 || busy || pending || core->has_bias;
     return nf;
+}
+
+void le_core_set_decay_v(le_neurocore *core, uint32_t p, int32_t decay_v)
+{
+    if (p >= core->n_profiles)
+        return;
+    core->profiles[p].decay_v = decay_v;
+    core->consts[p].keep_v = LE_DECAY_ONE - decay_v;
 }
 
 void le_core_reset(le_neurocore *core)

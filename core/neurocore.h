@@ -88,11 +88,21 @@ typedef struct {
     uint32_t bad_axons;    /* le_core_deliver calls naming an axon the core does not have (ignored) */
 } le_core_counters;
 
+/* A profile with its constants worked out once (the update loop's form of le_profile). */
+typedef struct {
+    int32_t keep_u, keep_v; /* 4096 - decay */
+    int32_t bias;           /* bias_mant * 2^bias_exp */
+    int32_t vmin, vmax;
+    int32_t vth;            /* vth_mant << 6 */
+    uint8_t refract, stack_out, join_add, pad;
+} le_cx_consts;
+
 typedef struct {
     uint32_t gid;
     uint32_t n_cx;
     uint32_t n_profiles;
     le_profile *profiles;
+    le_cx_consts *consts; /* [n_profiles] */
     uint16_t *cx_profile;
     /* state */
     int32_t *u, *v;
@@ -103,6 +113,8 @@ typedef struct {
     int awake;           /* 0: all state zero, no bias, no input: the update can be skipped */
     int has_bias;
     int joins;           /* some compartment pushes its v (stack_out) or joins one (join_op) */
+    int uniform;         /* no joins and every compartment runs profile 0: the vector update */
+    uint8_t *spk;        /* [n_cx] spike flags of the vector update */
     /* synapse memory */
     uint32_t n_in_axons;
     uint32_t *in_start;
@@ -177,6 +189,10 @@ void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint
  * returns how many fired. Compartments are updated in index order; a stack_out compartment
  * passes its v to the next compartment with join_op ADD. */
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired);
+
+/* Rewrites the voltage decay of profile p (an x86 register write); the update loop's
+ * constants follow. */
+void le_core_set_decay_v(le_neurocore *core, uint32_t p, int32_t decay_v);
 
 /* Zeroes u, v, refractory counters and the accumulators (the authors' reset snip). */
 void le_core_reset(le_neurocore *core);
