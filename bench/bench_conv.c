@@ -5,7 +5,10 @@
  * and `packet` mode, and reports cores used, synapse memory, configuration time, peak memory
  * and synaptic events per CPU second of the step loop.
  * usage: bench_conv [--steps N] [--rate R] [--modes functional,load,packet]
- *                   [--form discrete|population|both] [--write DIR]
+ *                   [--form discrete|population|both] [--write DIR] [--stream]
+ * --stream also measures this machine's memory bandwidth with a stream-like loop (sequential
+ * 8-byte reads of 512 MiB, and dependent-free random 4-byte read-add-writes into 4 KiB, the two
+ * halves of a synaptic event) for the bound bench/README.md compares the step loop with.
  * --write DIR writes the discrete network as .npy triplets (src, dst, w per connection) and
  * as a YAML network file with synapse lists (DIR/dvs_conv.yaml), for load-speed measurements.
  * Prints one `key=value` line per (form, mode). */
@@ -306,11 +309,45 @@ static int run_one(const char *form, int expand, const char *mode, uint32_t step
     return 0;
 }
 
+/* Sequential reads (a synapse list is streamed) and random read-add-writes in a small
+ * accumulator (the dendritic accumulators of one core), each timed alone on one core. */
+static void stream(void)
+{
+    const size_t n = (size_t)64 << 20; /* 64 Mi 8-byte words = 512 MiB */
+    uint64_t *a = malloc(n * sizeof *a);
+    if (!a)
+        return;
+    for (size_t i = 0; i < n; i++)
+        a[i] = i;
+    double c0 = cpu_s();
+    uint64_t sum = 0;
+    for (int rep = 0; rep < 4; rep++)
+        for (size_t i = 0; i < n; i++)
+            sum += a[i];
+    double c1 = cpu_s();
+    int32_t acc[1024] = {0};
+    const uint32_t m = 1u << 27;
+    uint32_t x = 12345;
+    for (uint32_t i = 0; i < m; i++) {
+        x = x * 1664525u + 1013904223u;
+        acc[x >> 22] += (int32_t)(x & 255);
+    }
+    double c2 = cpu_s();
+    int64_t chk = 0;
+    for (int i = 0; i < 1024; i++)
+        chk += acc[i];
+    printf("stream read_gb_per_s=%.2f read_8byte_words_per_s=%.3g random_acc_updates_per_s=%.3g (check %llu %lld)\n",
+           4.0 * (double)n * 8 / (c1 - c0) / 1e9, 4.0 * (double)n / (c1 - c0), (double)m / (c2 - c1),
+           (unsigned long long)sum, (long long)chk);
+    free(a);
+}
+
 int main(int argc, char **argv)
 {
     uint32_t steps = 1000;
     double rate = 60;
     const char *modes = "functional,load,packet", *form = "both", *write_dir = NULL;
+    int do_stream = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--steps") && i + 1 < argc)
             steps = (uint32_t)atoi(argv[++i]);
@@ -322,13 +359,17 @@ int main(int argc, char **argv)
             form = argv[++i];
         else if (!strcmp(argv[i], "--write") && i + 1 < argc)
             write_dir = argv[++i];
+        else if (!strcmp(argv[i], "--stream"))
+            do_stream = 1;
         else {
             fprintf(stderr, "usage: bench_conv [--steps N] [--rate R] [--modes functional,load,packet] "
-                            "[--form discrete|population|both] [--write DIR]\n");
+                            "[--form discrete|population|both] [--write DIR] [--stream]\n");
             return 2;
         }
     }
     int rc = 0;
+    if (do_stream)
+        stream();
     for (int e = 1; e >= 0; e--) {
         const char *fn = e ? "discrete" : "population";
         if (strcmp(form, "both") && strcmp(form, fn))

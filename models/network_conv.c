@@ -58,6 +58,12 @@ le_code le_conv_check(const le_network *net, const le_connection *c, le_error *e
     if (!cv->stride_h || !cv->stride_w)
         return le_fail(err, LE_ERR_CONFIG, "connection %s -> %s: convolution stride %ux%u: must be at least 1", sn,
                        dn, cv->stride_h, cv->stride_w);
+    if ((uint64_t)cv->kernel_h * cv->kernel_w > 4096)
+        return le_fail(err, LE_ERR_LIMIT, "connection %s -> %s: kernel %ux%u has more than 4096 taps", sn, dn,
+                       cv->kernel_h, cv->kernel_w);
+    if (cv->in_ch > 65535)
+        return le_fail(err, LE_ERR_LIMIT, "connection %s -> %s: %u input channels: a spike's atom holds at most 65535",
+                       sn, dn, cv->in_ch);
     if (cv->pop_type != LE_POP16 && cv->pop_type != LE_POP32)
         return le_fail(err, LE_ERR_CONFIG, "connection %s -> %s: population axon type %u: expected 16 or 32", sn, dn,
                        (unsigned)cv->pop_type);

@@ -10,9 +10,32 @@ void le_in_edges_free(le_in_edges *e)
 {
     free(e->start);
     free(e->src);
+    free(e->key);
+    free(e->slots);
     free(e->wb);
     free(e->dly);
     memset(e, 0, sizeof *e);
+}
+
+/* Source pixels under the kernel window of output pixel (oy, ox): their count, and their
+ * indices in pix when pix is not NULL (at most 4096: kernels are checked to fit). */
+static uint32_t conv_taps(const le_conv *cv, uint32_t oy, uint32_t ox, uint32_t *pix)
+{
+    uint32_t k = 0;
+    for (uint32_t ky = 0; ky < cv->kernel_h; ky++) {
+        int64_t iy = (int64_t)oy * cv->stride_h - cv->pad_h + ky;
+        if (iy < 0 || iy >= cv->in_h)
+            continue;
+        for (uint32_t kx = 0; kx < cv->kernel_w; kx++) {
+            int64_t ix = (int64_t)ox * cv->stride_w - cv->pad_w + kx;
+            if (ix < 0 || ix >= cv->in_w)
+                continue;
+            if (pix && k < 4096)
+                pix[k] = (uint32_t)iy * cv->in_w + (uint32_t)ix;
+            k++;
+        }
+    }
+    return k;
 }
 
 le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uint8_t *want_pop, le_in_edges *e,
@@ -26,14 +49,27 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
         return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
     size_t *cnt = e->start + 1;
     size_t n = 0;
+    uint32_t n_keys = total;
     for (uint32_t c = 0; c < net->n_conns; c++) {
         const le_connection *cn = &net->conns[c];
         if (want_pop && !want_pop[cn->dst_pop])
             continue;
+        if (cn->conv) {
+            const le_conv *cv = cn->conv;
+            const uint32_t ow = le_conv_out_w(cv), O = cv->out_ch;
+            for (uint32_t d = 0; d < net->pops[cn->dst_pop].size; d++) {
+                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, NULL);
+                cnt[base[cn->dst_pop] + d] += (size_t)k * cv->in_ch;
+                n += (size_t)k * cv->in_ch;
+            }
+            n_keys += cv->in_h * cv->in_w;
+            continue;
+        }
         for (uint32_t k = 0; k < cn->n; k++)
             cnt[base[cn->dst_pop] + cn->dst[k]]++;
         n += cn->n;
     }
+    e->n_keys = n_keys;
     for (uint32_t p = 0; p < net->n_pops; p++) {
         if ((want_pop && !want_pop[p]) || !le_ahp_has_self_synapse(&net->pops[p]))
             continue;
@@ -44,24 +80,48 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
     for (uint32_t i = 0; i < total; i++)
         e->start[i + 1] += e->start[i];
     e->src = malloc((n ? n : 1) * sizeof *e->src);
+    e->key = malloc((n ? n : 1) * sizeof *e->key);
     e->wb = malloc(n ? n : 1);
     e->dly = malloc(n ? n : 1);
+    e->slots = malloc(n ? n : 1);
     size_t *fill = malloc(((size_t)total + 1) * sizeof *fill);
-    if (!e->src || !e->wb || !e->dly || !fill) {
+    if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || !fill) {
         free(fill);
         le_in_edges_free(e);
         return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %zu synapses", n);
     }
     memcpy(fill, e->start, ((size_t)total + 1) * sizeof *fill);
+    uint32_t key_at = total;
     for (uint32_t c = 0; c < net->n_conns; c++) {
         const le_connection *cn = &net->conns[c];
         if (want_pop && !want_pop[cn->dst_pop])
             continue;
+        if (cn->conv) {
+            const le_conv *cv = cn->conv;
+            const uint32_t ow = le_conv_out_w(cv), O = cv->out_ch, C = cv->in_ch;
+            uint32_t pix[4096];
+            for (uint32_t d = 0; d < net->pops[cn->dst_pop].size; d++) {
+                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, pix);
+                for (uint32_t j = 0; j < k; j++)
+                    for (uint32_t ci = 0; ci < C; ci++) {
+                        size_t at = fill[base[cn->dst_pop] + d]++;
+                        e->src[at] = base[cn->src_pop] + pix[j] * C + ci;
+                        e->key[at] = key_at + pix[j];
+                        e->wb[at] = cn->weight_bits;
+                        e->dly[at] = cv->delay;
+                        e->slots[at] = cv->pop_type == LE_POP32 ? 2 : 1;
+                    }
+            }
+            key_at += cv->in_h * cv->in_w;
+            continue;
+        }
         for (uint32_t k = 0; k < cn->n; k++) {
             size_t at = fill[base[cn->dst_pop] + cn->dst[k]]++;
             e->src[at] = base[cn->src_pop] + cn->src[k];
+            e->key[at] = e->src[at];
             e->wb[at] = cn->weight_bits;
             e->dly[at] = cn->delay ? cn->delay[k] : 0;
+            e->slots[at] = 1;
         }
     }
     for (uint32_t p = 0; p < net->n_pops; p++) {
@@ -72,6 +132,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
         for (uint32_t k = 0; k < pop->size; k++) {
             size_t at = fill[base[p] + k]++;
             e->src[at] = base[p] + k;
+            e->key[at] = e->src[at];
+            e->slots[at] = 1;
             e->wb[at] = 8;
             e->dly[at] = le_ahp_self_synapse(pop, 1).delay;
         }
@@ -199,8 +261,8 @@ le_code le_core_est_init(le_core_est *est, const le_limits *lim, const le_in_edg
     memset(est, 0, sizeof *est);
     est->lim = lim;
     est->ie = ie;
-    est->stamp = calloc((size_t)ie->n_neurons + 1, sizeof *est->stamp);
-    est->slot = malloc(((size_t)ie->n_neurons + 1) * sizeof *est->slot);
+    est->stamp = calloc((size_t)ie->n_keys + 1, sizeof *est->stamp);
+    est->slot = malloc(((size_t)ie->n_keys + 1) * sizeof *est->slot);
     est->log = malloc((ie->max_in + 1) * sizeof(undo_rec));
     if (!est->stamp || !est->slot || !est->log || !est_grow(est)) {
         le_core_est_free(est);
@@ -278,7 +340,7 @@ le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t n_cx, uint32_t ou
     est->u.n_cx = n_cx;
     const le_in_edges *ie = est->ie;
     for (size_t e = ie->start[g]; e < ie->start[g + 1]; e++)
-        if (!est_add_syn(est, ie->src[e], ie->wb[e], ie->dly[e], n_cx)) {
+        if (!est_add_syn(est, ie->key[e], ie->wb[e], ie->dly[e], n_cx)) {
             le_core_est_undo(est);
             return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
         }
@@ -357,7 +419,7 @@ le_code le_estimate_cores(const le_network *net, const le_placement *pl, const l
                 if (seen[s] == c + 1)
                     continue;
                 seen[s] = c + 1;
-                out[s]++;
+                out[s] += ie->slots[e];
                 if (pl->core[s] < n_board && pl->core[s] / cpc != c / cpc)
                     off[s] = 1;
             }

@@ -25,14 +25,20 @@
 extern "C" {
 #endif
 
-/* Incoming synapses of every neuron (global id = pop_base[p] + k), grouped by destination. */
+/* Incoming synapses of every neuron (global id = pop_base[p] + k), grouped by destination.
+ * A convolution's synapses are listed too, keyed by their population axon: all channels of a
+ * source pixel share one input axon on a core, whose synapse set is counted as if it were
+ * shared by no other axon (an upper bound: the configuration shares equal sets). */
 typedef struct {
     uint32_t n_neurons;
-    size_t *start; /* [n_neurons + 1] */
-    uint32_t *src; /* source neuron */
-    uint8_t *wb;   /* weight bits of its connection */
-    uint8_t *dly;  /* delay */
-    size_t max_in; /* most synapses into one neuron */
+    uint32_t n_keys;   /* input-axon keys: neurons, then the source pixels of each convolution */
+    size_t *start;     /* [n_neurons + 1] */
+    uint32_t *src;     /* source neuron */
+    uint32_t *key;     /* input axon it arrives on: src, or n_neurons + the conv pixel's index */
+    uint8_t *wb;       /* weight bits of its connection */
+    uint8_t *dly;      /* delay */
+    uint8_t *slots;    /* output-axon slots its source spends on the core: 2 for pop32, else 1 */
+    size_t max_in;     /* most synapses into one neuron */
 } le_in_edges;
 
 /* want_pop[p] == 0 leaves population p's incoming synapses out; want_pop NULL keeps all. */

@@ -428,9 +428,9 @@ le_code le_place_with(const le_network *net, const le_board_geom *geom, const le
         pl->input_chip[p] = 0;
         for (uint32_t c = 0; c < net->n_conns; c++) {
             const le_connection *cn = &net->conns[c];
-            if (cn->src_pop != p || cn->n == 0)
+            if (cn->src_pop != p || (cn->n == 0 && !cn->conv))
                 continue;
-            uint32_t core = pl->core[pl->pop_base[cn->dst_pop] + cn->dst[0]];
+            uint32_t core = pl->core[pl->pop_base[cn->dst_pop] + (cn->conv ? 0 : cn->dst[0])];
             pl->input_chip[p] = (int32_t)(core / geom->cores_per_chip);
             break;
         }

@@ -11,6 +11,7 @@
 #include "core/neurocore.h"
 #include "models/network.h"
 #include "place/configure.h"
+#include "place/estimate.h"
 #include "run/pipeline.h"
 
 namespace {
@@ -373,4 +374,37 @@ TEST(PopAxon, Pop32AxonsTakeTwoOutputSlots)
     EXPECT_EQ(build_pop_core(1, 0, 32, 1, 1024, &e), LE_OK) << e.msg;
     EXPECT_EQ(build_pop_core(1, 0, 32, 1, 1025, &e), LE_ERR_LIMIT);
     EXPECT_NE(std::strstr(e.msg, "output axons 2050 exceed the limit of 2048"), nullptr) << e.msg;
+}
+
+TEST(PopAxon, PlacementCountsPopulationAxonsAndBoundsTheirMemory)
+{
+    // The estimate shared by placement counts one input axon per source pixel (as the
+    // configuration builds them), the output slots of pop32 axons, and an upper bound on the
+    // synapse memory (each set counted as if unshared).
+    Net net;
+    build(&net.n, {{12, 10, 3, 4, 3, 1, 1, 100, 0, 32}, {12, 10, 4, 2, 3, 2, 1, 0, 0, 32}}, false, 1);
+    le_board_geom g;
+    le_limits lim;
+    le_error e;
+    le_pipeline_opts o = le_pipeline_defaults();
+    ASSERT_EQ(le_pipeline_board(&o, &g, &lim, &e), LE_OK);
+    le_placement pl;
+    ASSERT_EQ(le_place(&net.n, &g, &lim, &pl, &e), LE_OK) << e.msg;
+    le_in_edges ie;
+    ASSERT_EQ(le_in_edges_build(&net.n, pl.pop_base, nullptr, &ie, &e), LE_OK);
+    std::vector<le_core_usage> use(g.n_chips * g.cores_per_chip);
+    ASSERT_EQ(le_estimate_cores(&net.n, &pl, &g, &lim, &ie, use.data(), nullptr, nullptr, &e), LE_OK) << e.msg;
+    le_chipcfg cfg;
+    ASSERT_EQ(le_chipcfg_build(&net.n, &pl, &g, &lim, &cfg, &e), LE_OK) << e.msg;
+    ASSERT_GT(cfg.n_cores, 2u);
+    for (uint32_t i = 0; i < cfg.n_cores; i++) {
+        const le_neurocore &c = cfg.cores[i];
+        const le_core_usage &u = use[c.gid];
+        EXPECT_EQ(u.in_axons, c.n_in_axons + c.n_pop_axons) << "core " << c.gid;
+        EXPECT_GE(u.syn_bits, c.syn_bits) << "core " << c.gid;
+        EXPECT_EQ(u.out_axons, c.out_slots) << "core " << c.gid;
+    }
+    le_chipcfg_free(&cfg);
+    le_in_edges_free(&ie);
+    le_placement_free(&pl);
 }

@@ -6,6 +6,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/deps.sh"
 "$root/tools/build.sh" release
 "$root/tools/fetch-data.sh"
+# tools/bench.sh conv [OPTIONS]: only the DVS-sized convolution benchmark (bench/README.md)
+if [ "${1:-}" = conv ]; then
+  shift
+  exec "$root/build/bench_conv" "$@"
+fi
 echo "== bench_noc"
 "$root/build/bench_noc" "$@"
 echo "== bench_smnist"
@@ -18,3 +23,5 @@ data=${LE_DATA_DIR:-$root/data}
 [ -f "$data/relnet-weights/generated-1/manifest.yaml" ] ||
   "$root/build/loihi-emu" relnet --data "$data" --sentences 2 --stories 1 >/dev/null
 "$root/build/bench_relnet" --data "$data"
+echo "== bench_conv"
+"$root/build/bench_conv"
