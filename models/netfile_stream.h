@@ -1,0 +1,73 @@
+/* The event stream under the network-file reader (models/netfile*.c): libyaml's events with
+ * anchors and aliases expanded (an alias replays the events of the node it names, with that
+ * node's lines) under the limits of util/yaml.h (nesting depth, anchors, aliases and what they
+ * expand to), and the same messages. Nothing of the document is kept but the anchored nodes,
+ * so a file of any size streams through in the memory of its largest anchored part. */
+#ifndef LE_MODELS_NETFILE_STREAM_H
+#define LE_MODELS_NETFILE_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#include "util/error.h"
+#include "util/yaml.h"
+
+typedef struct {
+    yaml_event_type_t type; /* SCALAR, SEQUENCE_/MAPPING_START/END, DOCUMENT_END (the end) */
+    int line;               /* 1-based */
+    const char *text;       /* scalar: its text (valid until the next event) */
+    size_t len;
+    int plain;              /* scalar written without quotes */
+} le_ys_event;
+
+typedef struct le_ys_cev le_ys_cev;
+typedef struct le_ys_anchor le_ys_anchor;
+
+typedef struct {
+    const char *path;
+    le_error *err;
+    FILE *f;
+    yaml_parser_t p;
+    int p_ok;
+    yaml_event_t cur;
+    int have_cur;
+    int done;
+    int failed; /* a syntax or limit error was reported: the stream is over */
+    /* events of anchored nodes, expanded; text owned */
+    le_ys_cev *pool;
+    size_t n_pool, cap_pool;
+    int n_capturing;
+    le_ys_anchor *anchors;
+    int n_anchors;
+    int n_aliases;
+    uint64_t alias_nodes;
+    size_t rp, rend; /* replay of an alias: pool[rp .. rend) */
+    int replaying;
+    struct {
+        uint64_t size;
+        int height;
+        int anchor;
+    } open[LE_CFG_MAX_DEPTH + 1];
+    int depth;
+} le_ys;
+
+le_code le_ys_open(le_ys *s, const char *path, le_error *err);
+void le_ys_close(le_ys *s);
+/* The next event of the first document; at its end DOCUMENT_END, again and again. */
+le_code le_ys_next(le_ys *s, le_ys_event *e);
+/* Consumes the rest of the node whose start event e was. */
+le_code le_ys_skip(le_ys *s, const le_ys_event *e);
+
+/* "FILE:LINE: " + message, as le_cfg_fail. */
+le_code le_ys_fail(const le_ys *s, int line, le_code code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* What the node starting with e is, in le_cfg_want's words ("a scalar", "a list", "a mapping"). */
+const char *le_ys_found(const le_ys_event *e);
+
+#endif
