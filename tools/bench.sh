@@ -18,3 +18,5 @@ data=${LE_DATA_DIR:-$root/data}
 [ -f "$data/relnet-weights/generated-1/manifest.yaml" ] ||
   "$root/build/loihi-emu" relnet --data "$data" --sentences 2 --stories 1 >/dev/null
 "$root/build/bench_relnet" --data "$data"
+echo "== bench_load"
+"$root/build/bench_load"
