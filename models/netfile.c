@@ -41,16 +41,17 @@ enum { T_POPS, T_CONNS, T_INPUTS, T_N };
 static const char *const top_keys[T_N] = {"populations", "connections", "inputs"};
 
 /* One element of a section, handed to util/yaml as a small document of its own (the file
- * itself is never a document): events from the stream until the element's node closes. In a
- * connection the values of 'synapses', 'weights' and 'delay' that are lists go to the flat
- * arrays of le_netfile_list instead, and the document gets an empty list at their line. */
+ * itself is never a document): events from the stream until the element's node closes. The
+ * values of a connection's 'synapses', 'weights' and 'delay' and of an input's 'steps' that
+ * are lists go to the flat arrays of le_netfile_list instead, and the document gets an empty
+ * list at their line. */
 typedef struct {
     le_ys *s;
     le_netfile_ctx *c;
     le_ys_event first;
     int started, finished;
     int base;          /* stream depth outside the element */
-    int lists;         /* read big lists (connections) */
+    unsigned lists;    /* the big lists to read (bit LE_NL_*) */
     int expect_key;    /* in the element's mapping: the next node is a key */
     int key;           /* the last key's list slot, -1 for other keys */
     int queued;        /* placeholder: the end of an empty list at line queued_line */
@@ -112,13 +113,13 @@ static le_code elem_next(void *ctx, yaml_event_t *ev, le_error *err)
         if (x->expect_key) {
             x->key = -1;
             if (e.type == YAML_SCALAR_EVENT) {
-                static const char *const list_keys[LE_NL_N] = {"synapses", "weights", "delay"};
+                static const char *const list_keys[LE_NL_N] = {"synapses", "weights", "delay", "steps"};
                 for (int i = 0; i < LE_NL_N; i++)
-                    if (!strcmp(e.text, list_keys[i]))
+                    if ((x->lists >> i & 1) && !strcmp(e.text, list_keys[i]))
                         x->key = i;
             }
         } else if (x->key >= 0 && e.type == YAML_SEQUENCE_START_EVENT) {
-            static const int mode[LE_NL_N] = {LE_NL_SYN, LE_NL_MAT, LE_NL_FLAT};
+            static const int mode[LE_NL_N] = {LE_NL_SYN, LE_NL_MAT, LE_NL_FLAT, LE_NL_FLAT32};
             if ((rc = le_netfile_list_read(x->s, mode[x->key], e.line, &x->c->lists[x->key])))
                 return rc;
             x->queued = 1;
@@ -138,7 +139,7 @@ static le_code elem_next(void *ctx, yaml_event_t *ev, le_error *err)
 }
 
 /* Element idx of a section, whose start event e was just read. */
-static le_code read_element(le_netfile_ctx *c, le_ys *s, const le_ys_event *e, uint32_t idx, int lists,
+static le_code read_element(le_netfile_ctx *c, le_ys *s, const le_ys_event *e, uint32_t idx, unsigned lists,
                             le_code (*read)(le_netfile_ctx *, int, uint32_t))
 {
     elem_src x;
@@ -146,7 +147,7 @@ static le_code read_element(le_netfile_ctx *c, le_ys *s, const le_ys_event *e, u
     x.s = s;
     x.c = c;
     x.first = *e;
-    x.lists = lists && e->type == YAML_MAPPING_START_EVENT;
+    x.lists = e->type == YAML_MAPPING_START_EVENT ? lists : 0;
     x.expect_key = 1;
     x.key = -1;
     x.base = e->type == YAML_SCALAR_EVENT ? s->depth : s->depth - 1;
@@ -176,7 +177,9 @@ static le_code read_section(le_netfile_ctx *c, le_ys *s, int t, const le_ys_even
             return rc;
         if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_DOCUMENT_END_EVENT)
             return LE_OK;
-        if ((rc = read_element(c, s, &e, i, t == T_CONNS, read[t])))
+        static const unsigned lists[T_N] = {
+            0, 1u << LE_NL_SYNAPSES | 1u << LE_NL_WEIGHTS | 1u << LE_NL_DELAY, 1u << LE_NL_STEPS};
+        if ((rc = read_element(c, s, &e, i, lists[t], read[t])))
             return rc;
     }
 }

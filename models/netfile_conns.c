@@ -95,53 +95,15 @@ static le_code read_options(le_netfile_ctx *c, int n, conn *k)
     return LE_OK;
 }
 
-/* "FILE:LINE: message" for a value of a big list. */
-static le_code list_fail(le_netfile_ctx *c, int line, le_code code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-static le_code list_fail(le_netfile_ctx *c, int line, le_code code, const char *fmt, ...)
-{
-    char msg[sizeof c->err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return le_fail(c->err, code, "%s:%d: %s", c->cfg->path, line, msg);
-}
-
-/* Value idx of item j read as le_cfg_int would: its recorded problem, else its range. */
-static le_code list_value(le_netfile_ctx *c, const le_netfile_list *L, size_t j, uint32_t idx, const char *label,
-                          long long v, long long lo, long long hi)
-{
-    if (L->bad && L->bad_item == j && L->bad_idx == idx) {
-        switch (L->bad) {
-        case LE_NL_VAL_KIND:
-            return list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a value, found %s", label, L->bad_found);
-        case LE_NL_NOT_INT:
-            return list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected an integer, found '%s'", label, L->bad_text);
-        case LE_NL_RANGE:
-            return list_fail(c, L->bad_line, LE_ERR_RANGE, "%s: %lld outside %lld..%lld", label, L->bad_val, lo, hi);
-        default:
-            break;
-        }
-    }
-    if (v < lo || v > hi)
-        return list_fail(c, le_netfile_list_line(L, j, idx), LE_ERR_RANGE, "%s: %lld outside %lld..%lld", label, v, lo,
-                         hi);
-    return LE_OK;
-}
-
 /* The first problem of synapse j, in the order a document walk meets it (LE_OK: none). */
 static le_code synapse_error(le_netfile_ctx *c, const conn *k, const le_netfile_list *L, size_t j)
 {
     char wk[300];
     snprintf(wk, sizeof wk, "%s: synapse %zu", k->what, j);
     if (L->bad && L->bad_item == j && L->bad == LE_NL_ITEM_KIND)
-        return list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wk, L->bad_found);
+        return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wk, L->bad_found);
     if (L->bad && L->bad_item == j && L->bad == LE_NL_LEN)
-        return list_fail(c, L->bad_line, LE_ERR_PARSE,
+        return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE,
                          "%s: expected [source, destination, weight] or [source, destination, weight, delay], found "
                          "%lld values", wk, L->bad_val);
     const long long elo[4] = {0, 0, k->lo, 0};
@@ -155,7 +117,7 @@ static le_code synapse_error(le_netfile_ctx *c, const conn *k, const le_netfile_
             snprintf(we, sizeof we, "%s: weight (sign mode %s)", wk, le_sign_mode_name(k->sign));
         else
             snprintf(we, sizeof we, "%s: %s", wk, ename[i]);
-        le_code rc = list_value(c, L, j, i, we, val[i], elo[i], ehi[i]);
+        le_code rc = le_netfile_list_value(c, L, j, i, we, val[i], elo[i], ehi[i]);
         if (rc)
             return rc;
     }
@@ -245,12 +207,12 @@ static le_code read_matrix(le_netfile_ctx *c, const conn *k, float **out)
         char wr[300];
         snprintf(wr, sizeof wr, "%s: row %zu", w, r);
         if (L->bad && L->bad_item == r && L->bad == LE_NL_ITEM_KIND) {
-            rc = list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wr, L->bad_found);
+            rc = le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wr, L->bad_found);
             break;
         }
         size_t cols = L->len[r];
         if (cols != nd) {
-            rc = list_fail(c, (int)L->item_line[r], LE_ERR_PARSE,
+            rc = le_netfile_list_fail(c, (int)L->item_line[r], LE_ERR_PARSE,
                            "%s: %zu columns, expected %u (one per neuron of '%s')", wr, cols, nd, k->D->name);
             break;
         }
@@ -263,7 +225,7 @@ static le_code read_matrix(le_netfile_ctx *c, const conn *k, float **out)
             }
             char wc[512];
             snprintf(wc, sizeof wc, "%s, column %zu (sign mode %s)", wr, col, le_sign_mode_name(k->sign));
-            rc = list_value(c, L, r, (uint32_t)col, wc, x, k->lo, k->hi);
+            rc = le_netfile_list_value(c, L, r, (uint32_t)col, wc, x, k->lo, k->hi);
             mat[r * nd + col] = (float)x;
         }
     }
@@ -432,7 +394,7 @@ static le_code read_delay_list(le_netfile_ctx *c, int n, const conn *k, le_conne
         }
         char wk[300];
         snprintf(wk, sizeof wk, "%s: delay %zu", k->what, j);
-        le_code rc = list_value(c, L, j, 0, wk, L->bad && L->bad_item == j ? 0 : L->d[j], 0, maxd);
+        le_code rc = le_netfile_list_value(c, L, j, 0, wk, L->bad && L->bad_item == j ? 0 : L->d[j], 0, maxd);
         if (rc)
             return rc;
     }

@@ -2,6 +2,8 @@
  * from the event stream straight into flat arrays (models/netfile_parts.h). This is the hot
  * path of loading a large file: per value one event, one integer conversion, one store. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@ void le_netfile_list_free(le_netfile_list *L)
     free(L->dst);
     free(L->w);
     free(L->d);
+    free(L->v32);
     free(L->vals);
     free(L->xl);
     free(L->bad_text);
@@ -64,12 +67,14 @@ static int grow_items(le_netfile_list *L, size_t need)
     size_t c;
 #define G(arr) (c = L->cap, grow((void **)&L->arr, &c, n, sizeof *L->arr))
     int ok = G(item_line);
-    if (ok && L->mode != LE_NL_FLAT)
+    if (ok && (L->mode == LE_NL_SYN || L->mode == LE_NL_MAT))
         ok = G(len);
     if (ok && L->mode == LE_NL_SYN)
         ok = G(src) && G(dst) && G(w);
-    if (ok && L->mode != LE_NL_MAT)
+    if (ok && (L->mode == LE_NL_SYN || L->mode == LE_NL_FLAT))
         ok = G(d);
+    if (ok && L->mode == LE_NL_FLAT32)
+        ok = G(v32);
 #undef G
     if (ok)
         L->cap = n;
@@ -162,6 +167,11 @@ static le_code value(le_ys *s, le_netfile_list *L, size_t j, uint32_t idx, const
             L->vals[L->n_vals++] = (int16_t)v;
         }
         break;
+    case LE_NL_FLAT32:
+        fits = v >= 0 && v <= (long long)UINT32_MAX;
+        if (fits)
+            L->v32[j] = (uint32_t)v;
+        break;
     default:
         fits = v >= 0 && v <= 255;
         if (fits)
@@ -195,7 +205,7 @@ le_code le_netfile_list_read(le_ys *s, int mode, int line, le_netfile_list *L)
             return nomem(s);
         L->n++;
         L->item_line[j] = (uint32_t)e.line;
-        if (mode == LE_NL_FLAT) {
+        if (mode == LE_NL_FLAT || mode == LE_NL_FLAT32) {
             if ((rc = value(s, L, j, 0, &e)) || (rc = le_ys_skip(s, &e)))
                 return rc;
             continue;
@@ -236,3 +246,37 @@ le_code le_netfile_list_read(le_ys *s, int mode, int line, le_netfile_list *L)
     }
     return LE_OK;
 }
+
+/* "FILE:LINE: message" for a value of a big list. */
+le_code le_netfile_list_fail(le_netfile_ctx *c, int line, le_code code, const char *fmt, ...)
+{
+    char msg[sizeof c->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return le_fail(c->err, code, "%s:%d: %s", c->cfg->path, line, msg);
+}
+
+/* Value idx of item j read as le_cfg_int would: its recorded problem, else its range. */
+le_code le_netfile_list_value(le_netfile_ctx *c, const le_netfile_list *L, size_t j, uint32_t idx, const char *label,
+                          long long v, long long lo, long long hi)
+{
+    if (L->bad && L->bad_item == j && L->bad_idx == idx) {
+        switch (L->bad) {
+        case LE_NL_VAL_KIND:
+            return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a value, found %s", label, L->bad_found);
+        case LE_NL_NOT_INT:
+            return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected an integer, found '%s'", label, L->bad_text);
+        case LE_NL_RANGE:
+            return le_netfile_list_fail(c, L->bad_line, LE_ERR_RANGE, "%s: %lld outside %lld..%lld", label, L->bad_val, lo, hi);
+        default:
+            break;
+        }
+    }
+    if (v < lo || v > hi)
+        return le_netfile_list_fail(c, le_netfile_list_line(L, j, idx), LE_ERR_RANGE, "%s: %lld outside %lld..%lld", label, v, lo,
+                         hi);
+    return LE_OK;
+}
+

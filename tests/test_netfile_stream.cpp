@@ -181,6 +181,31 @@ TEST(NetfileStream, MatrixAndDelayListsNameTheirLine)
     EXPECT_EQ(c.delay[2], 6);
 }
 
+TEST(NetfileStream, InputStepListsNameTheirLine)
+{
+    expect_error("steps.yaml",
+                 std::string(kPops) +
+                     "inputs:\n"            // 4
+                     "  - population: in\n" // 5
+                     "    neuron: 1\n"
+                     "    steps:\n"
+                     "      - 2\n"          // 8
+                     "      - 0\n",         // 9
+                 LE_ERR_RANGE, 9, "input 1: steps: 0 outside 1..4294967294");
+    expect_error("steps_kind.yaml", std::string(kPops) + "inputs:\n  - {population: in, neuron: 1, steps: [2, [3]]}\n",
+                 LE_ERR_PARSE, 5, "input 1: steps: expected a value, found a list");
+    std::string p = write_tmp("steps_ok.yaml", std::string(kPops) +
+                                                   "inputs:\n  - {population: in, neuron: 2, steps: [5, 0x10, 7]}\n"
+                                                   "  - {population: in, neuron: 0, steps: 9}\n");
+    Loaded l(p);
+    ASSERT_EQ(l.rc, LE_OK) << l.err.msg;
+    ASSERT_EQ(l.net.n_inputs, 4u);
+    EXPECT_EQ(l.net.inputs[1].step, 16u);
+    EXPECT_EQ(l.net.inputs[2].neuron, 2u);
+    EXPECT_EQ(l.net.inputs[3].step, 9u);
+    EXPECT_EQ(l.net.inputs[3].neuron, 0u);
+}
+
 TEST(NetfileStream, SectionsInAnyOrderAndAliasedLists)
 {
     std::string p = write_tmp("order.yaml",
