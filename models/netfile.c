@@ -187,10 +187,11 @@ static le_code read_section(le_netfile_ctx *c, le_ys *s, int t, const le_ys_even
 /* One pass over the file: the sections in `todo` are read in file order, except that
  * connections and inputs met before 'populations' are left for a second pass (*later):
  * populations are defined before use, wherever the section is in the file. */
-static le_code read_pass(le_netfile_ctx *c, const char *path, unsigned todo, unsigned *later)
+static le_code read_pass(le_netfile_ctx *c, const char *path, unsigned todo, unsigned *later, int fast,
+                         int *used_fast)
 {
     le_ys s;
-    le_code rc = le_ys_open(&s, path, c->err);
+    le_code rc = le_ys_open(&s, path, fast, c->err);
     if (rc) {
         le_ys_close(&s);
         return rc;
@@ -264,6 +265,7 @@ done:
         else
             rc = c->err->code;
     }
+    *used_fast |= s.fast_failed || (s.fast && le_ys_fast_runs(&s) > 0);
     le_ys_close(&s);
     return rc;
 }
@@ -274,15 +276,25 @@ le_code le_netfile_load(const char *path, le_network *net, le_error *err)
     le_error local;
     if (!err)
         err = &local;
-    le_netfile_ctx c;
-    memset(&c, 0, sizeof c);
-    c.net = net;
-    c.err = err;
-    unsigned later = 0;
-    le_code rc = read_pass(&c, path, (1u << T_N) - 1, &later);
-    if (!rc && later)
-        rc = read_pass(&c, path, later, &later);
-    if (!rc && (rc = le_network_validate(net, err)))
-        le_error_prefix(err, "%s", path);
+    le_code rc = LE_OK;
+    /* First with the fast path for synapse rows; any error, and any doubt of the fast path,
+     * reads the file again without it, so that errors are those of libyaml's own reading. */
+    for (int fast = 1; fast >= 0; fast--) {
+        le_netfile_ctx c;
+        memset(&c, 0, sizeof c);
+        c.net = net;
+        c.err = err;
+        unsigned later = 0;
+        int used_fast = 0;
+        rc = read_pass(&c, path, (1u << T_N) - 1, &later, fast, &used_fast);
+        if (!rc && later)
+            rc = read_pass(&c, path, later, &later, fast, &used_fast);
+        if (!rc && (rc = le_network_validate(net, err)))
+            le_error_prefix(err, "%s", path);
+        if (!rc || !used_fast)
+            break;
+        le_network_free(net);
+        le_network_init(net);
+    }
     return rc;
 }

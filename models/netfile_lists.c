@@ -200,6 +200,25 @@ le_code le_netfile_list_read(le_ys *s, int mode, int line, le_netfile_list *L)
             return rc;
         if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_DOCUMENT_END_EVENT)
             break;
+        if (e.type == YAML_SCALAR_EVENT && s->marker >= 0) {
+            /* The fast path's rows (le_ys_run): valid only as the list's first item. */
+            if (mode != LE_NL_SYN || L->n != 0) {
+                s->fast_failed = s->failed = 1;
+                return le_ys_fail(s, e.line, LE_ERR_PARSE, "fast path: a synapse-row placeholder out of place");
+            }
+            le_ys_run *r = le_ys_take_run(s);
+            L->n = r->n;
+            L->cap = r->cap;
+            L->item_line = r->item_line;
+            L->len = r->len;
+            L->src = r->src;
+            L->dst = r->dst;
+            L->w = r->w;
+            L->d = r->d;
+            L->any4 = r->any4;
+            free(r);
+            continue;
+        }
         size_t j = L->n;
         if (!grow_items(L, j + 1))
             return nomem(s);

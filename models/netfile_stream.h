@@ -22,6 +22,21 @@ typedef struct {
     int plain;              /* scalar written without quotes */
 } le_ys_event;
 
+/* A run of synapse rows read by the fast path: rows `- [int, int, int(, int)]` of plain
+ * decimal integers that fit the arrays, one per line, right under a `synapses:` key. libyaml
+ * sees one placeholder item `- ~~le<k>` and blank lines instead (the line count is kept), and
+ * the synapse list that meets the placeholder as its first item takes the arrays. */
+typedef struct {
+    size_t n, cap;
+    int first_line;
+    uint32_t *item_line, *len, *src, *dst;
+    int16_t *w;
+    uint8_t *d;
+    int any4;
+} le_ys_run;
+
+typedef struct le_ys_filter le_ys_filter;
+
 typedef struct le_ys_cev le_ys_cev;
 typedef struct le_ys_anchor le_ys_anchor;
 
@@ -51,9 +66,20 @@ typedef struct {
         int anchor;
     } open[LE_CFG_MAX_DEPTH + 1];
     int depth;
+    /* the fast path (NULL when off) */
+    le_ys_filter *fast;
+    int fast_failed; /* a placeholder came where no synapse list takes it: read again without */
+    long marker;     /* run whose placeholder is the current event, -1 none */
+    int skipping;
 } le_ys;
 
-le_code le_ys_open(le_ys *s, const char *path, le_error *err);
+/* fast: take runs of plain synapse rows past libyaml (le_ys_run). */
+le_code le_ys_open(le_ys *s, const char *path, int fast, le_error *err);
+/* The run of the current placeholder event, now the caller's (NULL when the event is none). */
+le_ys_run *le_ys_take_run(le_ys *s);
+void le_ys_run_free(le_ys_run *r);
+/* Runs the fast path has read so far. */
+size_t le_ys_fast_runs(const le_ys *s);
 void le_ys_close(le_ys *s);
 /* The next event of the first document; at its end DOCUMENT_END, again and again. */
 le_code le_ys_next(le_ys *s, le_ys_event *e);

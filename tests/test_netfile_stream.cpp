@@ -344,3 +344,86 @@ TEST(NetfileStream, LargeListLoadsEverySynapse)
         wrong += c.src[k] != (uint32_t)s[k] || c.dst[k] != (uint32_t)d[k] || c.weight[k] != w[k] || c.delay[k] != 0;
     EXPECT_EQ(wrong, 0);
 }
+
+// The fast path for synapse rows (models/netfile_stream.c) reads plain rows past libyaml; rows
+// it cannot take, and text that only looks like rows, must read as libyaml reads them.
+TEST(NetfileStream, RowsOfEveryShapeInOneList)
+{
+    std::string p = write_tmp("rows.yaml", std::string(kPops) +
+                                               "connections:\n"
+                                               "  - from: in\n"
+                                               "    to: out\n"
+                                               "    synapses:\n"
+                                               "    - [0, 1, 5]\n"          // indentless, plain
+                                               "    - [1, 2, -6, 3]\n"      // with a delay
+                                               "    - [2, 3, 7]  # note\n"  // a comment: libyaml's
+                                               "    - [0, 0, 010]\n"        // octal: libyaml's (8)
+                                               "    - [1, 1, 9]\n"
+                                               "    - - 2\n"                // block style
+                                               "      - 2\n"
+                                               "      - 11\n"
+                                               "    - [ 0 ,3,-256 ]\n"
+                                               "    wexp: 1\n");
+    Loaded l(p);
+    ASSERT_EQ(l.rc, LE_OK) << l.err.msg;
+    const le_connection &c = l.net.conns[0];
+    const uint32_t src[7] = {0, 1, 2, 0, 1, 2, 0}, dst[7] = {1, 2, 3, 0, 1, 2, 3};
+    const int16_t w[7] = {5, -6, 7, 8, 9, 11, -256};
+    const uint8_t d[7] = {0, 3, 0, 0, 0, 0, 0};
+    ASSERT_EQ(c.n, 7u);
+    for (int k = 0; k < 7; k++) {
+        EXPECT_EQ(c.src[k], src[k]) << k;
+        EXPECT_EQ(c.dst[k], dst[k]) << k;
+        EXPECT_EQ(c.weight[k], w[k]) << k;
+        EXPECT_EQ(c.delay[k], d[k]) << k;
+    }
+    EXPECT_EQ(c.wexp, 1);
+}
+
+TEST(NetfileStream, TextThatLooksLikeRowsStaysText)
+{
+    // Rows inside a block scalar are its text, and a name may look like a placeholder.
+    std::string p = write_tmp("looks.yaml", "populations:\n"
+                                            "  - name: |\n"
+                                            "      synapses:\n"
+                                            "      - [0, 1, 2]\n"
+                                            "    kind: input\n"
+                                            "    size: 3\n"
+                                            "  - {name: '~~le0', size: 4}\n"
+                                            "connections:\n"
+                                            "  - from: '~~le0'\n"
+                                            "    to: '~~le0'\n"
+                                            "    synapses:\n"
+                                            "      - [3, 2, 1]\n");
+    Loaded l(p);
+    ASSERT_EQ(l.rc, LE_OK) << l.err.msg;
+    ASSERT_EQ(l.net.n_pops, 2u);
+    EXPECT_STREQ(l.net.pops[0].name, "synapses:\n- [0, 1, 2]\n");
+    EXPECT_STREQ(l.net.pops[1].name, "~~le0");
+    ASSERT_EQ(l.net.conns[0].n, 1u);
+    EXPECT_EQ(l.net.conns[0].src[0], 3u);
+    EXPECT_EQ(l.net.conns[0].weight[0], 1);
+}
+
+TEST(NetfileStream, ErrorsDeepInALongListOfRows)
+{
+    std::string text = "populations:\n  - {name: in, kind: input, size: 3000}\n  - {name: out, size: 3000}\n"
+                       "connections:\n  - from: in\n    to: out\n    synapses:\n"; // 7 lines
+    for (int k = 0; k < 3000; k++)
+        text += "      - [" + std::to_string(k) + ", " + std::to_string(2999 - k) + ", " +
+                std::to_string(k == 1500 ? 300 : k % 200 - 100) + "]\n"; // row k at line 8 + k
+    expect_error("deep_w.yaml", text, LE_ERR_RANGE, 1508, "synapse 1500: weight (sign mode split): 300 outside -256..255");
+    std::string ok = text;
+    ok.replace(ok.find("[1500, 1499, 300]"), 17, "[1500, 1499, 30]");
+    Loaded l(write_tmp("deep_ok.yaml", ok + "  - from: in\n    to: out\n    synapses: &s\n      - [1, 2, 3]\n"
+                                          "  - {from: in, to: out, synapses: *s}\n"));
+    ASSERT_EQ(l.rc, LE_OK) << l.err.msg;
+    ASSERT_EQ(l.net.n_conns, 3u);
+    ASSERT_EQ(l.net.conns[0].n, 3000u);
+    EXPECT_EQ(l.net.conns[0].src[2999], 2999u);
+    EXPECT_EQ(l.net.conns[0].dst[2999], 0u);
+    EXPECT_EQ(l.net.conns[0].weight[1500], 30);
+    EXPECT_EQ(l.net.conns[0].weight[1501], 1501 % 200 - 100);
+    EXPECT_EQ(l.net.conns[2].n, 1u);
+    EXPECT_EQ(l.net.conns[2].weight[0], 3);
+}
