@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct le_ys_cev {
     uint8_t type;
@@ -312,6 +313,8 @@ static int filter_read(void *data, unsigned char *buffer, size_t size, size_t *s
                 f->in_cap = cap;
             }
             size_t got = fread(f->in + f->in_len, 1, f->in_cap - f->in_len, s->f);
+            if (got == 0 && ferror(s->f))
+                return 0; /* libyaml reports it as an input error */
             if (got == 0)
                 f->eof = 1;
             if (f->in_len == 0 && got >= 2 && ((unsigned char)f->in[0] == 0xFE || (unsigned char)f->in[0] == 0xFF ||
@@ -352,6 +355,9 @@ le_code le_ys_open(le_ys *s, const char *path, int fast, le_error *err)
     s->path = path;
     s->err = err;
     s->marker = -1;
+    struct stat st;
+    if (!stat(path, &st) && S_ISDIR(st.st_mode))
+        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
     if (!(s->f = fopen(path, "rb")))
         return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (!yaml_parser_initialize(&s->p))

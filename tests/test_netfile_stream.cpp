@@ -60,6 +60,14 @@ void npy(const std::string &name, le_npy_dtype t, size_t n, const void *data)
 
 } // namespace
 
+TEST(NetfileStream, ADirectoryIsNotAFile)
+{
+    std::string d = ::testing::TempDir();
+    Loaded l(d);
+    EXPECT_EQ(l.rc, LE_ERR_IO) << l.err.msg;
+    EXPECT_TRUE(l.says("cannot open")) << l.err.msg;
+}
+
 TEST(NetfileStream, KeysAfterTheListStillApplyToIt)
 {
     // sign_mode and delay follow the synapses: -5 is outside the excitatory range and the
