@@ -258,6 +258,7 @@ done:
         /* As when the file was a document read before its meaning: a syntax error or a limit
          * anywhere in the file is the error, rather than a value before it. */
         le_error first = *c->err;
+        s.skipping++; /* aliases are counted, not walked */
         while (!le_ys_next(&s, &e) && e.type != YAML_DOCUMENT_END_EVENT)
             ;
         if (!s.failed)

@@ -6,10 +6,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A recorded event; type LE_YS_REF stands for the whole expansion of anchor `ref` (an alias
+ * inside an anchored node is kept as one entry, not copied out). */
+enum { LE_YS_REF = 255 };
 struct le_ys_cev {
     uint8_t type;
     uint8_t plain;
     int line;
+    int ref;
     char *text;
     size_t len;
 };
@@ -132,6 +136,8 @@ static int claim_marker(le_ys *s, const le_ys_event *e, int anchored)
 
 static int out_put(le_ys_filter *f, const char *p, size_t n)
 {
+    if (n == 0)
+        return 1;
     if (f->out_len + n > f->out_cap) {
         size_t cap = f->out_cap ? f->out_cap : 1 << 16;
         while (cap < f->out_len + n)
@@ -301,7 +307,8 @@ static int filter_read(void *data, unsigned char *buffer, size_t size, size_t *s
         f->out_pos = f->out_len = 0;
         if (!f->eof) {
             /* keep the unfinished line, read more behind it */
-            memmove(f->in, f->in + f->in_pos, f->in_len - f->in_pos);
+            if (f->in_pos)
+                memmove(f->in, f->in + f->in_pos, f->in_len - f->in_pos);
             f->in_len -= f->in_pos;
             f->in_pos = 0;
             if (f->in_len == f->in_cap) {
@@ -342,7 +349,8 @@ static int filter_read(void *data, unsigned char *buffer, size_t size, size_t *s
     size_t n = f->out_len - f->out_pos;
     if (n > size)
         n = size;
-    memcpy(buffer, f->out + f->out_pos, n);
+    if (n)
+        memcpy(buffer, f->out + f->out_pos, n);
     f->out_pos += n;
     *size_read = n;
     return 1;
@@ -422,6 +430,7 @@ static le_code record(le_ys *s, const le_ys_event *e)
     c->type = (uint8_t)e->type;
     c->plain = (uint8_t)e->plain;
     c->line = e->line;
+    c->ref = -1;
     c->text = NULL;
     c->len = e->len;
     if (e->type == YAML_SCALAR_EVENT) {
@@ -432,6 +441,18 @@ static le_code record(le_ys *s, const le_ys_event *e)
     }
     s->n_pool++;
     return LE_OK;
+}
+
+static le_code record_ref(le_ys *s, int anchor, int line)
+{
+    le_ys_event e;
+    memset(&e, 0, sizeof e);
+    e.type = (yaml_event_type_t)LE_YS_REF;
+    e.line = line;
+    le_code rc = record(s, &e);
+    if (!rc)
+        s->pool[s->n_pool - 1].ref = anchor;
+    return rc;
 }
 
 static le_code add_anchor(le_ys *s, const char *name, int line, int *slot)
@@ -468,7 +489,7 @@ static void add_child(le_ys *s, uint64_t size, int height)
 }
 
 /* The bookkeeping of one event, live or replayed: depth, node sizes, anchors (live only). */
-static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name)
+static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name, int live)
 {
     le_code rc;
     int slot = -1;
@@ -476,7 +497,7 @@ static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name)
     case YAML_SCALAR_EVENT:
         if ((rc = add_anchor(s, anchor_name, e->line, &slot)))
             return rc;
-        if (slot >= 0 || s->n_capturing) {
+        if (live && (slot >= 0 || s->n_capturing)) {
             if ((rc = record(s, e)))
                 return rc;
         }
@@ -498,7 +519,7 @@ static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name)
             return rc;
         if (slot >= 0)
             s->n_capturing++;
-        if (s->n_capturing && (rc = record(s, e)))
+        if (live && s->n_capturing && (rc = record(s, e)))
             return rc;
         s->open[s->depth].size = 1;
         s->open[s->depth].height = 0;
@@ -507,7 +528,7 @@ static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name)
         return LE_OK;
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: {
-        if (s->n_capturing && (rc = record(s, e)))
+        if (live && s->n_capturing && (rc = record(s, e)))
             return rc;
         s->depth--;
         uint64_t size = s->open[s->depth].size;
@@ -529,33 +550,66 @@ static le_code account(le_ys *s, const le_ys_event *e, const char *anchor_name)
     }
 }
 
-static le_code replay_one(le_ys *s, le_ys_event *e)
+/* The next replayed event, or 0 in *got when the replay is over. A reference inside a replay
+ * is expanded in place (its nodes were counted by the alias being replayed), or, while the
+ * reader skips, counted as one node of its size without a walk. */
+static le_code replay_one(le_ys *s, le_ys_event *e, int *got)
 {
-    const le_ys_cev *c = &s->pool[s->rp++];
-    if (s->fast && c->text && strstr(c->text, "~~le")) {
-        s->fast_failed = 1;
-        return le_fail(s->err, LE_ERR_PARSE, "%s: fast path: a synapse-row placeholder out of place", s->path);
+    *got = 0;
+    while (s->rdepth > 0) {
+        struct le_ys_frame *f = &s->rstack[s->rdepth - 1];
+        if (f->pos == f->end) {
+            s->rdepth--;
+            continue;
+        }
+        const le_ys_cev *c = &s->pool[f->pos++];
+        if (c->type == LE_YS_REF) {
+            const le_ys_anchor *a = &s->anchors[c->ref];
+            if (s->skipping) {
+                add_child(s, a->size, a->height);
+                e->type = YAML_SCALAR_EVENT;
+                e->line = c->line;
+                e->text = "";
+                e->len = 0;
+                *got = 1;
+                return LE_OK;
+            }
+            if (s->rdepth == LE_YS_MAX_FRAMES)
+                return le_fail(s->err, LE_ERR_LIMIT, "%s:%d: aliases nested deeper than %d levels", s->path, c->line,
+                               LE_YS_MAX_FRAMES);
+            s->rstack[s->rdepth].pos = a->start;
+            s->rstack[s->rdepth].end = a->end;
+            s->rdepth++;
+            continue;
+        }
+        if (s->fast && c->text && strstr(c->text, "~~le")) {
+            s->fast_failed = 1;
+            return le_fail(s->err, LE_ERR_PARSE, "%s: fast path: a synapse-row placeholder out of place", s->path);
+        }
+        e->type = (yaml_event_type_t)c->type;
+        e->line = c->line;
+        e->text = c->text;
+        e->len = c->len;
+        e->plain = c->plain;
+        *got = 1;
+        return account(s, e, NULL, 0);
     }
-    if (s->rp == s->rend)
-        s->replaying = 0;
-    e->type = (yaml_event_type_t)c->type;
-    e->line = c->line;
-    e->text = c->text;
-    e->len = c->len;
-    e->plain = c->plain;
-    /* Recording may move the pool; the text stays where it is. */
-    return account(s, e, NULL);
+    return LE_OK;
 }
 
-static le_code alias(le_ys *s, const char *name, int line, le_ys_event *e)
+/* A live alias: checked against the limits as one node of its anchor's size, recorded as a
+ * reference when inside an anchored node, then replayed (or, while skipping, not walked). */
+static le_code alias(le_ys *s, const char *name, int line, le_ys_event *e, int *got)
 {
-    const le_ys_anchor *a = NULL;
-    for (int i = 0; i < s->n_anchors && !a; i++)
+    *got = 0;
+    int ai = -1;
+    for (int i = 0; i < s->n_anchors && ai < 0; i++)
         if (!strcmp(s->anchors[i].name, name))
-            a = &s->anchors[i];
-    if (!a)
+            ai = i;
+    if (ai < 0)
         return le_fail(s->err, LE_ERR_PARSE, "%s:%d: YAML syntax error: found undefined alias '*%s'", s->path, line,
                        name);
+    const le_ys_anchor *a = &s->anchors[ai];
     if (!a->complete)
         return le_fail(s->err, LE_ERR_LIMIT,
                        "%s:%d: alias '*%s' refers to the node that contains it (line %d): its expansion never ends",
@@ -571,10 +625,22 @@ static le_code alias(le_ys *s, const char *name, int line, le_ys_event *e)
                        "%s:%d: alias '*%s' stands for %llu nodes: the file's aliases would expand it by more than %u "
                        "nodes",
                        s->path, line, name, (unsigned long long)a->size, LE_CFG_MAX_ALIAS_NODES);
-    s->rp = a->start;
-    s->rend = a->end;
-    s->replaying = 1;
-    return replay_one(s, e);
+    le_code rc;
+    if (s->n_capturing && (rc = record_ref(s, ai, line)))
+        return rc;
+    if (s->skipping) {
+        add_child(s, a->size, a->height);
+        e->type = YAML_SCALAR_EVENT;
+        e->line = line;
+        e->text = "";
+        e->len = 0;
+        *got = 1;
+        return LE_OK;
+    }
+    s->rstack[0].pos = a->start;
+    s->rstack[0].end = a->end;
+    s->rdepth = 1;
+    return replay_one(s, e, got);
 }
 
 static le_code next(le_ys *s, le_ys_event *e);
@@ -605,8 +671,10 @@ le_code le_ys_next(le_ys *s, le_ys_event *e)
 static le_code next(le_ys *s, le_ys_event *e)
 {
     memset(e, 0, sizeof *e);
-    if (s->replaying)
-        return replay_one(s, e);
+    le_code rc;
+    int got = 0;
+    if (s->rdepth && ((rc = replay_one(s, e, &got)) || got))
+        return rc;
     for (;;) {
         if (s->done) {
             e->type = YAML_DOCUMENT_END_EVENT;
@@ -635,16 +703,18 @@ static le_code next(le_ys *s, le_ys_event *e)
             if (s->fast && memchr(e->text, '~', e->len) && !claim_marker(s, e, y->data.scalar.anchor != NULL))
                 return le_fail(s->err, LE_ERR_PARSE, "%s: fast path: a synapse-row placeholder out of place",
                                s->path);
-            return account(s, e, (const char *)y->data.scalar.anchor);
+            return account(s, e, (const char *)y->data.scalar.anchor, 1);
         case YAML_SEQUENCE_START_EVENT:
-            return account(s, e, (const char *)y->data.sequence_start.anchor);
+            return account(s, e, (const char *)y->data.sequence_start.anchor, 1);
         case YAML_MAPPING_START_EVENT:
-            return account(s, e, (const char *)y->data.mapping_start.anchor);
+            return account(s, e, (const char *)y->data.mapping_start.anchor, 1);
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
-            return account(s, e, NULL);
+            return account(s, e, NULL, 1);
         case YAML_ALIAS_EVENT:
-            return alias(s, (const char *)y->data.alias.anchor, e->line, e);
+            if ((rc = alias(s, (const char *)y->data.alias.anchor, e->line, e, &got)) || got)
+                return rc;
+            continue; /* an empty anchored node replayed: nothing to hand on */
         default:
             continue; /* stream and document starts */
         }

@@ -14,6 +14,8 @@
 #include "util/error.h"
 #include "util/yaml.h"
 
+#define LE_YS_MAX_FRAMES (LE_CFG_MAX_DEPTH + 2)
+
 typedef struct {
     yaml_event_type_t type; /* SCALAR, SEQUENCE_/MAPPING_START/END, DOCUMENT_END (the end) */
     int line;               /* 1-based */
@@ -58,8 +60,11 @@ typedef struct {
     int n_anchors;
     int n_aliases;
     uint64_t alias_nodes;
-    size_t rp, rend; /* replay of an alias: pool[rp .. rend) */
-    int replaying;
+    /* replay of an alias: pool ranges, one per reference being expanded */
+    struct le_ys_frame {
+        size_t pos, end;
+    } rstack[LE_YS_MAX_FRAMES];
+    int rdepth;
     struct {
         uint64_t size;
         int height;

@@ -238,6 +238,40 @@ TEST(NetfileStream, SectionsInAnyOrderAndAliasedLists)
     EXPECT_EQ(l.net.inputs[1].neuron, 2u);
 }
 
+TEST(NetfileStream, AliasesInsideAnchoredListsExpandWhenReplayed)
+{
+    std::string p = write_tmp("nested_alias.yaml", std::string(kPops) +
+                                                       "connections:\n"
+                                                       "  - {from: in, to: out, synapses: [&r [0, 1, 5], [1, 2, 6]]}\n"
+                                                       "  - {from: in, to: out, synapses: &l [*r, [2, 3, 7]]}\n"
+                                                       "  - {from: in, to: out, synapses: &m [*l, *r]}\n"
+                                                       "  - {from: in, to: out, synapses: *l}\n");
+    Loaded l(p);
+    // The third list's first item is the list l of two synapses: a synapse of two values, at the
+    // line of l's anchor (an alias reads as the node it names).
+    EXPECT_EQ(l.rc, LE_ERR_PARSE) << l.err.msg;
+    EXPECT_EQ(std::string(l.err.msg).rfind(p + ":6: connection in -> out: synapse 0: expected [source, destination, "
+                                                "weight] or [source, destination, weight, delay], found 2 values",
+                                           0),
+              0u)
+        << l.err.msg;
+    std::string q = write_tmp("nested_alias_ok.yaml", std::string(kPops) +
+                                                          "connections:\n"
+                                                          "  - {from: in, to: out, synapses: [&r [0, 1, 5], [1, 2, 6]]}\n"
+                                                          "  - {from: in, to: out, synapses: &l [*r, [2, 3, 7]]}\n"
+                                                          "  - {from: in, to: out, synapses: *l}\n");
+    Loaded k(q);
+    ASSERT_EQ(k.rc, LE_OK) << k.err.msg;
+    ASSERT_EQ(k.net.n_conns, 3u);
+    for (int c = 1; c < 3; c++) {
+        ASSERT_EQ(k.net.conns[c].n, 2u);
+        EXPECT_EQ(k.net.conns[c].src[0], 0u);
+        EXPECT_EQ(k.net.conns[c].weight[0], 5);
+        EXPECT_EQ(k.net.conns[c].src[1], 2u);
+        EXPECT_EQ(k.net.conns[c].weight[1], 7);
+    }
+}
+
 TEST(NetfileStream, ASyntaxErrorLaterInTheFileIsTheError)
 {
     // As when the whole file was read before its meaning: the syntax error wins over the
