@@ -298,4 +298,3 @@ le_code le_netfile_list_value(le_netfile_ctx *c, const le_netfile_list *L, size_
                          hi);
     return LE_OK;
 }
-
