@@ -1,6 +1,10 @@
 /* Network files: one element of 'connections' (docs/network-file.md). The weights come in
- * one of three forms (a synapse list, a dense matrix, a .npy file); delays as one value,
- * one per synapse in the list, or a list checked once the synapse count is known. */
+ * one of four forms (a synapse list, a dense matrix, a .npy matrix, sparse .npy triplets);
+ * delays as one value, one per synapse in the list or the triplets, or a list checked once
+ * the synapse count is known. The big lists arrive as flat arrays (le_netfile_list) and are
+ * checked here, in the order and with the messages of a walk over the document. */
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +13,9 @@
 #include "models/netfile_parts.h"
 #include "models/npy.h"
 
-enum { C_FROM, C_TO, C_SYNAPSES, C_WEIGHTS, C_NPY, C_WEXP, C_DELAY, C_SIGN, C_WBITS, C_TO_AUX, C_N };
-static const char *const conn_keys[C_N] = {"from", "to",    "synapses",  "weights",     "npy",
-                                           "wexp", "delay", "sign_mode", "weight_bits", "to_aux"};
+enum { C_FROM, C_TO, C_SYNAPSES, C_WEIGHTS, C_NPY, C_WEXP, C_DELAY, C_SIGN, C_WBITS, C_TO_AUX, C_NPYS, C_N };
+static const char *const conn_keys[C_N] = {"from", "to",    "synapses",  "weights",     "npy",   "wexp",
+                                           "delay", "sign_mode", "weight_bits", "to_aux", "npy_sparse"};
 /* In le_sign_mode order. */
 static const char *const sign_names[] = {"split", "mixed", "excitatory", "inhibitory"};
 
@@ -75,10 +79,11 @@ static le_code read_options(le_netfile_ctx *c, int n, conn *k)
             return le_cfg_fail(cfg, v[C_TO_AUX], c->err, LE_ERR_CONFIG,
                                "%s: to_aux needs an ahp destination ('%s' is not)", k->what, k->D->name);
     }
-    int n_forms = !!v[C_SYNAPSES] + !!v[C_WEIGHTS] + !!v[C_NPY];
+    int n_forms = !!v[C_SYNAPSES] + !!v[C_WEIGHTS] + !!v[C_NPY] + !!v[C_NPYS];
     if (n_forms != 1)
         return le_cfg_fail(cfg, n, c->err, LE_ERR_PARSE,
-                           "%s: give exactly one of 'synapses', 'weights' or 'npy' (found %d)", k->what, n_forms);
+                           "%s: give exactly one of 'synapses', 'weights', 'npy' or 'npy_sparse' (found %d)", k->what,
+                           n_forms);
     le_sign_range(k->sign, &k->lo, &k->hi);
     if (v[C_DELAY]) {
         le_netfile_label(w, sizeof w, k->what, "delay");
@@ -90,93 +95,89 @@ static le_code read_options(le_netfile_ctx *c, int n, conn *k)
     return LE_OK;
 }
 
-typedef struct {
-    uint32_t *src, *dst;
-    int16_t *w;
-    uint8_t *d;
-} syn_arrays;
-
-static void syn_arrays_free(syn_arrays *a)
+/* The first problem of synapse j, in the order a document walk meets it (LE_OK: none). */
+static le_code synapse_error(le_netfile_ctx *c, const conn *k, const le_netfile_list *L, size_t j)
 {
-    free(a->src);
-    free(a->dst);
-    free(a->w);
-    free(a->d);
-}
-
-/* One synapse [source, destination, weight(, delay)] into element j of a. */
-static le_code read_synapse(le_netfile_ctx *c, const conn *k, int t, size_t j, syn_arrays *a, int *has_delay)
-{
-    le_cfg *cfg = c->cfg;
-    const long long max_delay = le_limits_loihi1()->max_delay;
     char wk[300];
     snprintf(wk, sizeof wk, "%s: synapse %zu", k->what, j);
-    le_code rc = le_cfg_want(cfg, t, LE_CFG_SEQ, wk, c->err);
-    if (rc)
-        return rc;
-    int len = le_cfg_seq_len(cfg, t);
-    if (len != 3 && len != 4)
-        return le_cfg_fail(cfg, t, c->err, LE_ERR_PARSE,
-                           "%s: expected [source, destination, weight] or [source, destination, weight, delay], found "
-                           "%d values", wk, len);
-    long long e[4] = {0, 0, 0, k->delay_all};
+    if (L->bad && L->bad_item == j && L->bad == LE_NL_ITEM_KIND)
+        return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wk, L->bad_found);
+    if (L->bad && L->bad_item == j && L->bad == LE_NL_LEN)
+        return le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE,
+                         "%s: expected [source, destination, weight] or [source, destination, weight, delay], found "
+                         "%lld values", wk, L->bad_val);
     const long long elo[4] = {0, 0, k->lo, 0};
-    const long long ehi[4] = {(long long)k->S->size - 1, (long long)k->D->size - 1, k->hi, max_delay};
+    const long long ehi[4] = {(long long)k->S->size - 1, (long long)k->D->size - 1, k->hi,
+                              le_limits_loihi1()->max_delay};
     static const char *const ename[4] = {"source", "destination", "weight", "delay"};
-    for (int i = 0; i < len; i++) {
+    const long long val[4] = {L->src[j], L->dst[j], L->w[j], L->d[j]};
+    for (uint32_t i = 0; i < L->len[j] && i < 4; i++) {
         char we[340];
         if (i == 2)
             snprintf(we, sizeof we, "%s: weight (sign mode %s)", wk, le_sign_mode_name(k->sign));
         else
             snprintf(we, sizeof we, "%s: %s", wk, ename[i]);
-        if ((rc = le_cfg_int(cfg, le_cfg_seq_item(cfg, t, i), we, elo[i], ehi[i], &e[i], c->err)))
+        le_code rc = le_netfile_list_value(c, L, j, i, we, val[i], elo[i], ehi[i]);
+        if (rc)
             return rc;
     }
-    *has_delay |= len == 4;
-    a->src[j] = (uint32_t)e[0];
-    a->dst[j] = (uint32_t)e[1];
-    a->w[j] = (int16_t)e[2];
-    a->d[j] = (uint8_t)e[3];
     return LE_OK;
+}
+
+/* An array of n items (at least one allocated) taken from a list, trimmed to its length. */
+static void *take(void **p, size_t n, size_t elem)
+{
+    void *q = realloc(*p, (n ? n : 1) * elem);
+    if (!q)
+        q = *p;
+    *p = NULL;
+    return q;
 }
 
 /* 'synapses': the list as written, delays per synapse or from 'delay'. */
 static le_code read_synapses(le_netfile_ctx *c, int n, const conn *k)
 {
     le_cfg *cfg = c->cfg;
-    int L = k->v[C_SYNAPSES];
+    int Ln = k->v[C_SYNAPSES];
     char w[260];
-    le_code rc = le_cfg_want(cfg, L, LE_CFG_SEQ, le_netfile_label(w, sizeof w, k->what, "synapses"), c->err);
+    le_code rc = le_cfg_want(cfg, Ln, LE_CFG_SEQ, le_netfile_label(w, sizeof w, k->what, "synapses"), c->err);
     if (rc)
         return rc;
-    size_t n_syn = (size_t)le_cfg_seq_len(cfg, L);
-    syn_arrays a = {malloc((n_syn + 1) * sizeof(uint32_t)), malloc((n_syn + 1) * sizeof(uint32_t)),
-                    malloc((n_syn + 1) * sizeof(int16_t)), malloc(n_syn + 1)};
-    if (!a.src || !a.dst || !a.w || !a.d) {
-        syn_arrays_free(&a);
-        return le_cfg_fail(cfg, L, c->err, LE_ERR_NOMEM, "%s: out of memory for %zu synapses", k->what, n_syn);
+    le_netfile_list *L = &c->lists[LE_NL_SYNAPSES];
+    const uint32_t smax = k->S->size - 1, dmax = k->D->size - 1, maxd = le_limits_loihi1()->max_delay;
+    for (size_t j = 0; j < L->n; j++) {
+        if (!(L->bad && L->bad_item == j) && L->src[j] <= smax && L->dst[j] <= dmax && L->w[j] >= k->lo &&
+            L->w[j] <= k->hi && L->d[j] <= maxd)
+            continue;
+        if ((rc = synapse_error(c, k, L, j)))
+            return rc;
     }
-    int any_delay_field = 0;
-    for (size_t j = 0; j < n_syn && !rc; j++)
-        rc = read_synapse(c, k, le_cfg_seq_item(cfg, L, (int)j), j, &a, &any_delay_field);
-    if (!rc && any_delay_field && k->v[C_DELAY])
-        rc = le_cfg_fail(cfg, k->v[C_DELAY], c->err, LE_ERR_PARSE,
-                         "%s: delays are given both per synapse and in 'delay'", k->what);
-    if (rc) {
-        syn_arrays_free(&a);
-        return rc;
-    }
+    if (L->any4 && k->v[C_DELAY])
+        return le_cfg_fail(cfg, k->v[C_DELAY], c->err, LE_ERR_PARSE,
+                           "%s: delays are given both per synapse and in 'delay'", k->what);
+    if (L->n > UINT32_MAX)
+        return le_cfg_fail(cfg, Ln, c->err, LE_ERR_LIMIT, "%s: %zu synapses, more than %u", k->what, L->n,
+                           UINT32_MAX);
     le_connection cn;
     memset(&cn, 0, sizeof cn);
     cn.src_pop = k->sp;
     cn.dst_pop = k->dp;
-    cn.n = (uint32_t)n_syn;
-    cn.src = a.src;
-    cn.dst = a.dst;
-    cn.weight = a.w;
-    cn.delay = a.d;
+    cn.n = (uint32_t)L->n;
+    cn.src = take((void **)&L->src, L->n, sizeof *cn.src);
+    cn.dst = take((void **)&L->dst, L->n, sizeof *cn.dst);
+    cn.weight = take((void **)&L->w, L->n, sizeof *cn.weight);
+    cn.delay = take((void **)&L->d, L->n, sizeof *cn.delay);
     cn.wexp = k->wexp;
     cn.sign = k->sign;
+    if (!cn.src || !cn.dst || !cn.weight || !cn.delay) {
+        free(cn.src);
+        free(cn.dst);
+        free(cn.weight);
+        free(cn.delay);
+        return le_cfg_fail(cfg, Ln, c->err, LE_ERR_NOMEM, "%s: out of memory for %u synapses", k->what, cn.n);
+    }
+    if (!L->any4 && k->delay_all)
+        memset(cn.delay, (int)k->delay_all, cn.n);
     if ((rc = le_network_add_conn(c->net, &cn, c->err)))
         return le_cfg_prefix(cfg, n, c->err, rc);
     return LE_OK;
@@ -193,30 +194,38 @@ static le_code read_matrix(le_netfile_ctx *c, const conn *k, float **out)
     le_code rc = le_cfg_want(cfg, M, LE_CFG_SEQ, w, c->err);
     if (rc)
         return rc;
-    size_t rows = (size_t)le_cfg_seq_len(cfg, M);
+    const le_netfile_list *L = &c->lists[LE_NL_WEIGHTS];
+    size_t rows = L->n;
     if (rows != ns)
         return le_cfg_fail(cfg, M, c->err, LE_ERR_PARSE, "%s: %zu rows, expected %u (one per neuron of '%s')", w,
                            rows, ns, k->S->name);
     float *mat = malloc(((size_t)ns * nd + 1) * sizeof *mat);
     if (!mat)
         return le_cfg_fail(cfg, M, c->err, LE_ERR_NOMEM, "%s: out of memory", w);
+    size_t at = 0;
     for (size_t r = 0; r < rows && !rc; r++) {
-        int R = le_cfg_seq_item(cfg, M, (int)r);
         char wr[300];
         snprintf(wr, sizeof wr, "%s: row %zu", w, r);
-        if ((rc = le_cfg_want(cfg, R, LE_CFG_SEQ, wr, c->err)))
-            break;
-        size_t cols = (size_t)le_cfg_seq_len(cfg, R);
-        if (cols != nd) {
-            rc = le_cfg_fail(cfg, R, c->err, LE_ERR_PARSE, "%s: %zu columns, expected %u (one per neuron of '%s')",
-                             wr, cols, nd, k->D->name);
+        if (L->bad && L->bad_item == r && L->bad == LE_NL_ITEM_KIND) {
+            rc = le_netfile_list_fail(c, L->bad_line, LE_ERR_PARSE, "%s: expected a list, found %s", wr, L->bad_found);
             break;
         }
+        size_t cols = L->len[r];
+        if (cols != nd) {
+            rc = le_netfile_list_fail(c, (int)L->item_line[r], LE_ERR_PARSE,
+                           "%s: %zu columns, expected %u (one per neuron of '%s')", wr, cols, nd, k->D->name);
+            break;
+        }
+        int bad_row = L->bad && L->bad_item == r;
         for (size_t col = 0; col < cols && !rc; col++) {
+            long long x = bad_row && L->bad_idx <= col ? 0 : L->vals[at++];
+            if (!bad_row && x >= k->lo && x <= k->hi) {
+                mat[r * nd + col] = (float)x;
+                continue;
+            }
             char wc[512];
-            long long x = 0;
             snprintf(wc, sizeof wc, "%s, column %zu (sign mode %s)", wr, col, le_sign_mode_name(k->sign));
-            rc = le_cfg_int(cfg, le_cfg_seq_item(cfg, R, (int)col), wc, k->lo, k->hi, &x, c->err);
+            rc = le_netfile_list_value(c, L, r, (uint32_t)col, wc, x, k->lo, k->hi);
             mat[r * nd + col] = (float)x;
         }
     }
@@ -272,26 +281,122 @@ static le_code read_dense(le_netfile_ctx *c, int n, const conn *k)
     return LE_OK;
 }
 
+enum { S_SRC, S_DST, S_W, S_DELAY, S_N };
+static const char *const sparse_keys[S_N] = {"src", "dst", "w", "delay"};
+
+/* 'npy_sparse': synapse i is (src[i], dst[i], w[i], delay[i]) from four 1-D .npy arrays of
+ * equal length, any integer or float dtype holding whole numbers; read exactly (not through
+ * float), one array at a time into the connection's own arrays. */
+static le_code read_sparse(le_netfile_ctx *c, int n, const conn *k)
+{
+    le_cfg *cfg = c->cfg;
+    int node = k->v[C_NPYS], sv[S_N];
+    char w[260];
+    le_netfile_label(w, sizeof w, k->what, "npy_sparse");
+    le_code rc = le_cfg_keys(cfg, node, w, sparse_keys, S_N, sv, c->err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < S_DELAY; i++)
+        if (!sv[i])
+            return le_cfg_fail(cfg, node, c->err, LE_ERR_PARSE, "%s: missing '%s'", w, sparse_keys[i]);
+    if (sv[S_DELAY] && k->v[C_DELAY])
+        return le_cfg_fail(cfg, k->v[C_DELAY], c->err, LE_ERR_PARSE,
+                           "%s: delays are given both in 'npy_sparse' and in 'delay'", k->what);
+    const long long lo[S_N] = {0, 0, k->lo, 0};
+    const long long hi[S_N] = {(long long)k->S->size - 1, (long long)k->D->size - 1, k->hi,
+                               le_limits_loihi1()->max_delay};
+    static const char *const meaning[S_N] = {"source neuron", "destination neuron", "weight mantissa", "delay"};
+    le_connection cn;
+    memset(&cn, 0, sizeof cn);
+    size_t count = 0;
+    for (int i = 0; i < S_N && !rc; i++) {
+        if (!sv[i])
+            continue;
+        char wi[300];
+        const char *rel = NULL;
+        le_netfile_label(wi, sizeof wi, w, sparse_keys[i]);
+        if ((rc = le_cfg_str(cfg, sv[i], wi, &rel, c->err)))
+            break;
+        char full[4096];
+        npy_path(cfg->path, rel, full, sizeof full);
+        le_npy_raw a;
+        if ((rc = le_npy_read_raw(full, 0, 0, &a, c->err))) {
+            le_error_prefix(c->err, "%s", wi);
+            rc = le_cfg_prefix(cfg, sv[i], c->err, rc);
+            break;
+        }
+        if (a.ndim != 1)
+            rc = le_cfg_fail(cfg, sv[i], c->err, LE_ERR_PARSE,
+                             "%s: %s: %u dimensions; expected a 1-D array (one entry per synapse)", wi, rel, a.ndim);
+        else if (i == S_SRC) {
+            count = a.count;
+            if (count > UINT32_MAX)
+                rc = le_cfg_fail(cfg, sv[i], c->err, LE_ERR_LIMIT, "%s: %zu synapses, more than %u", wi, count,
+                                 UINT32_MAX);
+            else if ((rc = le_connection_init(&cn, k->sp, k->dp, k->wexp, k->sign, count,
+                                              sv[S_DELAY] || k->delay_all || k->delay_list, c->err)))
+                rc = le_cfg_prefix(cfg, sv[i], c->err, rc);
+        } else if (a.count != count)
+            rc = le_cfg_fail(cfg, sv[i], c->err, LE_ERR_PARSE, "%s: %s has %zu entries, src has %zu", wi, rel,
+                             a.count, count);
+        for (size_t q = 0; q < a.count && !rc; q++) {
+            double x = le_npy_raw_value(&a, q);
+            if (!isfinite(x) || x != floor(x))
+                rc = le_cfg_fail(cfg, sv[i], c->err, LE_ERR_RANGE, "%s: %s: entry %zu is %g, not a whole %s", wi,
+                                 rel, q, x, meaning[i]);
+            else if (x < (double)lo[i] || x > (double)hi[i])
+                rc = le_cfg_fail(cfg, sv[i], c->err, LE_ERR_RANGE,
+                                 "%s: %s: entry %zu is %.0f, outside %lld..%lld%s%s", wi, rel, q, x, lo[i], hi[i],
+                                 i == S_W ? " for sign mode " : "", i == S_W ? le_sign_mode_name(k->sign) : "");
+            else if (i == S_SRC)
+                cn.src[q] = (uint32_t)x;
+            else if (i == S_DST)
+                cn.dst[q] = (uint32_t)x;
+            else if (i == S_W)
+                cn.weight[q] = (int16_t)x;
+            else
+                cn.delay[q] = (uint8_t)x;
+        }
+        le_npy_raw_free(&a);
+    }
+    if (rc) {
+        free(cn.src);
+        free(cn.dst);
+        free(cn.weight);
+        free(cn.delay);
+        return rc;
+    }
+    cn.n = (uint32_t)count;
+    if (!sv[S_DELAY] && k->delay_all)
+        memset(cn.delay, (int)k->delay_all, cn.n);
+    if ((rc = le_network_add_conn(c->net, &cn, c->err)))
+        return le_cfg_prefix(cfg, n, c->err, rc);
+    return LE_OK;
+}
+
 /* 'delay' as a list: one entry per synapse of the connection just added. */
 static le_code read_delay_list(le_netfile_ctx *c, int n, const conn *k, le_connection *cn)
 {
     le_cfg *cfg = c->cfg;
-    size_t len = (size_t)le_cfg_seq_len(cfg, k->delay_list);
+    const le_netfile_list *L = &c->lists[LE_NL_DELAY];
+    size_t len = L->n;
     if (len != cn->n)
         return le_cfg_fail(cfg, k->delay_list, c->err, LE_ERR_PARSE,
                            "%s: delay list has %zu entries for %u synapses (non-zero weights, row by row)", k->what,
                            len, cn->n);
     if (!cn->delay && !(cn->delay = calloc((size_t)cn->n + 1, 1)))
         return le_cfg_fail(cfg, n, c->err, LE_ERR_NOMEM, "%s: out of memory", k->what);
+    const long long maxd = le_limits_loihi1()->max_delay;
     for (size_t j = 0; j < len; j++) {
+        if ((!L->bad || L->bad_item != j) && L->d[j] <= maxd) {
+            cn->delay[j] = L->d[j];
+            continue;
+        }
         char wk[300];
-        long long x = 0;
         snprintf(wk, sizeof wk, "%s: delay %zu", k->what, j);
-        le_code rc = le_cfg_int(cfg, le_cfg_seq_item(cfg, k->delay_list, (int)j), wk, 0,
-                                le_limits_loihi1()->max_delay, &x, c->err);
+        le_code rc = le_netfile_list_value(c, L, j, 0, wk, L->bad && L->bad_item == j ? 0 : L->d[j], 0, maxd);
         if (rc)
             return rc;
-        cn->delay[j] = (uint8_t)x;
     }
     return LE_OK;
 }
@@ -317,7 +422,7 @@ le_code le_netfile_connection(le_netfile_ctx *c, int n, uint32_t idx)
         return le_cfg_fail(cfg, v[C_TO], c->err, LE_ERR_CONFIG,
                            "%s: '%s' is an input population (it has no compartments)", what, k.D->name);
     if ((rc = read_options(c, n, &k)) ||
-        (rc = v[C_SYNAPSES] ? read_synapses(c, n, &k) : read_dense(c, n, &k)))
+        (rc = v[C_SYNAPSES] ? read_synapses(c, n, &k) : (v[C_NPYS] ? read_sparse(c, n, &k) : read_dense(c, n, &k))))
         return rc;
     le_connection *cn = &c->net->conns[c->net->n_conns - 1];
     cn->weight_bits = k.wbits;

@@ -1,5 +1,6 @@
 /* Network files: one element of 'inputs' (docs/network-file.md), the spikes an x86 core
  * injects into one neuron of an input population. */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "models/netfile_parts.h"
@@ -47,8 +48,19 @@ le_code le_netfile_input(le_netfile_ctx *c, int n, uint32_t idx)
         return add_spike(c, v[I_STEPS], w, p, (uint32_t)nrn);
     if ((rc = le_cfg_want(cfg, v[I_STEPS], LE_CFG_SEQ, w, c->err)))
         return rc;
-    for (int i = 0, len = le_cfg_seq_len(cfg, v[I_STEPS]); i < len; i++)
-        if ((rc = add_spike(c, le_cfg_seq_item(cfg, v[I_STEPS], i), w, p, (uint32_t)nrn)))
+    /* The list came as flat values (models/netfile_lists.c). */
+    const le_netfile_list *L = &c->lists[LE_NL_STEPS];
+    for (size_t j = 0; j < L->n; j++) {
+        int bad = L->bad && L->bad_item == j;
+        long long step = bad ? 0 : L->v32[j];
+        if (bad || step < 1 || step > (long long)UINT32_MAX - 1) {
+            if ((rc = le_netfile_list_value(c, L, j, 0, w, step, 1, (long long)UINT32_MAX - 1)))
+                return rc;
+        }
+        if ((rc = le_network_add_input(c->net, p, (uint32_t)nrn, (uint32_t)step, c->err))) {
+            le_error_prefix(c->err, "%s:%d", cfg->path, (int)L->item_line[j]);
             return rc;
+        }
+    }
     return LE_OK;
 }

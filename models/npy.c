@@ -222,7 +222,8 @@ static double item_value(const unsigned char *b, const dtype *dt)
     return 0;
 }
 
-static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_t ec, le_error *err)
+/* The header and then the data in one read, as stored. */
+static le_code read_raw(const char *path, FILE *f, le_npy_raw *out, size_t er, size_t ec, le_error *err)
 {
     unsigned char pre[12];
     size_t got = fread(pre, 1, 10, f);
@@ -250,12 +251,16 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
     }
     h[hlen] = '\0';
     dtype dt = {DT_F, 0, 0};
-    le_code rc = parse_header(path, h, hlen, &dt, out, err);
+    le_npy hdr;
+    memset(&hdr, 0, sizeof hdr);
+    le_code rc = parse_header(path, h, hlen, &dt, &hdr, err);
     free(h);
     if (rc)
         return rc;
+    out->ndim = hdr.ndim;
+    memcpy(out->shape, hdr.shape, sizeof out->shape);
     char shp[128];
-    describe_shape(out, shp, sizeof shp);
+    describe_shape(&hdr, shp, sizeof shp);
     if (out->ndim != 1 && out->ndim != 2)
         return le_fail(err, LE_ERR_PARSE, "%s: array has shape %s; expected 1 or 2 dimensions", path, shp);
     size_t rows = out->shape[0], cols = out->ndim == 2 ? out->shape[1] : 1;
@@ -269,11 +274,8 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
     out->count = rows * cols;
     size_t nbytes = out->count * (size_t)dt.size;
     unsigned char *raw = malloc(nbytes ? nbytes : 1);
-    out->data = malloc((out->count ? out->count : 1) * sizeof(float));
-    if (!raw || !out->data) {
-        free(raw);
+    if (!raw)
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory for %zu items", path, out->count);
-    }
     size_t n = fread(raw, 1, nbytes, f);
     if (n != nbytes) {
         free(raw);
@@ -286,9 +288,57 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
         return le_fail(err, LE_ERR_PARSE, "%s: unexpected bytes after the %zu data bytes of shape %s", path, nbytes,
                        shp);
     }
+    out->raw = raw;
+    out->kind = dt.cls == DT_F ? 'f' : (dt.cls == DT_I ? 'i' : 'u');
+    out->itemsize = dt.size;
+    out->swap = dt.swap;
+    return LE_OK;
+}
+
+double le_npy_raw_value(const le_npy_raw *a, size_t i)
+{
+    dtype dt = {a->kind == 'f' ? DT_F : (a->kind == 'i' ? DT_I : DT_U), a->itemsize, a->swap};
+    return item_value(a->raw + i * (size_t)a->itemsize, &dt);
+}
+
+void le_npy_raw_free(le_npy_raw *a)
+{
+    free(a->raw);
+    memset(a, 0, sizeof *a);
+}
+
+le_code le_npy_read_raw(const char *path, size_t expect_rows, size_t expect_cols, le_npy_raw *out, le_error *err)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    le_code rc = read_raw(path, f, out, expect_rows, expect_cols, err);
+    fclose(f);
+    if (rc)
+        le_npy_raw_free(out);
+    return rc;
+}
+
+static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_t ec, le_error *err)
+{
+    le_npy_raw r;
+    memset(&r, 0, sizeof r);
+    le_code rc = read_raw(path, f, &r, er, ec, err);
+    if (rc) {
+        le_npy_raw_free(&r);
+        return rc;
+    }
+    out->ndim = r.ndim;
+    memcpy(out->shape, r.shape, sizeof out->shape);
+    out->count = r.count;
+    if (!(out->data = malloc((out->count ? out->count : 1) * sizeof(float)))) {
+        le_npy_raw_free(&r);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory for %zu items", path, out->count);
+    }
     for (size_t i = 0; i < out->count; i++)
-        out->data[i] = (float)item_value(raw + i * (size_t)dt.size, &dt);
-    free(raw);
+        out->data[i] = (float)le_npy_raw_value(&r, i);
+    le_npy_raw_free(&r);
     return LE_OK;
 }
 

@@ -25,6 +25,21 @@ typedef struct {
 le_code le_npy_read(const char *path, size_t expect_rows, size_t expect_cols, le_npy *out, le_error *err);
 void le_npy_free(le_npy *a);
 
+/* The same array as stored, read in one go (no float copy): for readers that need exact
+ * integers beyond float's 2^24 (synapse indices) or the memory of the file's dtype only. */
+typedef struct {
+    uint32_t ndim;
+    size_t shape[8];
+    size_t count;
+    char kind;          /* 'f' float, 'i' signed, 'u' unsigned integer */
+    int itemsize, swap; /* bytes per item; big endian on a little-endian host or the reverse */
+    unsigned char *raw; /* count * itemsize bytes */
+} le_npy_raw;
+le_code le_npy_read_raw(const char *path, size_t expect_rows, size_t expect_cols, le_npy_raw *out, le_error *err);
+/* Item i as a double (exact for every integer up to 2^53). */
+double le_npy_raw_value(const le_npy_raw *a, size_t i);
+void le_npy_raw_free(le_npy_raw *a);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,3 +25,5 @@ data=${LE_DATA_DIR:-$root/data}
 "$root/build/bench_relnet" --data "$data"
 echo "== bench_conv"
 "$root/build/bench_conv"
+echo "== bench_load"
+"$root/build/bench_load"

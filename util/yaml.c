@@ -252,19 +252,9 @@ static le_code syntax_error(const le_cfg *c, const yaml_parser_t *p, le_error *e
                    problem);
 }
 
-le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key, le_error *err)
+/* Builds c from the events next() hands over, up to the end of the first document. */
+static le_code build(le_cfg *c, le_cfg_event_source next, void *ctx, const char *first_key, le_error *err)
 {
-    memset(c, 0, sizeof *c);
-    snprintf(c->path, sizeof c->path, "%s", path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        fclose(f);
-        return le_fail(err, LE_ERR_NOMEM, "%s: cannot start the YAML parser", path);
-    }
-    yaml_parser_set_input_file(&p, f);
     builder b;
     memset(&b, 0, sizeof b);
     b.c = c;
@@ -272,10 +262,8 @@ le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key
     le_code rc = LE_OK;
     for (int done = 0; !rc && !done;) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            rc = syntax_error(c, &p, err);
+        if ((rc = next(ctx, &ev, err)))
             break;
-        }
         rc = on_event(&b, &ev, &done);
         yaml_event_delete(&ev);
     }
@@ -283,16 +271,52 @@ le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key
         free(b.anchors[i].name);
     free(b.anchors);
     free(b.pending);
-    yaml_parser_delete(&p);
-    fclose(f);
     if (!rc && c->n_nodes == 0)
-        rc = first_key ? le_fail(err, LE_ERR_PARSE, "%s: empty file (expected '%s:')", path, first_key)
-                       : le_fail(err, LE_ERR_PARSE, "%s: empty file", path);
+        rc = first_key ? le_fail(err, LE_ERR_PARSE, "%s: empty file (expected '%s:')", c->path, first_key)
+                       : le_fail(err, LE_ERR_PARSE, "%s: empty file", c->path);
     if (!rc && !(c->used = calloc((size_t)c->n_nodes + 1, 1)))
-        rc = le_fail(err, LE_ERR_NOMEM, "%s: out of memory", path);
+        rc = le_fail(err, LE_ERR_NOMEM, "%s: out of memory", c->path);
     if (rc)
         le_cfg_free(c);
     return rc;
+}
+
+typedef struct {
+    yaml_parser_t p;
+    const le_cfg *c;
+} file_source;
+
+static le_code parse_next(void *ctx, yaml_event_t *ev, le_error *err)
+{
+    file_source *s = ctx;
+    return yaml_parser_parse(&s->p, ev) ? LE_OK : syntax_error(s->c, &s->p, err);
+}
+
+le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key, le_error *err)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->path, sizeof c->path, "%s", path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    file_source s;
+    s.c = c;
+    if (!yaml_parser_initialize(&s.p)) {
+        fclose(f);
+        return le_fail(err, LE_ERR_NOMEM, "%s: cannot start the YAML parser", path);
+    }
+    yaml_parser_set_input_file(&s.p, f);
+    le_code rc = build(c, parse_next, &s, first_key, err);
+    yaml_parser_delete(&s.p);
+    fclose(f);
+    return rc;
+}
+
+le_code le_cfg_load_events(le_cfg *c, const char *path, le_cfg_event_source next, void *ctx, le_error *err)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->path, sizeof c->path, "%s", path);
+    return build(c, next, ctx, NULL, err);
 }
 
 le_code le_cfg_load(le_cfg *c, const char *path, le_error *err) { return le_cfg_load_expecting(c, path, NULL, err); }

@@ -47,6 +47,13 @@ le_code le_cfg_load(le_cfg *c, const char *path, le_error *err);
 /* As le_cfg_load; an empty file names what it should start with: "(expected 'KEY:')". */
 le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key, le_error *err);
 void le_cfg_free(le_cfg *c);
+/* A document built from events another reader hands over (a streaming reader that keeps
+ * small parts of a file as documents): next() fills *ev, which the document then owns, or
+ * returns an error. The document ends at a DOCUMENT_END or STREAM_END event; events carry no
+ * anchors or aliases (the caller has expanded them). */
+struct yaml_event_s;
+typedef le_code (*le_cfg_event_source)(void *ctx, struct yaml_event_s *ev, le_error *err);
+le_code le_cfg_load_events(le_cfg *c, const char *path, le_cfg_event_source next, void *ctx, le_error *err);
 
 int le_cfg_root(const le_cfg *c);   /* node index of the root (0 when the file is empty) */
 int le_cfg_line(const le_cfg *c, int node);
