@@ -86,7 +86,16 @@ void le_network_free(le_network *net);
  * sizes (a placed layout) need not hold its synapses. */
 void le_network_drop_conns(le_network *net);
 
-/* Adds a population (copied); returns its index in *idx. Name must be unique. */
+/* What a neuron and a synapse of a network cost from loading to running (bytes, rounded up):
+ * the placement's per-neuron arrays and estimates (about 40), the configured compartment
+ * state (about 20); a synapse's network arrays (11), its placement in-edge (6) and its entry
+ * in the configured synapse memory (about 8). The memory budget (util/budget.h) is checked
+ * against these when a population or a connection is added, before anything is allocated. */
+#define LE_BYTES_PER_NEURON 64u
+#define LE_BYTES_PER_SYNAPSE 32u
+
+/* Adds a population (copied); returns its index in *idx. Name must be unique. The network's
+ * neurons must fit the memory budget at LE_BYTES_PER_NEURON (LE_ERR_LIMIT). */
 le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *idx, le_error *err);
 int le_network_find_pop(const le_network *net, const char *name); /* -1 if absent */
 
@@ -95,8 +104,9 @@ le_code le_network_add_conn(le_network *net, le_connection *conn, le_error *err)
 
 /* Starts a connection src_pop -> dst_pop with room for n synapses (8-bit weights, exponent
  * wexp, sign mode sign; delays, all 0, when with_delay) and c->n = 0, for a builder to fill
- * and hand to le_network_add_conn. Out of memory: "out of memory for N synapses", nothing
- * left allocated. */
+ * and hand to le_network_add_conn. More synapses than the memory budget holds at
+ * LE_BYTES_PER_SYNAPSE: LE_ERR_LIMIT before allocating; out of memory: "out of memory for N
+ * synapses"; either way nothing left allocated. */
 le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop, int32_t wexp, le_sign_mode sign,
                            size_t n, int with_delay, le_error *err);
 
