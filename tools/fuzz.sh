@@ -46,28 +46,42 @@ cmake --build "$dir" -j "$jobs" --target $(printf 'fuzz_%s ' "${targets[@]}") >/
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1)
-status=0
-printf '%-10s %10s %8s %10s %s\n' target executions seconds exec/s result
-for t in "${targets[@]}"; do
-  bin="$dir/fuzz_$t" log="$dir/log/$t.txt"
-  mkdir -p "$dir/log" "$dir/work/$t" "$dir/crashes/$t"
-  result=ok
+# The inputs are written to a file per execution: in memory when /dev/shm is there.
+[ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=${LE_FUZZ_TMPDIR:-/dev/shm}
+
+# run_one TARGET: replays the kept inputs, fuzzes, and writes one line of figures to stat/TARGET.
+run_one() {
+  local t=$1 bin="$dir/fuzz_$1" log="$dir/log/$1.txt" result=ok
+  mkdir -p "$dir/work/$t" "$dir/crashes/$t"
   # Replay: every kept input once (a directory argument with -runs=0 runs each file).
-  reg="$root/fuzz/regress/$t"
+  local reg="$root/fuzz/regress/$t"
   if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
-    "$bin" "${common[@]}" -runs=0 "$reg" >"$dir/log/$t.regress.txt" 2>&1 || { result="REGRESSION (log/$t.regress.txt)"; status=1; }
+    "$bin" "${common[@]}" -runs=0 "$reg" >"$dir/log/$t.regress.txt" 2>&1 || result="REGRESSION (log/$t.regress.txt)"
   fi
-  limit=(-runs="$runs"); [ "$secs" -gt 0 ] && limit=(-max_total_time="$secs")
+  local limit=(-runs="$runs"); [ "$secs" -gt 0 ] && limit=(-max_total_time="$secs")
+  local start end execs
   start=$(date +%s.%N)
   if ! "$bin" "${common[@]}" "${limit[@]}" -max_len=65536 -artifact_prefix="$dir/crashes/$t/" \
       "$dir/work/$t" "$root/fuzz/corpus/$t" >"$log" 2>&1; then
-    result="FINDING: $(ls -t "$dir/crashes/$t" | head -1) (log/$t.txt)"; status=1
+    result="FINDING: $(ls -t "$dir/crashes/$t" | head -1) (log/$t.txt)"
   fi
   end=$(date +%s.%N)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  execs=${execs:-0}
-  awk -v t="$t" -v n="$execs" -v a="$start" -v b="$end" -v r="$result" \
-    'BEGIN { s = b - a; printf "%-10s %10d %8.1f %10.0f %s\n", t, n, s, (s > 0 ? n / s : 0), r }'
-done | tee "$dir/stats.txt"
-grep -q -E 'FINDING|REGRESSION' "$dir/stats.txt" && status=1
-exit $status
+  awk -v t="$t" -v n="${execs:-0}" -v a="$start" -v b="$end" -v r="$result" \
+    'BEGIN { s = b - a; printf "%-10s %10d %8.1f %10.0f %s\n", t, n, s, (s > 0 ? n / s : 0), r }' >"$dir/stat/$t"
+}
+
+# One target per core at a time.
+rm -rf "$dir/stat" && mkdir -p "$dir/log" "$dir/stat"
+running=0
+for t in "${targets[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+  run_one "$t" &
+  running=$((running + 1))
+done
+wait
+{
+  printf '%-10s %10s %8s %10s %s\n' target executions seconds exec/s result
+  for t in "${targets[@]}"; do cat "$dir/stat/$t"; done
+} | tee "$dir/stats.txt"
+! grep -q -E 'FINDING|REGRESSION' "$dir/stats.txt"
