@@ -86,11 +86,11 @@ void le_network_free(le_network *net);
  * sizes (a placed layout) need not hold its synapses. */
 void le_network_drop_conns(le_network *net);
 
-/* What a neuron and a synapse of a network cost from loading to running (bytes, rounded up):
- * the placement's per-neuron arrays and estimates (about 40), the configured compartment
- * state (about 20); a synapse's network arrays (11), its placement in-edge (6) and its entry
- * in the configured synapse memory (about 8). The memory budget (util/budget.h) is checked
- * against these when a population or a connection is added, before anything is allocated. */
+/* Bytes a neuron and a synapse cost from loading to running, rounded up: placing 2 * 10^8
+ * neurons had allocated 3.9 GB (20 bytes a neuron) when it found they did not fit, and the
+ * configuration and the run keep per-compartment state besides; a synapse holds 11 bytes in
+ * the network, 6 in the placement's in-edges and its entry in the synapse memory. The memory
+ * budget (util/budget.h) is checked against these before anything is allocated. */
 #define LE_BYTES_PER_NEURON 64u
 #define LE_BYTES_PER_SYNAPSE 32u
 

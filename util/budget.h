@@ -19,8 +19,8 @@
 extern "C" {
 #endif
 
-#define LE_BUDGET_DEFAULT (16ull << 30) /* 16 GiB: above every shipped workload (Pohoiki Springs
-                                         * RelNet stays under 4 GiB) */
+#define LE_BUDGET_DEFAULT (16ull << 30) /* 16 GiB: 268 million neurons at 64 bytes each, more
+                                         * than Pohoiki Springs' 100 million compartments */
 
 /* Sets the budget in bytes; 0 restores the default. */
 void le_budget_set(uint64_t bytes);
