@@ -72,4 +72,22 @@ cp "$src"/config/boards/*.yaml "$tmp/config/boards/"
 printf 'name: [broken\n' >"$tmp/config/boards/aaa-broken.yaml"
 LE_CONFIG_DIR=$tmp/config expect 2 "board 'nope': not a shipped board (aaa-broken, kapoho-bay, nahuku32, pohoiki-springs)" \
   "$bin" run "$ex" --steps 1 --board nope
+# NIR (HDF5): a version of several strings was read into one string's buffer; a string's
+# stated length (2^32 - 1 here) was allocated and zeroed by libhdf5 before being read.
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  /usr/bin/python3 - "$tmp" <<'PY' || fail "could not write the NIR files"
+import sys, h5py, numpy as np
+d = sys.argv[1]
+with h5py.File(d + "/many.nir", "w") as f:
+    f.create_dataset("version", data=["0.2.0", "0.2.0", "0.2.0"], dtype=h5py.string_dtype())
+with h5py.File(d + "/long.nir", "w") as f:
+    f.create_dataset("version", data="0.2.0", dtype=h5py.string_dtype())
+    off = f["version"].id.get_offset()
+with open(d + "/long.nir", "r+b") as f:
+    f.seek(off)
+    f.write(b"\xff\xff\xff\xff")
+PY
+  expect 1 "many.nir: /version: expected one string, found a dataset of 3 elements" "$bin" nir info "$tmp/many.nir"
+  expect 1 "long.nir: /version: a string of more than 1048576 bytes" "$bin" nir info "$tmp/long.nir"
+fi
 echo ok
