@@ -2,6 +2,7 @@
 #ifndef LE_BOARD_BOARD_H
 #define LE_BOARD_BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/error.h"
@@ -52,6 +53,10 @@ typedef struct {
  * chip gives the chip floorplan (tiles, cores per tile, x86 cores); NULL = Loihi's.
  * Errors name FILE:LINE and the field. */
 le_code le_board_load(const char *board, const le_board_geom *chip, le_board_spec *out, le_error *err);
+
+/* The names --board takes for the shipped boards ("kapoho-bay, nahuku32, ..."), from the
+ * file names in config/boards, sorted; "" when there are none. Loads no file. */
+void le_board_names(char *out, size_t cap);
 
 /* The shipped boards, sorted by name (each loaded with the Loihi floorplan); free() *out. */
 le_code le_board_list(le_board_spec **out, uint32_t *n, le_error *err);

@@ -34,17 +34,35 @@ static le_code check_grid(const char *where, uint32_t rows, uint32_t cols, le_er
     return LE_OK;
 }
 
-/* "RxC" -> grid; returns 1 when board has that form. */
-static int parse_grid(const char *s, uint32_t *rows, uint32_t *cols)
+/* One side of "RxC": decimal digits only, so that "4294967297" is not taken modulo 2^32
+ * (sscanf's %u wraps) and "+2" or " 2" are not grids. Returns the end, or NULL. */
+static const char *grid_side(const char *s, unsigned long long *v)
 {
-    unsigned r = 0, c = 0;
-    int used = 0;
-    if (sscanf(s, "%ux%u%n", &r, &c, &used) == 2 && s[used] == '\0' && r > 0 && c > 0) {
-        *rows = r;
-        *cols = c;
-        return 1;
-    }
-    return 0;
+    if (*s < '0' || *s > '9')
+        return NULL;
+    unsigned long long x = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        x = x > UINT32_MAX ? x : x * 10 + (unsigned)(*s - '0'); /* saturates above 2^32 */
+    *v = x;
+    return s;
+}
+
+/* "RxC" -> grid; returns 1 when board has that form, -1 when it has it but a side is 0 or
+ * beyond 2^32 - 1 (an error, not a file name). */
+static int parse_grid(const char *s, uint32_t *rows, uint32_t *cols, unsigned long long *r_out,
+                      unsigned long long *c_out)
+{
+    unsigned long long r = 0, c = 0;
+    const char *p = grid_side(s, &r);
+    if (!p || *p != 'x' || !(p = grid_side(p + 1, &c)) || *p)
+        return 0;
+    *r_out = r;
+    *c_out = c;
+    if (r == 0 || c == 0 || r > UINT32_MAX || c > UINT32_MAX)
+        return -1;
+    *rows = (uint32_t)r;
+    *cols = (uint32_t)c;
+    return 1;
 }
 
 static le_code load_file(const char *path, const le_board_geom *chip, le_board_spec *out, le_error *err)
@@ -105,8 +123,17 @@ le_code le_board_load(const char *board, const le_board_geom *chip, le_board_spe
 {
     if (!board || !board[0])
         return le_fail(err, LE_ERR_USAGE, "no board given");
-    uint32_t rows, cols;
-    if (parse_grid(board, &rows, &cols)) {
+    uint32_t rows = 0, cols = 0;
+    unsigned long long r = 0, cl = 0;
+    int grid = parse_grid(board, &rows, &cols, &r, &cl);
+    if (grid < 0) {
+        if (r == 0 || cl == 0)
+            return le_fail(err, LE_ERR_USAGE, "board '%s': a grid needs at least 1 x 1 chips", board);
+        return le_fail(err, LE_ERR_LIMIT,
+                       "board '%s': %s above %u, more chips than the %u the mesh protocol addresses", board,
+                       r > UINT32_MAX ? "rows" : "cols", UINT32_MAX, LE_BOARD_MAX_CHIPS);
+    }
+    if (grid > 0) {
         le_code rc = check_grid(board, rows, cols, err);
         if (rc)
             return rc;
@@ -125,22 +152,48 @@ le_code le_board_load(const char *board, const le_board_geom *chip, le_board_spe
     snprintf(path, sizeof path, "%s/boards/%s.yaml", le_config_dir(), board);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        /* Name the shipped boards so that the user can pick one. */
-        le_board_spec *list = NULL;
-        uint32_t n = 0;
+        /* Name the shipped boards so that the user can pick one: the names of the files,
+         * which are what --board takes, without loading them (one unreadable file must not
+         * hide the others). */
         char names[512] = "";
-        if (le_board_list(&list, &n, NULL) == LE_OK) {
-            for (uint32_t i = 0; i < n; i++) {
-                size_t len = strlen(names);
-                snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", list[i].geom.name);
-            }
-        }
-        free(list);
+        le_board_names(names, sizeof names);
         return le_fail(err, LE_ERR_USAGE, "board '%s': not a shipped board (%s), a YAML file or RxC", board,
                        names[0] ? names : "none found");
     }
     fclose(f);
     return load_file(path, chip, out, err);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void le_board_names(char *out, size_t cap)
+{
+    out[0] = '\0';
+    char dirpath[1024];
+    snprintf(dirpath, sizeof dirpath, "%s/boards", le_config_dir());
+    DIR *d = opendir(dirpath);
+    if (!d)
+        return;
+    char *names[64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || !ends_with(e->d_name, ".yaml"))
+            continue;
+        if (!(names[n] = malloc(len - 4)))
+            break;
+        memcpy(names[n], e->d_name, len - 5);
+        names[n][len - 5] = '\0';
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? ", " : "", names[i]);
+        free(names[i]);
+    }
 }
 
 static int cmp_name(const void *a, const void *b)

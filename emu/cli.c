@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/budget.h"
+
 #define LE_VERSION "0.1.0"
 
 static int cmd_version(int argc, char **argv)
@@ -41,7 +43,9 @@ static void usage(FILE *f)
         fprintf(f, "  %-16s %s\n", head, commands[i].help);
     }
     fprintf(f, "\n"
-               "`loihi-emu <command> --help` describes each command.\n");
+               "`loihi-emu <command> --help` describes each command.\n"
+               "Any command takes --mem-limit SIZE (e.g. 4G, 512M; default 16G): sizes read from files\n"
+               "(neurons, synapses, array shapes) that would need more memory fail at once with exit 3.\n");
 }
 
 int le_cli_report_error(const le_error *err)
@@ -50,8 +54,41 @@ int le_cli_report_error(const le_error *err)
     return le_exit_status(err->code);
 }
 
+/* --mem-limit SIZE (or --mem-limit=SIZE) anywhere after the command: the memory budget every
+ * reader checks sizes against (util/budget.h). Taken out of argv so that the commands never
+ * see it. Returns -1 after printing a usage error. */
+static int take_mem_limit(int *argc, char **argv)
+{
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        int n = 0;
+        if (!strcmp(argv[i], "--mem-limit")) {
+            v = i + 1 < *argc ? argv[i + 1] : NULL;
+            n = 2;
+        } else if (!strncmp(argv[i], "--mem-limit=", 12)) {
+            v = argv[i] + 12;
+            n = 1;
+        } else
+            continue;
+        uint64_t bytes = 0;
+        if (!v || le_budget_parse(v, &bytes)) {
+            fprintf(stderr, "loihi-emu: --mem-limit: expected a size such as 4G, 512M or 1000000, found '%s'\n",
+                    v ? v : "nothing");
+            return -1;
+        }
+        le_budget_set(bytes);
+        for (int j = i; j + n <= *argc; j++)
+            argv[j] = argv[j + n];
+        *argc -= n;
+        i--;
+    }
+    return 0;
+}
+
 int le_cli_main(int argc, char **argv)
 {
+    if (take_mem_limit(&argc, argv))
+        return 2;
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,10 +1,12 @@
 #include "models/network.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
+#include "util/budget.h"
 
 void le_network_init(le_network *net) { memset(net, 0, sizeof *net); }
 
@@ -38,6 +40,9 @@ le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop,
                            size_t n, int with_delay, le_error *err)
 {
     memset(c, 0, sizeof *c);
+    le_code rc = le_budget_check("connection", n, "synapses", LE_BYTES_PER_SYNAPSE, err);
+    if (rc)
+        return rc;
     c->src_pop = src_pop;
     c->dst_pop = dst_pop;
     c->wexp = wexp;
@@ -171,6 +176,13 @@ le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *
     if (net->n_neurons_added + pop->size > UINT32_MAX - 1)
         return le_fail(err, LE_ERR_LIMIT, "population '%s': more than %u neurons in the network", pop->name,
                        UINT32_MAX - 1);
+    /* Nothing is allocated per neuron yet, but placement and configuration will: refuse now. */
+    char what[LE_NAME_MAX + 64];
+    snprintf(what, sizeof what, "population '%s': size %u", pop->name, pop->size);
+    le_code rc = le_budget_check(what, net->n_neurons_added + pop->size, "neurons in the network",
+                                 LE_BYTES_PER_NEURON, err);
+    if (rc)
+        return rc;
     if (!grow((void **)&net->pops, &net->cap_pops, net->n_pops + 1, sizeof *net->pops))
         return le_fail(err, LE_ERR_NOMEM, "population '%s': out of memory", pop->name);
     net->pops[net->n_pops] = *pop;

@@ -123,7 +123,16 @@ void le_network_free(le_network *net);
  * sizes (a placed layout) need not hold its synapses. */
 void le_network_drop_conns(le_network *net);
 
-/* Adds a population (copied); returns its index in *idx. Name must be unique. */
+/* Bytes a neuron and a synapse cost from loading to running, rounded up: placing 2 * 10^8
+ * neurons had allocated 3.9 GB (20 bytes a neuron) when it found they did not fit, and the
+ * configuration and the run keep per-compartment state besides; a synapse holds 11 bytes in
+ * the network, 6 in the placement's in-edges and its entry in the synapse memory. The memory
+ * budget (util/budget.h) is checked against these before anything is allocated. */
+#define LE_BYTES_PER_NEURON 64u
+#define LE_BYTES_PER_SYNAPSE 32u
+
+/* Adds a population (copied); returns its index in *idx. Name must be unique. The network's
+ * neurons must fit the memory budget at LE_BYTES_PER_NEURON (LE_ERR_LIMIT). */
 le_code le_network_add_pop(le_network *net, const le_population *pop, uint32_t *idx, le_error *err);
 int le_network_find_pop(const le_network *net, const char *name); /* -1 if absent */
 
@@ -132,8 +141,9 @@ le_code le_network_add_conn(le_network *net, le_connection *conn, le_error *err)
 
 /* Starts a connection src_pop -> dst_pop with room for n synapses (8-bit weights, exponent
  * wexp, sign mode sign; delays, all 0, when with_delay) and c->n = 0, for a builder to fill
- * and hand to le_network_add_conn. Out of memory: "out of memory for N synapses", nothing
- * left allocated. */
+ * and hand to le_network_add_conn. More synapses than the memory budget holds at
+ * LE_BYTES_PER_SYNAPSE: LE_ERR_LIMIT before allocating; out of memory: "out of memory for N
+ * synapses"; either way nothing left allocated. */
 le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop, int32_t wexp, le_sign_mode sign,
                            size_t n, int with_delay, le_error *err);
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/budget.h"
+
 typedef enum { DT_F, DT_I, DT_U } dt_class;
 
 typedef struct {
@@ -223,7 +225,8 @@ static double item_value(const unsigned char *b, const dtype *dt)
 }
 
 /* The header and then the data in one read, as stored. */
-static le_code read_raw(const char *path, FILE *f, le_npy_raw *out, size_t er, size_t ec, le_error *err)
+static le_code read_raw(const char *path, FILE *f, int64_t fsize, le_npy_raw *out, size_t er, size_t ec,
+                        le_error *err)
 {
     unsigned char pre[12];
     size_t got = fread(pre, 1, 10, f);
@@ -273,6 +276,24 @@ static le_code read_raw(const char *path, FILE *f, le_npy_raw *out, size_t er, s
         return le_fail(err, LE_ERR_PARSE, "%s: array shape %s is too large", path, shp);
     out->count = rows * cols;
     size_t nbytes = out->count * (size_t)dt.size;
+    /* The header's shape is a claim: check it against the bytes the file holds and the memory
+     * budget before allocating for it. */
+    int64_t data_at = (major == 1 ? 10 : 12) + (int64_t)hlen;
+    if (fsize >= 0 && (uint64_t)(fsize - data_at) != nbytes) {
+        if ((uint64_t)(fsize - data_at) < nbytes)
+            return le_fail(err, LE_ERR_PARSE,
+                           "%s: truncated data: %lld of %zu bytes for shape %s (%d-byte items; the file ends first)",
+                           path, (long long)(fsize - data_at), nbytes, shp, dt.size);
+        return le_fail(err, LE_ERR_PARSE, "%s: unexpected bytes after the %zu data bytes of shape %s", path, nbytes,
+                       shp);
+    }
+    char what[64];
+    snprintf(what, sizeof what, "shape %.50s", shp);
+    le_code brc = le_budget_check(what, out->count, "items", (uint64_t)dt.size + sizeof(float), err);
+    if (brc) {
+        le_error_prefix(err, "%s", path);
+        return brc;
+    }
     unsigned char *raw = malloc(nbytes ? nbytes : 1);
     if (!raw)
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory for %zu items", path, out->count);
@@ -310,21 +331,23 @@ void le_npy_raw_free(le_npy_raw *a)
 le_code le_npy_read_raw(const char *path, size_t expect_rows, size_t expect_cols, le_npy_raw *out, le_error *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    le_code rc = read_raw(path, f, out, expect_rows, expect_cols, err);
+    FILE *f = NULL;
+    int64_t fsize = -1;
+    le_code rc = le_input_open(path, "a .npy file", &f, &fsize, err);
+    if (rc)
+        return rc;
+    rc = read_raw(path, f, fsize, out, expect_rows, expect_cols, err);
     fclose(f);
     if (rc)
         le_npy_raw_free(out);
     return rc;
 }
 
-static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_t ec, le_error *err)
+static le_code read_all(const char *path, FILE *f, int64_t fsize, le_npy *out, size_t er, size_t ec, le_error *err)
 {
     le_npy_raw r;
     memset(&r, 0, sizeof r);
-    le_code rc = read_raw(path, f, &r, er, ec, err);
+    le_code rc = read_raw(path, f, fsize, &r, er, ec, err);
     if (rc) {
         le_npy_raw_free(&r);
         return rc;
@@ -336,8 +359,28 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
         le_npy_raw_free(&r);
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory for %zu items", path, out->count);
     }
-    for (size_t i = 0; i < out->count; i++)
-        out->data[i] = (float)le_npy_raw_value(&r, i);
+    /* Items are handed on as float32: a value float32 cannot hold exactly (100.000001, 1e-50
+     * or 2^24 + 1 read from float64 or a wide integer) would reach the integer and range checks
+     * of the consumers already rounded, so it is refused here, where it is still exact. */
+    size_t cols = out->ndim == 2 ? out->shape[1] : 1;
+    for (size_t i = 0; i < out->count; i++) {
+        double v = le_npy_raw_value(&r, i);
+        float x = (float)v;
+        if ((double)x != v && v == v) {
+            size_t row = i / cols, col = i % cols;
+            le_npy_raw_free(&r);
+            if (out->ndim == 1)
+                return le_fail(err, LE_ERR_RANGE,
+                               "%s: item %zu is %.17g, which float32 cannot hold exactly (items are read as float32; "
+                               "weights must be integers up to 2^24)",
+                               path, row, v);
+            return le_fail(err, LE_ERR_RANGE,
+                           "%s: item (%zu, %zu) is %.17g, which float32 cannot hold exactly (items are read as "
+                           "float32; weights must be integers up to 2^24)",
+                           path, row, col, v);
+        }
+        out->data[i] = x;
+    }
     le_npy_raw_free(&r);
     return LE_OK;
 }
@@ -345,10 +388,12 @@ static le_code read_all(const char *path, FILE *f, le_npy *out, size_t er, size_
 le_code le_npy_read(const char *path, size_t expect_rows, size_t expect_cols, le_npy *out, le_error *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    le_code rc = read_all(path, f, out, expect_rows, expect_cols, err);
+    FILE *f = NULL;
+    int64_t fsize = -1;
+    le_code rc = le_input_open(path, "a .npy file", &f, &fsize, err);
+    if (rc)
+        return rc;
+    rc = read_all(path, f, fsize, out, expect_rows, expect_cols, err);
     fclose(f);
     if (rc)
         le_npy_free(out);

@@ -88,7 +88,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
     if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || !fill) {
         free(fill);
         le_in_edges_free(e);
-        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for %zu synapses", n);
+        return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for the input edges of %u neurons (%zu synapses)",
+                       total, n);
     }
     memcpy(fill, e->start, ((size_t)total + 1) * sizeof *fill);
     uint32_t key_at = total;

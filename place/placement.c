@@ -285,6 +285,24 @@ le_code le_place_with(const le_network *net, const le_board_geom *geom, const le
     if (n_board == 0)
         return le_fail(err, LE_ERR_CONFIG, "board '%s' has no cores", geom->name);
     const uint32_t np = net->n_pops;
+    /* The board's compartments bound the network before anything is allocated per neuron:
+     * a file asking for 10^8 neurons on one chip fails here in microseconds, not after
+     * gigabytes of placement arrays. The count of cores is a lower bound (packing can need
+     * more, which the passes below report). */
+    {
+        const uint64_t cx_board = (uint64_t)n_board * lim->cx_per_core;
+        uint64_t cx = 0;
+        for (uint32_t p = 0; p < np; p++) {
+            cx += (uint64_t)net->pops[p].size * le_pop_cx_per_neuron(&net->pops[p]);
+            if (cx > cx_board)
+                return le_fail(err, LE_ERR_LIMIT,
+                               "population '%s' does not fit: the network needs %llu cores, board '%s' has %u "
+                               "(%u chips x %u; %llu compartments so far, %u per core)",
+                               net->pops[p].name, (unsigned long long)((cx + lim->cx_per_core - 1) / lim->cx_per_core),
+                               geom->name, n_board, geom->n_chips, geom->cores_per_chip, (unsigned long long)cx,
+                               lim->cx_per_core);
+        }
+    }
     pl->n_pops = np;
     pl->pop_base = calloc((size_t)np + 1, sizeof *pl->pop_base);
     pl->input_chip = malloc(((size_t)np + 1) * sizeof *pl->input_chip);

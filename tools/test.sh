@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds the release and the
-# AddressSanitizer + UndefinedBehaviorSanitizer flavours and runs the whole suite on both.
+# AddressSanitizer + UndefinedBehaviorSanitizer flavours and runs the whole suite on both,
+# then the fuzz harnesses (tools/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${LE_JOBS:-$(nproc)}
@@ -16,4 +17,7 @@ for flavour in release asan; do
   export LE_DATA_DIR=${LE_DATA_DIR:-$root/data}
   (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600) || status=1
 done
+# Every reader under libFuzzer (fuzz/README.md): the kept inputs, then 10,000 executions each.
+echo "== fuzz"
+"$root/tools/fuzz.sh" --runs 10000 || status=1
 exit $status

@@ -1,5 +1,7 @@
 #include "util/yaml.h"
 
+#include "util/budget.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -296,9 +298,10 @@ le_code le_cfg_load_expecting(le_cfg *c, const char *path, const char *first_key
 {
     memset(c, 0, sizeof *c);
     snprintf(c->path, sizeof c->path, "%s", path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = NULL;
+    le_code orc = le_input_open(path, "a YAML file", &f, NULL, err);
+    if (orc)
+        return orc;
     file_source s;
     s.c = c;
     if (!yaml_parser_initialize(&s.p)) {
@@ -595,6 +598,13 @@ le_code le_cfg_check_unknown(le_cfg *c, le_error *err)
             char name[512] = "";
             if (!path_to(c, le_cfg_root(c), kn, name, sizeof name))
                 snprintf(name, sizeof name, "%s", k ? k : "?");
+            /* A key never read because an earlier one of the same name was read instead. */
+            for (int j = 0; k && j < i; j++) {
+                const char *kj = le_cfg_text(c, pair_key(c, m, j));
+                if (kj && !strcmp(kj, k))
+                    return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: duplicate key '%s' (first on line %d)",
+                                   c->path, le_cfg_line(c, kn), name, k, le_cfg_line(c, pair_key(c, m, j)));
+            }
             return le_fail(err, LE_ERR_CONFIG, "%s:%d: field %s: unknown field", c->path, le_cfg_line(c, kn), name);
         }
     }

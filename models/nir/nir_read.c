@@ -64,17 +64,50 @@ const le_nir_param *le_nir_param_get(const le_nir_node *n, const char *name)
     return NULL;
 }
 
+#define LE_NIR_STRING_MAX (1u << 20)
+
+/* A variable-length string's length is the first 4 bytes (little endian) of its element in
+ * the file [HDF5 file format, "Variable-length Data"]; libhdf5 allocates and zeroes that many
+ * bytes before reading the string, so a hostile length of 2^32 - 1 costs 4 GiB. The element
+ * is at H5Dget_offset for a contiguous dataset (how h5py writes one string); other layouts
+ * cannot be checked and are read as they are. */
+static int vlen_too_long(const char *file, hid_t ds)
+{
+    haddr_t off = H5Dget_offset(ds);
+    if (off == HADDR_UNDEF)
+        return 0;
+    FILE *f = fopen(file, "rb");
+    unsigned char b[4];
+    int too_long = 0;
+    if (f && off <= (haddr_t)INT64_MAX && fseeko(f, (off_t)off, SEEK_SET) == 0 && fread(b, 1, 4, f) == 4)
+        too_long = ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24) >
+                   LE_NIR_STRING_MAX;
+    if (f)
+        fclose(f);
+    return too_long;
+}
+
 /* Reads a string dataset (variable or fixed length, scalar or 1-element) into a new string. */
 static le_code read_string(reader *r, hid_t ds, const char *what, char **out)
 {
     le_error *err = r->err;
     const char *file = r->g->path;
+    /* One string is read into one buffer: a dataset of several (H5S_ALL) would overrun it. */
+    hid_t sp = H5Dget_space(ds);
+    hssize_t npts = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (npts != 1)
+        return le_fail(err, LE_ERR_PARSE, "%s: %s: expected one string, found a dataset of %lld elements", file, what,
+                       (long long)npts);
     hid_t t = H5Dget_type(ds);
     if (t < 0)
         return le_fail(err, LE_ERR_PARSE, "%s: %s: cannot read the dataset's type", file, what);
     le_code rc = LE_OK;
     if (H5Tget_class(t) != H5T_STRING) {
         rc = le_fail(err, LE_ERR_PARSE, "%s: %s: expected a string", file, what);
+    } else if (H5Tis_variable_str(t) > 0 && vlen_too_long(file, ds)) {
+        rc = le_fail(err, LE_ERR_PARSE, "%s: %s: a string of more than %u bytes", file, what, LE_NIR_STRING_MAX);
     } else if (H5Tis_variable_str(t) > 0) {
         hid_t mt = H5Tcopy(H5T_C_S1);
         char *s = NULL;
@@ -88,7 +121,13 @@ static le_code read_string(reader *r, hid_t ds, const char *what, char **out)
         if (mt >= 0)
             H5Tclose(mt);
     } else {
+        /* The length is the file's claim: NIR strings are names and versions. */
         size_t n = H5Tget_size(t);
+        if (n > LE_NIR_STRING_MAX) {
+            H5Tclose(t);
+            return le_fail(err, LE_ERR_PARSE, "%s: %s: a string of %zu bytes, more than %u", file, what, n,
+                           LE_NIR_STRING_MAX);
+        }
         char *s = calloc(n + 1, 1);
         hid_t mt = H5Tcopy(H5T_C_S1);
         if (!s)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/budget.h"
+
 #define LINE_NUMBER_MAX 999999u /* bAbI stories have at most a few hundred lines */
 #define MAX_FILES 1024u
 
@@ -129,9 +131,10 @@ static void drop_tokens(le_babi_corpus *c, uint32_t keep)
 
 static le_code slurp(const char *path, char **buf, size_t *len, le_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = NULL;
+    le_code orc = le_input_open(path, "a bAbI story file", &f, NULL, err);
+    if (orc)
+        return orc;
     size_t cap = 1u << 16, n = 0;
     char *b = malloc(cap);
     if (!b) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/budget.h"
+
 static int cmp_text(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* by_text: lines 1..n_used-1 sorted by their text, for binary search (insertion sort: at most
@@ -125,9 +127,10 @@ static int valid_token(const char *s)
 le_code le_babi_dict_read(le_babi_dict *d, const char *path, le_error *err)
 {
     memset(d, 0, sizeof *d);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot open the vocabulary file: %s", path, strerror(errno));
+    FILE *f = NULL;
+    le_code orc = le_input_open(path, "a vocabulary file", &f, NULL, err);
+    if (orc)
+        return orc;
     char line[LE_BABI_TOKEN_MAX + 3];
     uint32_t n = 0;
     int unused = 0;

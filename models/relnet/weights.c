@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/budget.h"
 #include "util/yaml.h"
 #include "core/limits.h"
 #include "core/neurocore.h"
@@ -119,9 +120,12 @@ le_code le_relnet_manifest_sha256(const char *dir, char hex[LE_SHA256_HEX], le_e
 le_code le_rn_check_tokens(const char *path, const char *what, uint32_t max_lines, uint32_t *n_lines,
                            uint8_t sha[LE_SHA256_BYTES], le_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s %s: cannot open: %s", what, path, strerror(errno));
+    FILE *f = NULL;
+    le_code orc = le_input_open(path, "a token list", &f, NULL, err);
+    if (orc) {
+        le_error_prefix(err, "%s", what);
+        return orc;
+    }
     /* A vocabulary of 180 short tokens is a few kilobytes; 1 MiB is generous. */
     enum { CAP = 1 << 20 };
     char *buf = malloc(CAP + 1);

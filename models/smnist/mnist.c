@@ -6,6 +6,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "util/budget.h"
+
 #ifndef LE_SOURCE_DIR
 #define LE_SOURCE_DIR "."
 #endif
@@ -54,13 +56,19 @@ static le_code check_end(gzFile f, const char *path, le_error *err)
 
 /* Opens an IDX file of unsigned bytes with ndim dimensions and reads its header: the
  * magic number is checked here, the dimensions (dims[0..ndim)) by the caller. */
-static le_code idx_open(const char *path, uint32_t ndim, gzFile *out, uint32_t *dims, le_error *err)
+static le_code idx_open(const char *path, uint32_t ndim, gzFile *out, uint32_t *dims, int64_t *fsize, le_error *err)
 {
     errno = 0;
     FILE *probe = fopen(path, "rb");
     if (!probe)
         return le_fail(err, LE_ERR_DATA, "cannot open %s: %s; " FETCH_HINT, path,
                        errno ? strerror(errno) : "unknown error");
+    fclose(probe);
+    if (le_input_open(path, "a gzip-compressed IDX file", &probe, fsize, err)) {
+        char msg[LE_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        return le_fail(err, LE_ERR_DATA, "%s; " FETCH_HINT, msg);
+    }
     fclose(probe);
     gzFile f = gzopen(path, "rb");
     if (!f)
@@ -85,6 +93,24 @@ fail:
     return rc;
 }
 
+/* The header's dimensions are a claim: before allocating for len data bytes, check that a
+ * file of fsize bytes can hold them. Uncompressed, it holds exactly fsize - header bytes;
+ * deflate expands at most 1032 to 1 [zlib technical details], so a gzip file of fsize bytes
+ * holds at most 1032 * fsize. */
+static le_code idx_check_claim(gzFile f, const char *path, int64_t fsize, size_t header, size_t len, const char *what,
+                               le_error *err)
+{
+    if (fsize < 0)
+        return LE_OK;
+    uint64_t can = gzdirect(f) ? (uint64_t)fsize - (uint64_t)header : (uint64_t)fsize * 1032u;
+    if ((uint64_t)len > can)
+        return le_fail(err, LE_ERR_DATA,
+                       "%s: the header announces %zu bytes of %s, more than a %s file of %lld bytes can hold "
+                       "(truncated or a lying header); " FETCH_HINT,
+                       path, len, what, gzdirect(f) ? "raw" : "gzip", (long long)fsize);
+    return LE_OK;
+}
+
 /* Reads the len data bytes that follow the header into buf and closes the file; on success
  * *out takes buf, on failure buf is freed. */
 static le_code idx_read_body(gzFile f, const char *path, uint8_t *buf, size_t len, const char *what, uint8_t **out,
@@ -106,7 +132,8 @@ le_code le_idx_read_images(const char *path, uint8_t **pixels, uint32_t *n, uint
 {
     gzFile f = NULL;
     uint32_t d[3] = {0, 0, 0};
-    le_code rc = idx_open(path, 3, &f, d, err);
+    int64_t fsize = -1;
+    le_code rc = idx_open(path, 3, &f, d, &fsize, err);
     if (rc)
         return rc;
     uint32_t nn = d[0], r = d[1], c = d[2];
@@ -115,6 +142,11 @@ le_code le_idx_read_images(const char *path, uint8_t **pixels, uint32_t *n, uint
         return le_fail(err, LE_ERR_DATA, "%s: implausible dimensions %u x %u x %u; " FETCH_HINT, path, nn, r, c);
     }
     size_t len = (size_t)nn * r * c;
+    if ((rc = idx_check_claim(f, path, fsize, 16, len, "pixels", err)) ||
+        (rc = le_budget_check(path, len, "bytes of pixels", 1, err))) {
+        gzclose(f);
+        return rc;
+    }
     uint8_t *buf = malloc(len);
     if (!buf) {
         gzclose(f);
@@ -132,12 +164,17 @@ le_code le_idx_read_labels(const char *path, uint8_t **labels, uint32_t *n, le_e
 {
     gzFile f = NULL;
     uint32_t nn = 0;
-    le_code rc = idx_open(path, 1, &f, &nn, err);
+    int64_t fsize = -1;
+    le_code rc = idx_open(path, 1, &f, &nn, &fsize, err);
     if (rc)
         return rc;
     if (nn == 0 || nn > 1000000u) {
         gzclose(f);
         return le_fail(err, LE_ERR_DATA, "%s: implausible label count %u; " FETCH_HINT, path, nn);
+    }
+    if ((rc = idx_check_claim(f, path, fsize, 8, nn, "labels", err))) {
+        gzclose(f);
+        return rc;
     }
     uint8_t *buf = malloc(nn);
     if (!buf) {
