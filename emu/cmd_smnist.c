@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "util/csv.h"
 #include "util/json.h"
+#include "util/outfile.h"
 #include "util/progress.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
@@ -308,11 +309,12 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
                           int have_chip, uint32_t agree, const row *r, uint32_t nr, const le_cost_summary *s,
                           le_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "--json", path, err);
+    if (rc)
+        return rc;
     le_json j;
-    le_json_init(&j, f);
+    le_json_init(&j, out.f);
     le_json_object(&j, LE_JSON_LINES);
     le_json_kstring(&j, "command", "smnist");
     le_json_kstring(&j, "board", o->board);
@@ -351,23 +353,23 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     le_json_end(&j);
     char what[4200];
     snprintf(what, sizeof what, "--json %s", path);
-    le_code rc = le_json_finish(&j, what, err);
-    if (fclose(f) != 0 && !rc)
-        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
-    return rc;
+    if ((rc = le_json_finish(&j, what, err))) {
+        le_outfile_discard(&out);
+        return rc;
+    }
+    return le_outfile_commit(&out, err);
 }
 
 static le_code write_predictions(const char *path, const le_smnist_snip_state *st, le_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "--predictions %s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "index,label,predicted\n");
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "--predictions", path, err);
+    if (rc)
+        return rc;
+    fprintf(out.f, "index,label,predicted\n");
     for (uint32_t k = 0; k < st->done; k++)
-        fprintf(f, "%u,%u,%u\n", st->index[k], st->mnist->labels[st->index[k]], st->predicted[k]);
-    if (fclose(f) != 0)
-        return le_fail(err, LE_ERR_IO, "--predictions %s: write failed", path);
-    return LE_OK;
+        fprintf(out.f, "%u,%u,%u\n", st->index[k], st->mnist->labels[st->index[k]], st->predicted[k]);
+    return le_outfile_commit(&out, err);
 }
 
 static int run(const options *o, le_error *err)
@@ -512,5 +514,14 @@ int le_cmd_smnist(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* The outputs are checked before the run, not found unwritable after it (util/outfile.h). */
+    le_io io;
+    le_io_init(&io);
+    le_io_input(&io, "board file", o.board);
+    le_io_input(&io, "architecture file", o.arch);
+    le_io_output(&io, "--json", o.json);
+    le_io_output(&io, "--predictions", o.pred);
+    if (le_io_check(&io, &err))
+        return le_cli_report_error(&err);
     return run(&o, &err);
 }
