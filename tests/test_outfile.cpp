@@ -152,10 +152,11 @@ TEST(OutfileCheck, OutputOntoAnInputIsRefusedBeforeAnythingIsWritten)
     ASSERT_EQ(link((d / "net.yaml").c_str(), (d / "hard.yaml").c_str()), 0);
     // The same file by its name, another spelling, a symbolic link and a hard link.
     const std::string names[] = {d / "net.yaml", d.path + "/./net.yaml", d / "link.yaml", d / "hard.yaml"};
+    const std::string in = d / "net.yaml"; // le_io keeps the pointers
     for (const std::string &out : names) {
         le_io io;
         le_io_init(&io);
-        le_io_input(&io, "network file", (d / "net.yaml").c_str());
+        le_io_input(&io, "network file", in.c_str());
         le_io_output(&io, "--trace", out.c_str());
         le_error e;
         EXPECT_EQ(le_io_check(&io, &e), LE_ERR_USAGE) << out;
@@ -193,7 +194,7 @@ TEST(OutfileCheck, DirectoriesAndPermissions)
 {
     TmpDir d;
     le_error e;
-    auto check = [&](const std::string &out) {
+    auto check = [&](const std::string &out) { // out outlives io
         le_io io;
         le_io_init(&io);
         le_io_output(&io, "--report", out.c_str());
@@ -221,8 +222,9 @@ TEST(OutfileCheck, InputsThatDoNotExistAreTheReadersBusiness)
     TmpDir d;
     le_io io;
     le_io_init(&io);
-    le_io_input(&io, "board file", (d / "nahuku32").c_str());
-    le_io_output(&io, "--trace", (d / "nahuku32").c_str());
+    const std::string name = d / "nahuku32";
+    le_io_input(&io, "board file", name.c_str());
+    le_io_output(&io, "--trace", name.c_str());
     le_error e;
     EXPECT_EQ(le_io_check(&io, &e), LE_OK) << e.msg;
 }

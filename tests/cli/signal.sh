@@ -56,6 +56,36 @@ PY
 interrupt INT SIGINT 130
 interrupt TERM SIGTERM 143
 
+# sMNIST: the images decided before the signal are reported, marked incomplete.
+data=${LE_DATA_DIR:-$src/data}
+if [ -f "$data/mnist/t10k-images-idx3-ubyte.gz" ]; then
+  d=$tmp/smnist; mkdir -p "$d"
+  # No progress is shown off a terminal: signal after a while, longer while no image was decided.
+  for wait_s in 2 6 15; do
+    "$bin" smnist --data "$data" --images 10000 --json "$d/s.json" --predictions "$d/p.csv" >"$d/out" 2>"$d/err" &
+    pid=$!
+    sleep $wait_s
+    kill -INT "$pid"
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && fail "smnist did not stop within 30 s"
+    wait "$pid"; st=$?; pid=
+    grep -q '^INCOMPLETE' "$d/out" && break
+  done
+  [ "$st" -eq 130 ] || fail "smnist: exit status $st, expected 130 ($(tail -2 "$d/err"))"
+  k=$(sed -n 's/^INCOMPLETE: interrupted after image \([0-9]*\) of 10000; the figures cover the images decided$/\1/p' "$d/out")
+  [ -n "$k" ] && [ "$k" -gt 0 ] && [ "$k" -lt 10000 ] || fail "smnist: stdout $(head -3 "$d/out")"
+  grep -q "^accuracy: .* of $k)$" "$d/out" || fail "smnist: accuracy line $(head -3 "$d/out")"
+  [ "$(tail -n 1 "$d/p.csv")" = "# incomplete: interrupted after image $k of 10000" ] || fail "smnist predictions end"
+  [ "$(wc -l <"$d/p.csv")" -eq $((k + 2)) ] || fail "smnist: $(wc -l <"$d/p.csv") prediction lines for $k images"
+  /usr/bin/python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["incomplete"] == "interrupted after image %s of 10000" % sys.argv[2] and j["images"] == int(sys.argv[2]), j
+' "$d/s.json" "$k" || fail "smnist JSON"
+else
+  echo "signal: no MNIST in $data, sMNIST part skipped"
+fi
+
 # A whole run's report has no "incomplete" member and its trace no final comment line.
 "$bin" run "$ex" --steps 10 --trace "$tmp/w.csv" --report "$tmp/w.json" >/dev/null 2>&1 || fail "whole run"
 grep -q incomplete "$tmp/w.json" "$tmp/w.csv" && fail "a whole run is marked incomplete"
