@@ -244,8 +244,8 @@ int le_cmd_nir(int argc, char **argv)
         rc = le_outfile_commit(trace_out, &err);
     if (!rc && run && pipe.cm) {
         le_costmodel_end_inference(pipe.cm);
-        rc = le_report_costmodel_note(pipe.cm, trace == stdout ? stderr : stdout, report,
-                                      interrupted ? incomplete : NULL, &err);
+        FILE *table = trace == stdout || (report && !strcmp(report, "-")) ? stderr : stdout;
+        rc = le_report_costmodel_note(pipe.cm, table, report, interrupted ? incomplete : NULL, &err);
     }
     if (!rc && run)
         fprintf(stderr, "loihi-emu nir run: %s: %u steps, %llu spikes, %u cores\n", path, le_sim_step_now(pipe.sim),

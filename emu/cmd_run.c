@@ -30,7 +30,7 @@ static void usage(FILE *f)
             "  --board NAME|FILE  run on a board with the cost model: a shipped board (loihi-emu\n"
             "                     boards), a board YAML file, or RxC chips (e.g. 2x4)\n"
             "  --noc MODE         network model of the cost model (default load; list below)\n"
-            "  --report FILE.json write the cost model's report as JSON\n"
+            "  --report FILE.json write the cost model's report as JSON ('-' for stdout)\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
             "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
             "                     modules (same cost model, same report; slower)\n"
@@ -239,9 +239,9 @@ int le_cmd_run(int argc, char **argv)
     if (!rc && cm) {
         /* The whole run is one inference: latency and energy per inference cover all steps. */
         le_costmodel_end_inference(cm);
-        /* The report table goes to stdout unless the trace does. */
-        rc = le_report_costmodel_note(cm, trace == stdout ? stderr : stdout, report, interrupted ? incomplete : NULL,
-                                      &err);
+        /* The report table goes to stdout unless the trace or the JSON report does. */
+        FILE *table = trace == stdout || (report && !strcmp(report, "-")) ? stderr : stdout;
+        rc = le_report_costmodel_note(cm, table, report, interrupted ? incomplete : NULL, &err);
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
@@ -250,8 +250,9 @@ int le_cmd_run(int argc, char **argv)
         for (uint32_t p = 0; p < net.n_pops; p++)
             if (net.pops[p].kind != LE_POP_INPUT)
                 neurons += net.pops[p].size;
-        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path, le_sim_step_now(sim),
-                (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
+        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path,
+                le_sim_step_now(sim), (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim),
+                (unsigned long long)neurons);
     }
     if (!rc && interrupted) {
         fprintf(stderr, "loihi-emu run: %s; the trace and the report are marked incomplete\n", incomplete);

@@ -469,8 +469,8 @@ static int run(const options *o, le_error *err)
             agree += pred[k] == chip_pred[k];
 
     if (o->sample == SAMPLE_AUTHORS)
-        printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", total, o->board,
-               noc_name(o->noc));
+        printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", total,
+               o->board, noc_name(o->noc));
     else if (o->sample == SAMPLE_NOTEBOOK)
         printf("sMNIST: the authors' %u-image measurement sample (sMNIST_Loihi_performance_measurements.ipynb; "
                "the chip: 94.50 %%), board %s, network %s\n",

@@ -42,6 +42,11 @@ rm -f t.csv
 "$bin" run "$ex" --steps 5 --trace f.csv 2>/dev/null || fail "trace to a file"
 cmp -s s.csv f.csv || fail "trace on stdout differs from the trace in a file"
 
+# The JSON report on stdout sends the table to stderr, so stdout is JSON alone.
+"$bin" run "$ex" --steps 5 --report - >rj.json 2>rj.err || fail "--report -: $(cat rj.err)"
+/usr/bin/python3 -m json.tool rj.json >/dev/null || fail "--report - is not JSON alone: $(head -3 rj.json)"
+grep -q '^cost report' rj.err || fail "--report -: no table on stderr"
+
 # ---- CSV: population names with a comma, a quote, a line break
 printf 'populations:\n  - {name: "a,b\\"c\\nd", size: 1, vth_mant: 10, bias_mant: 30}\n  - {name: plain, size: 1}\n' >q.yaml
 "$bin" run q.yaml --steps 2 --trace q.csv 2>err || fail "run q.yaml: $(cat err)"
