@@ -181,7 +181,6 @@ int le_cmd_nir(int argc, char **argv)
     memset(&pipe, 0, sizeof pipe);
     le_npy spikes;
     memset(&spikes, 0, sizeof spikes);
-    FILE *trace = NULL;
     le_trace_csv *tw = NULL;
     int have_graph = 0;
     le_code rc = le_nir_read(path, &g, &err);
@@ -222,8 +221,7 @@ int le_cmd_nir(int argc, char **argv)
     if (!rc)
         fprintf(run ? stderr : stdout, "placed: %u cores\n", pipe.pl.n_cores_used);
     if (!rc && trace_out && !(rc = le_outfile_open(trace_out, &err))) {
-        trace = trace_out->f;
-        if (!(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err))) {
+        if (!(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
             le_trace_csv_set_name(tw, le_outfile_name(trace_out));
             le_trace_csv_attach(tw, pipe.sim);
         }
@@ -244,7 +242,7 @@ int le_cmd_nir(int argc, char **argv)
         rc = le_outfile_commit(trace_out, &err);
     if (!rc && run && pipe.cm) {
         le_costmodel_end_inference(pipe.cm);
-        FILE *table = trace == stdout || (report && !strcmp(report, "-")) ? stderr : stdout;
+        FILE *table = (trace_out && trace_out->is_stdout) || (report && !strcmp(report, "-")) ? stderr : stdout;
         rc = le_report_costmodel_note(pipe.cm, table, report, interrupted ? incomplete : NULL, &err);
     }
     if (!rc && run)

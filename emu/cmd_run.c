@@ -171,7 +171,6 @@ int le_cmd_run(int argc, char **argv)
     le_network_init(&net);
     le_pipeline pipe;
     memset(&pipe, 0, sizeof pipe);
-    FILE *trace = NULL;
     le_trace_csv *tw = NULL;
     le_sc_engine *sc = NULL;
     le_pipeline_opts po = le_pipeline_defaults();
@@ -203,8 +202,7 @@ int le_cmd_run(int argc, char **argv)
         le_sim_set_cost_sink(sim, &sink);
     }
     if (!rc && trace_out && !(rc = le_outfile_open(trace_out, &err))) {
-        trace = trace_out->f;
-        if (!(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err))) {
+        if (!(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
             le_trace_csv_set_name(tw, le_outfile_name(trace_out));
             le_trace_csv_attach(tw, sim);
         }
@@ -240,7 +238,7 @@ int le_cmd_run(int argc, char **argv)
         /* The whole run is one inference: latency and energy per inference cover all steps. */
         le_costmodel_end_inference(cm);
         /* The report table goes to stdout unless the trace or the JSON report does. */
-        FILE *table = trace == stdout || (report && !strcmp(report, "-")) ? stderr : stdout;
+        FILE *table = (trace_out && trace_out->is_stdout) || (report && !strcmp(report, "-")) ? stderr : stdout;
         rc = le_report_costmodel_note(cm, table, report, interrupted ? incomplete : NULL, &err);
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
