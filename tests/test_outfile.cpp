@@ -86,6 +86,21 @@ TEST(Outfile, WrittenBesideThenRenamedIntoPlace)
     EXPECT_EQ(d.listing(), "out.csv");
 }
 
+TEST(Outfile, ReplacedFileKeepsItsPermissions)
+{
+    TmpDir d;
+    spit(d / "p.csv", "old\n");
+    ASSERT_EQ(chmod((d / "p.csv").c_str(), 0640), 0);
+    le_outfile o;
+    le_error e;
+    ASSERT_EQ(le_outfile_open_path(&o, "--predictions", (d / "p.csv").c_str(), &e), LE_OK) << e.msg;
+    std::fputs("new\n", o.f);
+    ASSERT_EQ(le_outfile_commit(&o, &e), LE_OK) << e.msg;
+    struct stat st;
+    ASSERT_EQ(stat((d / "p.csv").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
 TEST(Outfile, DiscardLeavesTheOldFileAndNoTemporary)
 {
     TmpDir d;

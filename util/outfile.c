@@ -81,6 +81,10 @@ le_code le_outfile_open(le_outfile *o, le_error *err)
         return le_fail(err, LE_ERR_IO, "%s: cannot write: the path is too long", label(o, lb, sizeof lb));
     }
     int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    /* A file that is replaced keeps its permissions. */
+    struct stat old;
+    if (fd >= 0 && stat(o->target, &old) == 0)
+        (void)fchmod(fd, old.st_mode & 07777);
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
         int e = errno;
         if (fd >= 0)
