@@ -51,14 +51,22 @@ static le_code write_step(void *ctx, const le_sim *sim, uint32_t step, le_error 
     const le_chipcfg *c = le_sim_config(sim);
     uint32_t p = 0;
     int bad = 0;
+    /* The population's name as a CSV field, made when the population changes (the gids
+     * are ascending), so that a row is one fprintf. */
+    char name[2 * LE_NAME_MAX + 3];
+    uint32_t name_of = UINT32_MAX;
     for (uint32_t j = 0; j < t->n; j++) {
         uint32_t g = t->traced[j];
         while (g >= c->pops[p + 1].base)
             p++;
+        if (p != name_of) {
+            le_csv_field(c->pops[p].name, name, sizeof name);
+            name_of = p;
+        }
         const le_neurocore *core = &c->cores[c->nrn_core[g]];
         uint32_t cx = c->nrn_cx[g];
-        bad |= le_trace_csv_row(t->f, step, c->pops[p].name, g - c->pops[p].base, core->u[cx], core->v[cx],
-                         le_sim_fired(sim, g, step));
+        bad |= fprintf(t->f, "%u,%s,%u,%d,%d,%d\n", step, name, g - c->pops[p].base, core->u[cx], core->v[cx],
+                       le_sim_fired(sim, g, step)) < 0;
     }
     if (bad || ferror(t->f))
         return le_fail(err, LE_ERR_IO, "trace %s: write failed at step %u", t->name, step);
