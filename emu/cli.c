@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "util/budget.h"
+#include "util/interrupt.h"
+#include "util/outfile.h"
 
 #define LE_VERSION "0.1.0"
 
@@ -85,8 +87,21 @@ static int take_mem_limit(int *argc, char **argv)
     return 0;
 }
 
+/* Every command's stdout is checked at the end: a report printed to a full disk or a closed
+ * descriptor is an error, not a success (docs/errors.md). */
+static int run_command(const le_command *c, int argc, char **argv)
+{
+    le_interrupt_install();
+    int status = c->main(argc, argv);
+    le_error err;
+    if (le_stdout_check(&err) != LE_OK && status == 0)
+        status = le_cli_report_error(&err);
+    return status;
+}
+
 int le_cli_main(int argc, char **argv)
 {
+    le_std_streams_guard();
     if (take_mem_limit(&argc, argv))
         return 2;
     if (argc < 2) {
@@ -96,13 +111,14 @@ int le_cli_main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return 0;
+        le_error err;
+        return le_stdout_check(&err) ? le_cli_report_error(&err) : 0;
     }
     if (!strcmp(cmd, "--version"))
         cmd = "version";
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(cmd, commands[i].name))
-            return commands[i].main(argc - 1, argv + 1);
+            return run_command(&commands[i], argc - 1, argv + 1);
     fprintf(stderr, "loihi-emu: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

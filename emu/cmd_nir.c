@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "run/pipeline.h"
 #include "traces/trace_csv.h"
+#include "util/outfile.h"
 
 static void usage(FILE *f)
 {
@@ -159,6 +160,18 @@ int le_cmd_nir(int argc, char **argv)
 
     le_error err;
     le_error_clear(&err);
+    /* Every output is checked before anything is read (util/outfile.h). */
+    le_io io;
+    le_io_init(&io);
+    le_io_input(&io, "NIR file", path);
+    le_io_input(&io, "input spikes", input);
+    le_io_input(&io, "board file", board);
+    le_outfile *trace_out = run ? le_io_output(&io, "--trace", trace_path) : NULL;
+    if (run)
+        le_io_output(&io, "--report", report);
+    le_io_output(&io, "--out", out);
+    if (le_io_check(&io, &err))
+        return le_cli_report_error(&err);
     le_nir_graph g;
     le_network net;
     le_network_init(&net);
@@ -168,7 +181,6 @@ int le_cmd_nir(int argc, char **argv)
     memset(&pipe, 0, sizeof pipe);
     le_npy spikes;
     memset(&spikes, 0, sizeof spikes);
-    FILE *trace = NULL;
     le_trace_csv *tw = NULL;
     int have_graph = 0;
     le_code rc = le_nir_read(path, &g, &err);
@@ -208,26 +220,41 @@ int le_cmd_nir(int argc, char **argv)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
     if (!rc)
         fprintf(run ? stderr : stdout, "placed: %u cores\n", pipe.pl.n_cores_used);
-    if (!rc && run && trace_path) {
-        if (!strcmp(trace_path, "-"))
-            trace = stdout;
-        else if (!(trace = fopen(trace_path, "w")))
-            rc = le_fail(&err, LE_ERR_IO, "%s: cannot write the trace: %s", trace_path, strerror(errno));
-        if (trace && !(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err)))
+    if (!rc && trace_out && !(rc = le_outfile_open(trace_out, &err))) {
+        if (!(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
+            le_trace_csv_set_name(tw, le_outfile_name(trace_out));
             le_trace_csv_attach(tw, pipe.sim);
+        }
     }
     if (!rc && run)
         rc = le_pipeline_run(&pipe, steps, NULL, &err);
-    if (trace && trace != stdout && fclose(trace) != 0 && !rc)
-        rc = le_fail(&err, LE_ERR_IO, "%s: write error", trace_path);
+    /* A signal: the trace and the report cover the steps done and say so (as `run` does). */
+    le_error stop;
+    char incomplete[96] = "";
+    int interrupted = rc == LE_ERR_INTERRUPTED;
+    if (interrupted) {
+        stop = err;
+        le_error_clear(&err);
+        snprintf(incomplete, sizeof incomplete, "interrupted at step %u of %u", le_sim_step_now(pipe.sim), steps);
+        rc = tw ? le_trace_csv_incomplete(tw, le_sim_step_now(pipe.sim), steps, &err) : LE_OK;
+    }
+    if (trace_out && !rc)
+        rc = le_outfile_commit(trace_out, &err);
     if (!rc && run && pipe.cm) {
         le_costmodel_end_inference(pipe.cm);
-        rc = le_report_costmodel(pipe.cm, trace == stdout ? stderr : stdout, report, &err);
+        FILE *table = (trace_out && trace_out->is_stdout) || (report && !strcmp(report, "-")) ? stderr : stdout;
+        rc = le_report_costmodel_note(pipe.cm, table, report, interrupted ? incomplete : NULL, &err);
     }
     if (!rc && run)
-        fprintf(stderr, "loihi-emu nir run: %s: %u steps, %llu spikes, %u cores\n", path, steps,
+        fprintf(stderr, "loihi-emu nir run: %s: %u steps, %llu spikes, %u cores\n", path, le_sim_step_now(pipe.sim),
                 (unsigned long long)le_sim_total_spikes(pipe.sim), le_sim_n_cores(pipe.sim));
+    if (!rc && interrupted) {
+        fprintf(stderr, "loihi-emu nir run: %s; the trace and the report are marked incomplete\n", incomplete);
+        err = stop;
+        rc = stop.code;
+    }
 done:
+    le_io_discard(&io);
     le_trace_csv_free(tw);
     le_pipeline_close(&pipe);
     le_npy_free(&spikes);

@@ -23,6 +23,7 @@
 #include "report/report.h"
 #include "run/pipeline.h"
 #include "util/json.h"
+#include "util/outfile.h"
 #include "util/path.h"
 #include "util/progress.h"
 
@@ -286,11 +287,12 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
 
 static le_code write_json(const job *j, const char *wdir, const le_relnet_result *res, uint32_t n, le_error *err)
 {
-    FILE *f = fopen(j->o->json, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", j->o->json, strerror(errno));
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "--json", j->o->json, err);
+    if (rc)
+        return rc;
     le_json js;
-    le_json_init(&js, f);
+    le_json_init(&js, out.f);
     le_json_object(&js, LE_JSON_LINES);
     le_json_kstring(&js, "model", "Spiking RelNet (seed 002)");
     le_json_kstring(&js, "board", j->geom.name);
@@ -351,10 +353,11 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
     }
     le_json_end(&js);
     le_json_end(&js);
-    le_code rc = le_json_finish(&js, j->o->json, err);
-    if (fclose(f) != 0 && !rc)
-        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", j->o->json);
-    return rc;
+    if ((rc = le_json_finish(&js, j->o->json, err))) {
+        le_outfile_discard(&out);
+        return rc;
+    }
+    return le_outfile_commit(&out, err);
 }
 
 static int run(const options *o, le_error *err)
@@ -396,11 +399,11 @@ static int run(const options *o, le_error *err)
         if (!rc)
             rc = le_pipeline_board(&j.po, &j.geom, &j.lim, err);
     }
-    if (!rc && o->pred) {
-        if (!(j.pred = fopen(o->pred, "w")))
-            rc = le_fail(err, LE_ERR_IO, "--predictions %s: cannot write: %s", o->pred, strerror(errno));
-        else
-            fprintf(j.pred, "sentences,placement,task,line,answer,predicted\n");
+    le_outfile pred_out;
+    memset(&pred_out, 0, sizeof pred_out);
+    if (!rc && o->pred && !(rc = le_outfile_open_path(&pred_out, "--predictions", o->pred, err))) {
+        j.pred = pred_out.f;
+        fprintf(j.pred, "sentences,placement,task,line,answer,predicted\n");
     }
     if (!rc)
         printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...)\n", j.geom.name, o->noc, wdir,
@@ -445,8 +448,10 @@ static int run(const options *o, le_error *err)
     }
     if (!rc && o->json)
         rc = write_json(&j, wdir, res, n_res, err);
-    if (j.pred && fclose(j.pred) != 0 && !rc)
-        rc = le_fail(err, LE_ERR_IO, "--predictions %s: write failed", o->pred);
+    if (rc)
+        le_outfile_discard(&pred_out);
+    else
+        rc = le_outfile_commit(&pred_out, err);
     le_babi_corpus_free(&j.corpus);
     le_relnet_weights_free(&j.w);
     le_hints_free(&j.mapping);
@@ -468,5 +473,16 @@ int le_cmd_relnet(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* The outputs are checked before the run, not found unwritable after it (util/outfile.h). */
+    le_io io;
+    le_io_init(&io);
+    le_io_input(&io, "board file", o.board);
+    le_io_input(&io, "architecture file", o.arch);
+    le_io_input(&io, "mapping file", o.mapping);
+    le_io_input(&io, "placement file", o.placement_file);
+    le_io_output(&io, "--json", o.json);
+    le_io_output(&io, "--predictions", o.pred);
+    if (le_io_check(&io, &err))
+        return le_cli_report_error(&err);
     return run(&o, &err);
 }

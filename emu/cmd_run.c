@@ -12,6 +12,7 @@
 #include "run/pipeline.h"
 #include "run/sc/sc_engine.h"
 #include "traces/trace_csv.h"
+#include "util/outfile.h"
 
 static void usage(FILE *f)
 {
@@ -29,7 +30,7 @@ static void usage(FILE *f)
             "  --board NAME|FILE  run on a board with the cost model: a shipped board (loihi-emu\n"
             "                     boards), a board YAML file, or RxC chips (e.g. 2x4)\n"
             "  --noc MODE         network model of the cost model (default load; list below)\n"
-            "  --report FILE.json write the cost model's report as JSON\n"
+            "  --report FILE.json write the cost model's report as JSON ('-' for stdout)\n"
             "  --seed N           seed of the cost model's random choices (default 1)\n"
             "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
             "                     modules (same cost model, same report; slower)\n"
@@ -157,11 +158,19 @@ int le_cmd_run(int argc, char **argv)
                            noc);
     le_error err;
     le_error_clear(&err);
+    /* Every output is checked before anything is loaded (util/outfile.h). */
+    le_io io;
+    le_io_init(&io);
+    le_io_input(&io, "network file", net_path);
+    le_io_input(&io, "board file", board);
+    le_outfile *trace_out = le_io_output(&io, "--trace", trace_path);
+    le_io_output(&io, "--report", report);
+    if (le_io_check(&io, &err))
+        return le_cli_report_error(&err);
     le_network net;
     le_network_init(&net);
     le_pipeline pipe;
     memset(&pipe, 0, sizeof pipe);
-    FILE *trace = NULL;
     le_trace_csv *tw = NULL;
     le_sc_engine *sc = NULL;
     le_pipeline_opts po = le_pipeline_defaults();
@@ -192,13 +201,11 @@ int le_cmd_run(int argc, char **argv)
         le_cost_sink sink = le_systemc_sink(sc);
         le_sim_set_cost_sink(sim, &sink);
     }
-    if (!rc && trace_path) {
-        if (!strcmp(trace_path, "-"))
-            trace = stdout;
-        else if (!(trace = fopen(trace_path, "w")))
-            rc = le_fail(&err, LE_ERR_IO, "%s: cannot write the trace: %s", trace_path, strerror(errno));
-        if (trace && !(rc = le_trace_csv_open(trace, &net, &pipe.pl, &tw, &err)))
+    if (!rc && trace_out && !(rc = le_outfile_open(trace_out, &err))) {
+        if (!(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
+            le_trace_csv_set_name(tw, le_outfile_name(trace_out));
             le_trace_csv_attach(tw, sim);
+        }
     }
     if (!rc) {
         /* On a terminal, long runs show their progress in chunks of about 1%. */
@@ -214,13 +221,25 @@ int le_cmd_run(int argc, char **argv)
         if (progress)
             fprintf(stderr, "\n");
     }
-    if (trace && trace != stdout && fclose(trace) != 0 && !rc)
-        rc = le_fail(&err, LE_ERR_IO, "%s: write error", trace_path);
+    /* A signal ends the run after a whole step: the trace and the report cover the steps
+     * done and say so, and the process exits 128 + the signal (util/interrupt.h). */
+    le_error stop;
+    char incomplete[96] = "";
+    int interrupted = rc == LE_ERR_INTERRUPTED;
+    if (interrupted) {
+        stop = err;
+        le_error_clear(&err);
+        snprintf(incomplete, sizeof incomplete, "interrupted at step %u of %u", le_sim_step_now(sim), steps);
+        rc = tw ? le_trace_csv_incomplete(tw, le_sim_step_now(sim), steps, &err) : LE_OK;
+    }
+    if (trace_out && !rc)
+        rc = le_outfile_commit(trace_out, &err);
     if (!rc && cm) {
         /* The whole run is one inference: latency and energy per inference cover all steps. */
         le_costmodel_end_inference(cm);
-        /* The report table goes to stdout unless the trace does. */
-        rc = le_report_costmodel(cm, trace == stdout ? stderr : stdout, report, &err);
+        /* The report table goes to stdout unless the trace or the JSON report does. */
+        FILE *table = (trace_out && trace_out->is_stdout) || (report && !strcmp(report, "-")) ? stderr : stdout;
+        rc = le_report_costmodel_note(cm, table, report, interrupted ? incomplete : NULL, &err);
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
@@ -229,9 +248,16 @@ int le_cmd_run(int argc, char **argv)
         for (uint32_t p = 0; p < net.n_pops; p++)
             if (net.pops[p].kind != LE_POP_INPUT)
                 neurons += net.pops[p].size;
-        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path, steps,
-                (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim), (unsigned long long)neurons);
+        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path,
+                le_sim_step_now(sim), (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim),
+                (unsigned long long)neurons);
     }
+    if (!rc && interrupted) {
+        fprintf(stderr, "loihi-emu run: %s; the trace and the report are marked incomplete\n", incomplete);
+        err = stop;
+        rc = stop.code;
+    }
+    le_io_discard(&io);
     if (sc)
         le_systemc_detach(sc);
     le_trace_csv_free(tw);

@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "util/csv.h"
 #include "util/json.h"
+#include "util/outfile.h"
 #include "util/progress.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
@@ -306,20 +307,23 @@ static double diff_pct(double ours, double paper)
 
 static le_code write_json(const char *path, const options *o, const le_smnist_snip_state *st, uint32_t correct,
                           int have_chip, uint32_t agree, const row *r, uint32_t nr, const le_cost_summary *s,
-                          le_error *err)
+                          const char *incomplete, le_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "--json %s: cannot write: %s", path, strerror(errno));
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "--json", path, err);
+    if (rc)
+        return rc;
     le_json j;
-    le_json_init(&j, f);
+    le_json_init(&j, out.f);
     le_json_object(&j, LE_JSON_LINES);
+    if (incomplete)
+        le_json_kstring(&j, "incomplete", incomplete);
     le_json_kstring(&j, "command", "smnist");
     le_json_kstring(&j, "board", o->board);
     le_json_kstring(&j, "noc", noc_name(o->noc));
     le_json_kstring(&j, "sample", sample_name(o->sample));
     le_json_kuint(&j, "first", o->sample ? 0 : o->first);
-    le_json_kuint(&j, "images", st->n_images);
+    le_json_kuint(&j, "images", st->done); /* all of them unless interrupted */
     le_json_kuint(&j, "correct", correct);
     if (have_chip)
         le_json_kuint(&j, "chip_agreement", agree);
@@ -351,23 +355,26 @@ static le_code write_json(const char *path, const options *o, const le_smnist_sn
     le_json_end(&j);
     char what[4200];
     snprintf(what, sizeof what, "--json %s", path);
-    le_code rc = le_json_finish(&j, what, err);
-    if (fclose(f) != 0 && !rc)
-        rc = le_fail(err, LE_ERR_IO, "--json %s: write failed", path);
-    return rc;
+    if ((rc = le_json_finish(&j, what, err))) {
+        le_outfile_discard(&out);
+        return rc;
+    }
+    return le_outfile_commit(&out, err);
 }
 
-static le_code write_predictions(const char *path, const le_smnist_snip_state *st, le_error *err)
+static le_code write_predictions(const char *path, const le_smnist_snip_state *st, const char *incomplete,
+                                 le_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "--predictions %s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "index,label,predicted\n");
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "--predictions", path, err);
+    if (rc)
+        return rc;
+    fprintf(out.f, "index,label,predicted\n");
     for (uint32_t k = 0; k < st->done; k++)
-        fprintf(f, "%u,%u,%u\n", st->index[k], st->mnist->labels[st->index[k]], st->predicted[k]);
-    if (fclose(f) != 0)
-        return le_fail(err, LE_ERR_IO, "--predictions %s: write failed", path);
-    return LE_OK;
+        fprintf(out.f, "%u,%u,%u\n", st->index[k], st->mnist->labels[st->index[k]], st->predicted[k]);
+    if (incomplete)
+        fprintf(out.f, "# incomplete: %s\n", incomplete);
+    return le_outfile_commit(&out, err);
 }
 
 static int run(const options *o, le_error *err)
@@ -437,8 +444,21 @@ static int run(const options *o, le_error *err)
     le_snips sn = le_smnist_snips(&st);
     run_ctx rctx = {&st, {0}, 0};
     le_progress_init(&rctx.bar, stderr, n, "images");
-    if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
-        goto done;
+    /* A signal (SIGINT/SIGTERM) stops the run between steps: the images decided so far are
+     * reported, marked incomplete, and the command exits 130/143 (docs/errors.md). */
+    const uint32_t total = n;
+    le_error stop;
+    char incomplete[96] = "";
+    if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err))) {
+        if (rc != LE_ERR_INTERRUPTED || st.done == 0)
+            goto done;
+        stop = *err;
+        le_error_clear(err);
+        rc = LE_OK;
+        n = st.done;
+        snprintf(incomplete, sizeof incomplete, "interrupted after image %u of %u", n, total);
+        fprintf(stderr, "\n");
+    }
 
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
@@ -449,15 +469,17 @@ static int run(const options *o, le_error *err)
             agree += pred[k] == chip_pred[k];
 
     if (o->sample == SAMPLE_AUTHORS)
-        printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", n, o->board,
-               noc_name(o->noc));
+        printf("sMNIST: the authors' %u-image sample (tests/test_seq_mnist.py), board %s, network %s\n", total,
+               o->board, noc_name(o->noc));
     else if (o->sample == SAMPLE_NOTEBOOK)
         printf("sMNIST: the authors' %u-image measurement sample (sMNIST_Loihi_performance_measurements.ipynb; "
                "the chip: 94.50 %%), board %s, network %s\n",
-               n, o->board, noc_name(o->noc));
+               total, o->board, noc_name(o->noc));
     else
         printf("sMNIST: t10k images %u..%u, board %s, network %s\n", o->first, o->first + n - 1, o->board,
                noc_name(o->noc));
+    if (incomplete[0])
+        printf("INCOMPLETE: %s; the figures cover the images decided\n", incomplete);
     printf("accuracy: %.2f %% (%u of %u)\n", acc, rctx.correct, n);
     if (o->sample == SAMPLE_AUTHORS) {
         printf("agreement with the chip's classes: %u of %u\n", agree, n);
@@ -482,10 +504,15 @@ static int run(const options *o, le_error *err)
         if ((rc = le_report_costmodel(cm, stdout, NULL, err)))
             goto done;
     }
-    if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->sample == SAMPLE_AUTHORS, agree, r, nr, &s, err)))
+    if (o->json && (rc = write_json(o->json, o, &st, rctx.correct, o->sample == SAMPLE_AUTHORS, agree, r, nr, &s,
+                                    incomplete[0] ? incomplete : NULL, err)))
         goto done;
-    if (o->pred && (rc = write_predictions(o->pred, &st, err)))
+    if (o->pred && (rc = write_predictions(o->pred, &st, incomplete[0] ? incomplete : NULL, err)))
         goto done;
+    if (incomplete[0]) {
+        *err = stop;
+        rc = stop.code;
+    }
 done:
     if (rc)
         status = le_cli_report_error(err);
@@ -512,5 +539,14 @@ int le_cmd_smnist(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* The outputs are checked before the run, not found unwritable after it (util/outfile.h). */
+    le_io io;
+    le_io_init(&io);
+    le_io_input(&io, "board file", o.board);
+    le_io_input(&io, "architecture file", o.arch);
+    le_io_output(&io, "--json", o.json);
+    le_io_output(&io, "--predictions", o.pred);
+    if (le_io_check(&io, &err))
+        return le_cli_report_error(&err);
     return run(&o, &err);
 }

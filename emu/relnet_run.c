@@ -11,6 +11,7 @@
 #include "cost/costmodel_internal.h"
 #include "models/relnet/snips.h"
 #include "report/report.h"
+#include "util/csv.h"
 #include "util/progress.h"
 
 void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s)
@@ -193,9 +194,16 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         for (uint32_t k = 0; k < sel.n; k++) {
             r->task_n[task_of[k]]++;
             r->task_ok[task_of[k]] += pred[k] == samples[k].answer;
-            if (rr->pred)
-                fprintf(rr->pred, "%u,%s,%u,%u,%s,%s\n", M, r->placement, task_of[k], line_of[k],
-                        rr->dict->text[samples[k].answer], rr->dict->text[pred[k]]);
+            if (rr->pred) {
+                /* Names and words go through the one CSV field writer (quoted when they must be). */
+                fprintf(rr->pred, "%u,", M);
+                le_csv_put_field(rr->pred, r->placement);
+                fprintf(rr->pred, ",%u,%u,", task_of[k], line_of[k]);
+                le_csv_put_field(rr->pred, rr->dict->text[samples[k].answer]);
+                fputc(',', rr->pred);
+                le_csv_put_field(rr->pred, rr->dict->text[pred[k]]);
+                fputc('\n', rr->pred);
+            }
         }
         r->cores = le_sim_n_cores(pipe.sim);
         for (uint32_t p = 0; p < net.n_pops; p++) {

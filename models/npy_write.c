@@ -2,6 +2,7 @@
  * endian header length, the header dict padded with spaces and ended by '\n' so that the data
  * starts at a multiple of 64 bytes, then the items. */
 #include "models/npy_write.h"
+#include "util/outfile.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -79,9 +80,12 @@ le_code le_npy_write(const char *path, le_npy_dtype dtype, size_t rows, size_t c
     size_t count = cols ? rows * cols : rows;
     if (cols && rows && count / cols != rows)
         return le_fail(err, LE_ERR_USAGE, "%s: shape (%zu, %zu) overflows", path, rows, cols);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    /* Written to a temporary file and renamed into place when complete (util/outfile.h). */
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "", path, err);
+    if (rc)
+        return rc;
+    FILE *f = out.f;
     int ok = fwrite(head, 1, 10 + hlen, f) == 10 + hlen;
     /* Items go through a buffer in little-endian order, independent of the host's. */
     unsigned char buf[4096];
@@ -96,14 +100,10 @@ le_code le_npy_write(const char *path, le_npy_dtype dtype, size_t rows, size_t c
     }
     if (ok && nb)
         ok = fwrite(buf, 1, nb, f) == nb;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
     if (!ok) {
-        remove(path);
+        int saved = errno;
+        le_outfile_discard(&out);
         return le_fail(err, LE_ERR_IO, "%s: write failed: %s", path, strerror(saved));
     }
-    return LE_OK;
+    return le_outfile_commit(&out, err);
 }

@@ -4,12 +4,15 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "util/outfile.h"
 
 /* Numbers are %.9g (le_json_double): the same bytes for the same double on every run. */
 static void write_json(const le_report *r, le_json *j)
 {
     const le_cost_summary *s = &r->sum;
     le_json_object(j, LE_JSON_LINES);
+    if (r->incomplete)
+        le_json_kstring(j, "incomplete", r->incomplete);
     le_json_key(j, "board");
     le_json_object(j, LE_JSON_INLINE);
     le_json_kstring(j, "name", r->board);
@@ -152,6 +155,8 @@ static void write_table(const le_report *r, FILE *f)
     char a[32], b[32], c[32], d[32], e[32], g[32], h[32], k[32];
     fprintf(f, "cost report: board %s (%u chips, %u x %u, %u cores), network mode %s, seed %llu\n", r->board, r->chips,
             r->chip_rows, r->chip_cols, r->cores, r->mode, (unsigned long long)r->seed);
+    if (r->incomplete)
+        fprintf(f, "  INCOMPLETE: %s; the figures cover the steps done\n", r->incomplete);
     fprintf(f, "  %-28s %llu steps, %llu inferences, %s simulated\n", "run", (unsigned long long)s->steps,
             (unsigned long long)s->inferences, eng(a, sizeof a, s->time_s, "s"));
     fprintf(f, "  %-28s mean %s  p50 %s  p99 %s  max %s\n", "time per step", eng(a, sizeof a, s->step_mean_s, "s"),
@@ -198,21 +203,23 @@ static void write_table(const le_report *r, FILE *f)
     }
 }
 
+static le_code json_writer(void *ctx, FILE *f, const char *name, le_error *err)
+{
+    le_json j;
+    le_json_init(&j, f);
+    write_json(ctx, &j);
+    return le_json_finish(&j, name, err);
+}
+
 le_code le_report_write(const le_report *r, FILE *table, const char *json_path, le_error *err)
 {
-    if (table)
+    if (table) {
         write_table(r, table);
-    if (json_path) {
-        FILE *f = fopen(json_path, "w");
-        if (!f)
-            return le_fail(err, LE_ERR_IO, "%s: cannot write the JSON report: %s", json_path, strerror(errno));
-        le_json j;
-        le_json_init(&j, f);
-        write_json(r, &j);
-        le_code rc = le_json_finish(&j, json_path, err);
-        if (fclose(f) != 0 && !rc)
-            rc = le_fail(err, LE_ERR_IO, "%s: cannot write the JSON report: %s", json_path, strerror(errno));
-        return rc;
+        if (ferror(table))
+            return le_fail(err, LE_ERR_IO, "%s: write failed (the report table)",
+                           table == stdout ? "<stdout>" : table == stderr ? "<stderr>" : "report table");
     }
+    if (json_path)
+        return le_outfile_write("JSON report", json_path, json_writer, (void *)r, err);
     return LE_OK;
 }

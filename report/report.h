@@ -1,5 +1,7 @@
 /* The cost report: an aligned table for people and JSON for machines (util/json.h), both
- * with fixed number formats so that the same run gives byte-identical files. */
+ * with fixed number formats so that the same run gives byte-identical files. The JSON file
+ * is written to a temporary file and renamed into place when complete (util/outfile.h); a
+ * failed write of the table (stdout) or the file is an LE_ERR_IO naming it. */
 #ifndef LE_REPORT_REPORT_H
 #define LE_REPORT_REPORT_H
 
@@ -39,6 +41,7 @@ typedef struct {
     const le_report_chip *chip_rows_; uint32_t n_chip_rows; /* chips that were in use or did work */
     const le_report_link *links; uint32_t n_links;           /* busiest first */
     uint32_t links_touched;
+    const char *incomplete; /* NULL for a whole run; else why it stopped, e.g. "interrupted at step 5 of 100" */
 } le_report;
 
 le_code le_report_write(const le_report *r, FILE *table, const char *json_path, le_error *err);
@@ -46,6 +49,12 @@ le_code le_report_write(const le_report *r, FILE *table, const char *json_path, 
 /* The report of a cost model's run so far: aligned table for people to `table` (may be
  * NULL), JSON to json_path (may be NULL). report/report_build.c. */
 le_code le_report_costmodel(const le_costmodel *cm, FILE *table, const char *json_path, le_error *err);
+
+/* The same for a run that stopped early: `incomplete` (e.g. "interrupted at step 5 of 100")
+ * heads the table ("INCOMPLETE: ...") and is the JSON's "incomplete" member, which a whole
+ * run's report does not have. NULL: a whole run. */
+le_code le_report_costmodel_note(const le_costmodel *cm, FILE *table, const char *json_path, const char *incomplete,
+                                 le_error *err);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,12 @@ static int cmp_link_rows(const void *pa, const void *pb)
 
 le_code le_report_costmodel(const le_costmodel *cm, FILE *table, const char *json_path, le_error *err)
 {
+    return le_report_costmodel_note(cm, table, json_path, NULL, err);
+}
+
+le_code le_report_costmodel_note(const le_costmodel *cm, FILE *table, const char *json_path, const char *incomplete,
+                                 le_error *err)
+{
     const le_ledger *L = &cm->led;
     const le_topo *tp = &cm->topo;
     const le_arch *ar = &cm->arch;
@@ -35,6 +41,7 @@ le_code le_report_costmodel(const le_costmodel *cm, FILE *table, const char *jso
     r.chip_cols = cm->board.geom.chip_cols;
     r.cores = tp->n_cores;
     r.seed = cm->seed;
+    r.incomplete = incomplete;
     le_costmodel_summary(cm, &r.sum);
     r.power_w = r.sum.time_s > 0 ? r.sum.e_total_j / r.sum.time_s : 0;
     le_costmodel_inference_split(cm, r.inf_split_j);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "run/sim_internal.h"
+#include "util/interrupt.h"
 
 #define NONE LE_CFG_NONE
 #define AUX_FLAG LE_CFG_AUX
@@ -253,6 +254,10 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
     le_code rc;
     const le_x86 *x86 = &s->x86_services;
     for (uint32_t k = 0; k < steps; k++) {
+        /* SIGINT/SIGTERM stop the run between whole steps (util/interrupt.h). */
+        if (le_interrupt_pending())
+            return le_fail(err, LE_ERR_INTERRUPTED, "interrupted by %s after step %u",
+                           le_interrupt_name(le_interrupt_pending()), s->t);
         const uint32_t t = s->t + 1;
         s->cur_t = t;
         if (t == UINT32_MAX)

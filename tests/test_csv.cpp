@@ -165,6 +165,26 @@ TEST(Csv, FieldWriterQuotesOnlyWhenNeeded)
     std::fclose(f);
 }
 
+TEST(Csv, FieldIntoABufferAsTheWriterQuotesIt)
+{
+    // By hand, as in FieldWriterQuotesOnlyWhenNeeded.
+    const char *in[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""};
+    const char *want[] = {"plain", "\"a,b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"cr\r\"", ""};
+    char buf[64];
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        ASSERT_EQ(le_csv_field(in[i], buf, sizeof buf), 0) << in[i];
+        EXPECT_STREQ(buf, want[i]);
+    }
+    char small[6];
+    EXPECT_EQ(le_csv_field("a,bcd", small, sizeof small), -1); // "a,bcd" quoted needs 8 bytes
+    EXPECT_EQ(le_csv_field("abcde", small, sizeof small), 0);
+    EXPECT_STREQ(small, "abcde");
+    // The worst case, every character a quote: 2 n + 3 bytes.
+    char worst[2 * 4 + 3];
+    EXPECT_EQ(le_csv_field("\"\"\"\"", worst, sizeof worst), 0);
+    EXPECT_STREQ(worst, "\"\"\"\"\"\"\"\"\"\"");
+}
+
 TEST(Csv, WrittenFieldsReadBack)
 {
     FILE *f = std::tmpfile();

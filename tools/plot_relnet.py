@@ -74,13 +74,28 @@ def read_rows(paths):
     return series, sorted({str(doc.get("board", "?")) for _, doc in runs})
 
 
+def replace_whole(path, write):
+    """write(tmp) fills PATH.tmp-PID beside path, which then replaces path: a reader never
+    sees half a file, and a failure leaves the old one (as util/outfile.h does)."""
+    tmp = "%s.tmp-%d" % (path, os.getpid())
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def write_csv(path, series):
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["series", "sentences", "edp_ujs", "us_per_step"])
-        for name, pts in series.items():
-            for m in sorted(pts):
-                w.writerow([name, m, repr(pts[m][0]), repr(pts[m][1])])
+    def write(tmp):
+        with open(tmp, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["series", "sentences", "edp_ujs", "us_per_step"])
+            for name, pts in series.items():
+                for m in sorted(pts):
+                    w.writerow([name, m, repr(pts[m][0]), repr(pts[m][1])])
+    replace_whole(path, write)
 
 
 def plot(out_png, series, title):
@@ -114,8 +129,8 @@ def plot(out_png, series, title):
     ax_t.set_title("time per step against story size")
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=120)
-    fig.savefig(os.path.splitext(out_png)[0] + ".svg")
+    replace_whole(out_png, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    replace_whole(os.path.splitext(out_png)[0] + ".svg", lambda tmp: fig.savefig(tmp, format="svg"))
     plt.close(fig)
 
 

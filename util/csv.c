@@ -196,3 +196,28 @@ int le_csv_put_field(FILE *f, const char *s)
     }
     return fputc('"', f) == EOF ? EOF : 0;
 }
+
+int le_csv_field(const char *s, char *out, size_t cap)
+{
+    if (!s)
+        s = "";
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    size_t n = 0;
+    if (quote && n < cap)
+        out[n++] = '"';
+    for (; *s; s++) {
+        if (*s == '"' && quote && n < cap)
+            out[n++] = '"';
+        if (n < cap)
+            out[n++] = *s;
+    }
+    if (quote && n < cap)
+        out[n++] = '"';
+    if (n >= cap) {
+        if (cap)
+            out[cap - 1] = '\0';
+        return -1;
+    }
+    out[n] = '\0';
+    return 0;
+}

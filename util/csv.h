@@ -51,6 +51,11 @@ int le_csv_uint(const le_csv_reader *r, uint32_t i, uint32_t lo, uint32_t hi, ui
  * quote, a CR or a LF. Returns 0, or EOF when the write failed. */
 int le_csv_put_field(FILE *f, const char *s);
 
+/* s as one CSV field into out (cap bytes, NUL-terminated), quoted as le_csv_put_field
+ * writes it, for writers that print a row in one call. Returns 0, or -1 when it does not
+ * fit (2 * strlen(s) + 3 bytes always do). */
+int le_csv_field(const char *s, char *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,7 @@
 #include "util/error.h"
 
+#include "util/interrupt.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +64,7 @@ const char *le_code_name(le_code code)
     case LE_ERR_NOMEM: return "out of memory";
     case LE_ERR_DATA: return "data error";
     case LE_ERR_USAGE: return "usage error";
+    case LE_ERR_INTERRUPTED: return "interrupted";
     }
     return "unknown error";
 }
@@ -74,6 +77,7 @@ int le_exit_status(le_code code)
     case LE_ERR_LIMIT: return 3;
     case LE_ERR_IO:
     case LE_ERR_DATA: return 4;
+    case LE_ERR_INTERRUPTED: return le_interrupt_exit_status();
     default: return 1;
     }
 }

@@ -18,7 +18,8 @@ typedef enum {
     LE_ERR_CONFIG,  /* well-formed but inconsistent configuration */
     LE_ERR_NOMEM,
     LE_ERR_DATA,    /* reference data missing or corrupt */
-    LE_ERR_USAGE    /* bad command-line use */
+    LE_ERR_USAGE,   /* bad command-line use */
+    LE_ERR_INTERRUPTED /* SIGINT/SIGTERM: the run stopped after a whole step (util/interrupt.h) */
 } le_code;
 
 #define LE_ERROR_MSG_MAX 1024
@@ -45,7 +46,8 @@ void le_error_prefix(le_error *err, const char *fmt, ...)
 void le_error_clear(le_error *err);
 const char *le_code_name(le_code code);
 
-/* Exit status the CLI uses for each code (non-zero for every error). */
+/* Exit status the CLI uses for each code (non-zero for every error); an interrupted run
+ * exits 128 + the signal's number, as a shell reports a process killed by it. */
 int le_exit_status(le_code code);
 
 #ifdef __cplusplus

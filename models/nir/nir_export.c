@@ -7,6 +7,7 @@
 
 #include "models/nir/nir.h"
 #include "models/npy_write.h"
+#include "util/outfile.h"
 
 /* Population names come from NIR node names (dots, '#', anything the exporter used): always
  * double-quoted, with the characters YAML gives a meaning escaped. */
@@ -77,10 +78,12 @@ le_code le_nir_export_yaml(const le_network *net, const char *yaml_path, const c
             return le_fail(err, LE_ERR_CONFIG,
                            "population '%s': its placement (own cores or a chip) has no network-file key", pop->name);
     }
-    FILE *f = fopen(yaml_path, "w");
-    if (!f)
-        return le_fail(err, LE_ERR_IO, "%s: cannot write: %s", yaml_path, strerror(errno));
-    le_code rc = LE_OK;
+    /* Written to a temporary file and renamed into place when complete (util/outfile.h). */
+    le_outfile out;
+    le_code rc = le_outfile_open_path(&out, "", yaml_path, err);
+    if (rc)
+        return rc;
+    FILE *f = out.f;
     const char *slash = strrchr(yaml_path, '/');
     size_t dir_len = slash ? (size_t)(slash - yaml_path + 1) : 0;
     const char *base = slash ? slash + 1 : yaml_path;
@@ -174,9 +177,9 @@ le_code le_nir_export_yaml(const le_network *net, const char *yaml_path, const c
             free(in);
         }
     }
-    if (ferror(f) && !rc)
-        rc = le_fail(err, LE_ERR_IO, "%s: write error", yaml_path);
-    if (fclose(f) != 0 && !rc)
-        rc = le_fail(err, LE_ERR_IO, "%s: write error", yaml_path);
+    if (rc)
+        le_outfile_discard(&out);
+    else
+        rc = le_outfile_commit(&out, err);
     return rc;
 }
