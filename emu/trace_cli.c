@@ -1,6 +1,7 @@
 #include "emu/trace_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -167,6 +168,9 @@ le_code le_trace_plot(const char *dir, const char *out, const char *report, le_e
     if (pid < 0)
         return le_fail(err, LE_ERR_IO, "--plot: cannot start python3: %s", strerror(errno));
     if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY); /* the scripts list their files; the command says where */
+        if (null >= 0)
+            dup2(null, 1);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
