@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "emu/cli.h"
+#include "emu/trace_cli.h"
 #include "report/report.h"
 #include "util/csv.h"
 #include "util/json.h"
@@ -53,6 +54,8 @@ static void usage(FILE *f)
             "  --json FILE        write the results and the comparison as JSON\n"
             "  --predictions FILE write index,label,predicted for every image as CSV\n"
             "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
+            "  --report FILE.json the cost model's report as JSON\n"
+            LE_TRACE_CLI_HELP
             "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
             "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
             "  --help             this text\n",
@@ -65,6 +68,8 @@ typedef struct {
     const char *board, *arch, *data, *json, *pred;
     const le_noc_mode *noc;
     uint32_t inject_latency;
+    le_trace_cli tc;    /* congestion traces (docs/traces.md) */
+    const char *report; /* the cost model's report, JSON */
 } options;
 
 static const char *noc_name(const le_noc_mode *m)
@@ -95,6 +100,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     o->board = DEFAULT_BOARD;
     o->noc = LE_NOC_LOAD;
     o->inject_latency = le_smnist_options_default().inject_latency;
+    le_trace_cli_init(&o->tc);
     *help = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -104,6 +110,15 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
         }
         if (!strcmp(a, "--ledger")) {
             o->ledger = 1;
+            continue;
+        }
+        int used = le_trace_cli_option(&o->tc, argc, argv, &i, err);
+        if (used < 0)
+            return LE_ERR_USAGE;
+        if (used)
+            continue;
+        if (!strcmp(a, "--report") && i + 1 < argc) {
+            o->report = argv[++i];
             continue;
         }
         if (strncmp(a, "--", 2) != 0)
@@ -381,6 +396,7 @@ static int run(const options *o, le_error *err)
     uint8_t *pred = NULL, chip_pred[AUTHORS_N];
     le_s1_table tab = {0};
     row *r = NULL;
+    le_trace_cli tc = o->tc;
     memset(&mnist, 0, sizeof mnist);
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
@@ -437,7 +453,14 @@ static int run(const options *o, le_error *err)
     le_snips sn = le_smnist_snips(&st);
     run_ctx rctx = {&st, {0}, 0};
     le_progress_init(&rctx.bar, stderr, n, "images");
+    tc.report = o->report;
+    if ((rc = le_trace_cli_begin(&tc, cm, pipe.sim, (uint64_t)n * LE_SMNIST_STEPS_PER_IMAGE, stderr, err)))
+        goto done;
     if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
+        goto done;
+    if (o->report && (rc = le_report_costmodel(cm, NULL, o->report, err)))
+        goto done;
+    if ((rc = le_trace_cli_end(&tc, stderr, err)))
         goto done;
 
     le_cost_summary s;
@@ -489,6 +512,7 @@ static int run(const options *o, le_error *err)
 done:
     if (rc)
         status = le_cli_report_error(err);
+    le_trace_cli_free(&tc);
     le_pipeline_close(&pipe);
     le_network_free(&net);
     le_smnist_weights_free(&w);

@@ -224,7 +224,7 @@ def plot_raster(tdir, out):
         ys.append(off[pop] + i)
         cs.append(colours[order.index(pop) % len(colours)])
     fig, ax = p.subplots(figsize=(9, 4.5))
-    ax.scatter(xs, ys, s=2, c=cs, marker="|", linewidths=0.6)
+    ax.scatter(xs, ys, s=2, c=cs, marker="|", linewidths=0.6, rasterized=len(xs) > 20000)
     ax.set_yticks([off[q] + size[q] / 2 for q in order])
     ax.set_yticklabels(order, fontsize=7)
     for q in order[1:]:
