@@ -121,7 +121,8 @@ static le_code table(FILE *f, side *s, uint32_t top, le_error *err)
     row(f, "packets (run)", num(&s[0], "events", "packets"), num(&s[1], "events", "packets"), 1);
     char name[96];
     for (int k = 0; k < 2; k++) {
-        fprintf(f, "\n  %u hottest links of %s (packets, queueing delay summed)\n", top, s[k].name);
+        fprintf(f, "\n  %u hottest links of %s (packets and queueing delay, summed over the traced steps)\n", top,
+                s[k].name);
         for (uint32_t i = 0; i < top && i < s[k].n_links; i++) {
             le_study_link_name(&s[k].links[i], name, sizeof name);
             fprintf(f, "    %-32s %12llu %14.3f us\n", name, (unsigned long long)s[k].links[i].packets,
@@ -265,10 +266,9 @@ int le_cmd_compare(int argc, char **argv)
     for (int k = 0; k < 2 && !rc; k++) {
         if (!(rc = le_study_slurp(s[k].report, &s[k].json, &err)))
             rc = le_study_links(s[k].trace, &s[k].links, &s[k].n_links, &err);
+        if (!rc)
+            rc = le_study_steps_sum(s[k].trace, "chip_hops", &s[k].chip_msgs, &err);
         if (!rc) {
-            for (uint32_t i = 0; i < s[k].n_links; i++)
-                if (!strcmp(s[k].links[i].cls, "chip") || !strcmp(s[k].links[i].cls, "board"))
-                    s[k].chip_msgs += (double)s[k].links[i].packets;
             qsort(s[k].links, s[k].n_links, sizeof *s[k].links, by_packets);
         }
     }

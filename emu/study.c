@@ -317,3 +317,31 @@ le_code le_study_python(const char *const *args, le_error *err)
                        WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     return LE_OK;
 }
+
+le_code le_study_steps_sum(const char *dir, const char *column, double *out, le_error *err)
+{
+    *out = 0;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/steps.csv", dir);
+    le_csv_reader r;
+    le_code rc = le_csv_open(&r, path, err);
+    if (rc)
+        return rc;
+    int have = 1, col = -1;
+    while ((rc = le_csv_next(&r, &have, err)) == LE_OK && have) {
+        if (col < 0) {
+            for (uint32_t i = 0; i < r.n_fields; i++)
+                if (!strcmp(r.field[i], column))
+                    col = (int)i;
+            if (col < 0) {
+                rc = le_fail(err, LE_ERR_PARSE, "%s: no column %s", path, column);
+                break;
+            }
+            continue;
+        }
+        if ((uint32_t)col < r.n_fields)
+            *out += strtod(r.field[col], NULL);
+    }
+    le_csv_close(&r);
+    return rc;
+}

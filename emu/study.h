@@ -54,6 +54,8 @@ typedef struct {
     int64_t wait_ps;
 } le_study_link;
 le_code le_study_links(const char *trace_dir, le_study_link **out, uint32_t *n, le_error *err);
+/* The sum of a numeric column of a trace folder's steps.csv (every step of the run). */
+le_code le_study_steps_sum(const char *trace_dir, const char *column, double *out, le_error *err);
 /* "chip 0 port E", "chip 1 router (7,2) N", "chip 1 core 17 local". */
 void le_study_link_name(const le_study_link *l, char *buf, size_t cap);
 

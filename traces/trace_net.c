@@ -293,7 +293,7 @@ le_code le_trace_net_create(const le_trace_net_opts *o, le_costmodel *cm, le_sim
     p->chip_rows_max = n * chips;
     p->raster_rows_max = o->raster ? n * neurons : 0;
     p->vcd_changes_max = o->vcd ? n * (2 * max_hops + 1) : 0;
-    p->bytes_max = n * B_STEP + p->link_rows_max * B_LINK + p->core_rows_max * B_CORE + p->chip_rows_max * B_CHIP +
+    p->bytes_max = o->steps * B_STEP + p->link_rows_max * B_LINK + p->core_rows_max * B_CORE + p->chip_rows_max * B_CHIP +
                    p->raster_rows_max * B_RASTER + (o->raster ? n * name_len : 0) + p->vcd_changes_max * B_VCD +
                    (uint64_t)p->links_reachable * 48 + 4096;
     *out = t;
@@ -370,6 +370,26 @@ static void link_place(const le_topo *tp, uint32_t l, uint32_t *x, uint32_t *y, 
     }
 }
 
+/* steps.csv has every step (one short row each): the time per step over the whole run and
+ * the exact chip-to-chip totals, whatever the window and sampling of the other files. */
+static void write_steps_row(le_trace_net *t, const le_step_activity *a, int64_t start_ps)
+{
+    const le_topo *tp = t->topo;
+    const le_step_cost *sc = &t->cm->last;
+    uint32_t n_st;
+    const le_noc_link_stat *st = le_noc_stats(t->noc, &n_st);
+    uint64_t chip_hops = 0;
+    for (uint32_t i = 0; i < n_st; i++) {
+        int cls = le_link_class(tp, st[i].link);
+        if (cls == LE_LC_CHIP || cls == LE_LC_BOARD)
+            chip_hops += st[i].packets;
+    }
+    fprintf(t->f[F_STEPS], "%u,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%u,%u,%llu\n", a->step, (long long)start_ps,
+            (long long)sc->total_ps, (long long)sc->inject_ps, (long long)sc->cores_ps, (long long)sc->net_ps,
+            (long long)sc->cores_net_ps, (long long)sc->barrier_ps, (long long)sc->mgmt_ps, a->n_packets, a->n_injected,
+            (unsigned long long)chip_hops);
+}
+
 static le_code write_step(le_trace_net *t, const le_step_activity *a, int64_t start_ps)
 {
     const le_topo *tp = t->topo;
@@ -378,11 +398,8 @@ static le_code write_step(le_trace_net *t, const le_step_activity *a, int64_t st
     const uint32_t cpc = tp->g.cores_per_chip;
     uint32_t n_st;
     const le_noc_link_stat *st = le_noc_stats(t->noc, &n_st);
-    uint64_t chip_hops = 0;
     for (uint32_t i = 0; i < n_st; i++) {
         int cls = le_link_class(tp, st[i].link);
-        if (cls == LE_LC_CHIP || cls == LE_LC_BOARD)
-            chip_hops += st[i].packets;
         if (!t->link_ok[st[i].link])
             continue;
         uint32_t x, y;
@@ -393,10 +410,6 @@ static le_code write_step(le_trace_net *t, const le_step_activity *a, int64_t st
                 le_link_chip(tp, st[i].link), class_name[cls], x, y, d, core, st[i].packets, (long long)st[i].busy_ps,
                 (long long)st[i].wait_ps, (long long)st[i].max_wait_ps);
     }
-    fprintf(t->f[F_STEPS], "%u,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%u,%u,%llu\n", a->step, (long long)start_ps,
-            (long long)sc->total_ps, (long long)sc->inject_ps, (long long)sc->cores_ps, (long long)sc->net_ps,
-            (long long)sc->cores_net_ps, (long long)sc->barrier_ps, (long long)sc->mgmt_ps, a->n_packets, a->n_injected,
-            (unsigned long long)chip_hops);
     for (uint32_t i = 0; i < a->n_cores; i++) {
         const le_core_activity *c = &a->cores[i];
         uint32_t chip = c->core / cpc;
@@ -462,7 +475,8 @@ static le_code trace_step(void *ctx, const le_step_activity *a, le_error *err)
     if (rc)
         return rc;
     t->steps_seen++;
-    if (t->sampled && write_step(t, a, start_ps))
+    write_steps_row(t, a, start_ps);
+    if ((t->sampled && write_step(t, a, start_ps)) || ferror(t->f[F_STEPS]))
         rc = le_fail(err, LE_ERR_IO, "trace %s: write error at step %u: %s", t->dir, a->step, strerror(errno));
     le_noc_stats_clear(t->noc);
     return rc;
