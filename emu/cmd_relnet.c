@@ -12,6 +12,7 @@
 #include "cost/costmodel_internal.h"
 #include "emu/cli.h"
 #include "emu/relnet_map.h"
+#include "emu/arch_set.h"
 #include "emu/relnet_run.h"
 #include "emu/trace_cli.h"
 #include "models/relnet/babi.h"
@@ -41,6 +42,7 @@ typedef struct {
     int ledger;
     le_trace_cli tc;            /* congestion traces (docs/traces.md) */
     const char *report;         /* the cost model's report of the (one) run, JSON */
+    le_arch_set as;             /* --set KEY=VALUE */
 } options;
 
 static void usage(FILE *f)
@@ -71,6 +73,8 @@ static void usage(FILE *f)
             "  --predictions FILE   write M,placement,task,line,answer,predicted per story as CSV\n"
             "  --ledger             also print the cost model's report of every run (phases, chips, links)\n"
             "  --report FILE.json   the cost model's report as JSON (one size, one placement)\n"
+            "  --set KEY=VALUE      change one figure of the architecture file (repeatable), e.g.\n"
+            "                       network.chip_link.latency_ns=40\n"
             LE_TRACE_CLI_HELP
             "                     (several sizes or placements: one trace folder each, DIR/M<m>-<placement>)\n"
             "  --help               this text\n");
@@ -131,10 +135,13 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             return usage_error("%s", oe.msg);
         if (used)
             continue;
-        if (!strcmp(a, "--report")) {
+        if (!strcmp(a, "--report") || !strcmp(a, "--set")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
-            o->report = argv[++i];
+            if (!strcmp(a, "--report"))
+                o->report = argv[++i];
+            else if (le_arch_set_add(&o->as, argv[++i], &oe))
+                return usage_error("%s", oe.msg);
             continue;
         }
         static const char *const valued[] = {"--sentences", "--placement", "--tasks", "--stories", "--seed",
@@ -535,5 +542,9 @@ int le_cmd_relnet(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    return run(&o, &err);
+    if (le_arch_set_apply(&o.as, o.arch, &o.arch, &err))
+        return le_cli_report_error(&err);
+    st = run(&o, &err);
+    le_arch_set_cleanup(&o.as);
+    return st;
 }

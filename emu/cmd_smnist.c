@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "emu/cli.h"
+#include "emu/arch_set.h"
 #include "emu/trace_cli.h"
 #include "report/report.h"
 #include "util/csv.h"
@@ -55,6 +56,8 @@ static void usage(FILE *f)
             "  --predictions FILE write index,label,predicted for every image as CSV\n"
             "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
             "  --report FILE.json the cost model's report as JSON\n"
+            "  --set KEY=VALUE    change one figure of the architecture file (e.g.\n"
+            "                     x86.snip_base.time_ns=5600); repeatable\n"
             LE_TRACE_CLI_HELP
             "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
             "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
@@ -70,6 +73,7 @@ typedef struct {
     uint32_t inject_latency;
     le_trace_cli tc;    /* congestion traces (docs/traces.md) */
     const char *report; /* the cost model's report, JSON */
+    le_arch_set as;     /* --set KEY=VALUE */
 } options;
 
 static const char *noc_name(const le_noc_mode *m)
@@ -119,6 +123,11 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             continue;
         if (!strcmp(a, "--report") && i + 1 < argc) {
             o->report = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--set") && i + 1 < argc) {
+            if (le_arch_set_add(&o->as, argv[++i], err))
+                return LE_ERR_USAGE;
             continue;
         }
         if (strncmp(a, "--", 2) != 0)
@@ -536,5 +545,9 @@ int le_cmd_smnist(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    return run(&o, &err);
+    if (le_arch_set_apply(&o.as, o.arch, &o.arch, &err))
+        return le_cli_report_error(&err);
+    int st = run(&o, &err);
+    le_arch_set_cleanup(&o.as);
+    return st;
 }
