@@ -89,7 +89,8 @@ def heatmap_data(meta, tot, nsteps):
     tx, ty = meta["tiles_x"], meta["tiles_y"]
     rows, cols = meta["chip_rows"], meta["chip_cols"]
     chips = {}
-    board = [[0.0 if (i % 2 or j % 2) else None for j in range(2 * cols - 1)] for i in range(2 * rows - 1)]
+    # cells between four chips or four tiles join nothing: None, like the chips' own cells
+    board = [[0.0 if (i + j) % 2 else None for j in range(2 * cols - 1)] for i in range(2 * rows - 1)]
     for (chip, cls, x, y, d, core), n in tot.items():
         v = n / nsteps
         if cls in ("chip", "board"):
@@ -99,7 +100,8 @@ def heatmap_data(meta, tot, nsteps):
                 continue
             board[y + ny][x + nx] += v
             continue
-        g = chips.setdefault(chip, [[0.0] * (2 * tx - 1) for _ in range(2 * ty - 1)])
+        g = chips.setdefault(chip, [[None if i % 2 and j % 2 else 0.0 for j in range(2 * tx - 1)]
+                                    for i in range(2 * ty - 1)])
         if cls == "local":
             g[2 * y][2 * x] += v
         else:
