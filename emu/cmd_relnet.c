@@ -545,6 +545,7 @@ int le_cmd_relnet(int argc, char **argv)
     if (le_arch_set_apply(&o.as, o.arch, &o.arch, &err))
         return le_cli_report_error(&err);
     st = run(&o, &err);
+    le_trace_cli_free(&o.tc); /* after a failed run: the traces it had opened */
     le_arch_set_cleanup(&o.as);
     return st;
 }

@@ -59,6 +59,15 @@ edp = json.load(open(rep))["edp_js"] * 1e6
 if not math.isclose(edp, float(r["edp_ujs"]), rel_tol=1e-8):
     sys.exit("FAIL: row 5 alone gives EDP %r, the row says %s" % (edp, r["edp_ujs"]))
 PY
+# the same grid from a file: a mapping of parameter -> values (or one value)
+printf 'noc.chip_link.latency_ns: [20, 300]\nboard: kapoho-bay\n' >"$tmp/grid.yaml"
+"$bin" sweep --grid "$tmp/grid.yaml" --out "$tmp/g" --no-plot -- run "$ex/hotspot.yaml" --steps $steps >/dev/null 2>"$tmp/gerr" \
+  || { echo "FAIL: sweep --grid: $(cat "$tmp/gerr")"; fail=1; }
+[ "$(wc -l <"$tmp/g/sweep.csv")" -eq 3 ] || { echo "FAIL: --grid: expected a header and 2 rows"; fail=1; }
+grep -q -- '--board kapoho-bay --set noc.chip_link.latency_ns=300' "$tmp/g/sweep.csv" || { echo "FAIL: --grid rows lack their command"; fail=1; }
+printf 'board: [kapoho-bay\n' >"$tmp/bad.yaml"
+"$bin" sweep --grid "$tmp/bad.yaml" -- run "$ex/hotspot.yaml" --steps 2 >/dev/null 2>"$tmp/gerr"
+[ $? -ne 0 ] && grep -q "bad.yaml" "$tmp/gerr" || { echo "FAIL: a malformed grid file must be refused, naming it"; fail=1; }
 if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
   magic=$(head -c 8 "$tmp/s3/sweep.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')
   [ "$magic" = 89504e470d0a1a0a ] || { echo "FAIL: sweep.png is not a PNG"; fail=1; }
