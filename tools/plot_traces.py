@@ -277,6 +277,7 @@ def plot_energy(reports, names, out, name="energy"):
         a2.text(i, v, "%.3g" % v, ha="center", va="bottom", fontsize=8)
     a2.set_ylabel("EDP per inference (uJs)")
     a2.set_title("EDP")
+    fig.subplots_adjust(wspace=0.35)
     return save(fig, out, name)
 
 
