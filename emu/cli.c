@@ -22,6 +22,8 @@ static const le_command commands[] = {
     {"smnist", "", "the seed paper's sMNIST LSNN on MNIST: accuracy and Table S1 EDP report", le_cmd_smnist},
     {"relnet", "", "the seed paper's Spiking RelNet on bAbI: accuracy and Table S2 side by side", le_cmd_relnet},
     {"nir", "info|run FILE.nir", "import a NIR graph (snnTorch, Norse, Sinabs, ...): mapping, cores, run", le_cmd_nir},
+    {"compare", "A B", "two runs side by side: time, energy, EDP, hottest and most changed links", le_cmd_compare},
+    {"sweep", "--set K=V1,V2 -- CMD", "a command over a grid of cost, board or placement parameters", le_cmd_sweep},
     {"boards", "", "list the shipped boards", le_cmd_boards},
     {"version", "", "print the version", cmd_version},
 };

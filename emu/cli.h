@@ -33,6 +33,8 @@ int le_cmd_boards(int argc, char **argv);  /* emu/cmd_boards.c */
 int le_cmd_smnist(int argc, char **argv);  /* emu/cmd_smnist.c */
 int le_cmd_relnet(int argc, char **argv);  /* emu/cmd_relnet.c */
 int le_cmd_nir(int argc, char **argv);     /* emu/cmd_nir.c */
+int le_cmd_compare(int argc, char **argv); /* emu/cmd_compare.c */
+int le_cmd_sweep(int argc, char **argv);   /* emu/cmd_sweep.c */
 
 /* Prints "loihi-emu: <msg>" to stderr and returns the exit status for the code. */
 int le_cli_report_error(const le_error *err);

@@ -12,7 +12,9 @@
 #include "cost/costmodel_internal.h"
 #include "emu/cli.h"
 #include "emu/relnet_map.h"
+#include "emu/arch_set.h"
 #include "emu/relnet_run.h"
+#include "emu/trace_cli.h"
 #include "models/relnet/babi.h"
 #include "models/relnet/build.h"
 #include "models/relnet/snips.h"
@@ -39,6 +41,9 @@ typedef struct {
     uint32_t stories;           /* per size; 0 = the paper's 250 (100 for M = 16) */
     uint64_t seed;
     int ledger;
+    le_trace_cli tc;            /* congestion traces (docs/traces.md) */
+    const char *report;         /* the cost model's report of the (one) run, JSON */
+    le_arch_set as;             /* --set KEY=VALUE */
 } options;
 
 static void usage(FILE *f)
@@ -68,6 +73,11 @@ static void usage(FILE *f)
             "  --json FILE          write every row, ours and the paper's, as JSON\n"
             "  --predictions FILE   write M,placement,task,line,answer,predicted per story as CSV\n"
             "  --ledger             also print the cost model's report of every run (phases, chips, links)\n"
+            "  --report FILE.json   the cost model's report as JSON (one size, one placement)\n"
+            "  --set KEY=VALUE      change one figure of the architecture file (repeatable), e.g.\n"
+            "                       network.chip_link.latency_ns=40\n"
+            LE_TRACE_CLI_HELP
+            "                     (several sizes or placements: one trace folder each, DIR/M<m>-<placement>)\n"
             "  --help               this text\n");
 }
 
@@ -113,11 +123,27 @@ static int parse_args(int argc, char **argv, options *o, int *help)
     o->tasks = LE_BABI_PAPER_TASKS;
     o->stories = 25;
     o->seed = 1;
+    le_trace_cli_init(&o->tc);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             *help = 1;
             return 0;
+        }
+        le_error oe;
+        int used = le_trace_cli_option(&o->tc, argc, argv, &i, &oe);
+        if (used < 0)
+            return usage_error("%s", oe.msg);
+        if (used)
+            continue;
+        if (!strcmp(a, "--report") || !strcmp(a, "--set")) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            if (!strcmp(a, "--report"))
+                o->report = argv[++i];
+            else if (le_arch_set_add(&o->as, argv[++i], &oe))
+                return usage_error("%s", oe.msg);
+            continue;
         }
         static const char *const valued[] = {"--sentences", "--placement", "--tasks", "--stories", "--seed",
                                              "--weights",   "--board",     "--noc",   "--arch",    "--mapping",
@@ -360,7 +386,49 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
     return le_outfile_commit(&out, err);
 }
 
-static int run(const options *o, le_error *err)
+/* Traces and the report of one size's run: a folder per run when there are several. */
+static le_code trace_before(void *ctx, le_pipeline *p, uint32_t M, const char *placement, uint64_t steps, le_error *err)
+{
+    options *o = ctx;
+    le_trace_cli *tc = &o->tc;
+    if (!le_trace_cli_wanted(tc))
+        return LE_OK;
+    static int first = 1;
+    static const char *base, *pbase;
+    static char dir[1200], pdir[1200];
+    if (first) {
+        base = tc->o.dir;
+        pbase = tc->plot;
+        first = 0;
+    }
+    tc->o.dir = base;
+    tc->plot = pbase;
+    if (o->n_sizes * (uint32_t)o->n_strategies > 1) {
+        if (base) {
+            snprintf(dir, sizeof dir, "%.1000s/M%u-%.100s", base, M, placement);
+            tc->o.dir = dir;
+        }
+        if (pbase) {
+            snprintf(pdir, sizeof pdir, "%.1000s/M%u-%.100s", pbase, M, placement);
+            tc->plot = pdir;
+        }
+    }
+    return le_trace_cli_begin(tc, p->cm, p->sim, steps, stderr, err);
+}
+
+static le_code trace_after(void *ctx, le_pipeline *p, le_error *err)
+{
+    options *o = ctx;
+    le_code rc = LE_OK;
+    if (o->report)
+        rc = le_report_costmodel(p->cm, NULL, o->report, err);
+    if (!rc)
+        rc = le_trace_cli_end(&o->tc, stderr, err);
+    le_trace_cli_free(&o->tc);
+    return rc;
+}
+
+static int run(options *o, le_error *err)
 {
     job j;
     memset(&j, 0, sizeof j);
@@ -421,6 +489,12 @@ static int run(const options *o, le_error *err)
     rr.ledger = o->ledger;
     rr.progress = isatty(2);
     rr.pred = j.pred;
+    rr.before = trace_before;
+    rr.after = trace_after;
+    rr.hook_ctx = o;
+    o->tc.report = o->report;
+    if (!rc && o->report && o->n_sizes * (uint32_t)o->n_strategies > 1)
+        rc = le_fail(err, LE_ERR_USAGE, "--report: one size and one placement only (--sentences M --placement P)");
     for (int s = 0; s < o->n_strategies && !rc; s++) {
         le_relnet_layout lay;
         rc = le_relnet_layout_place(&j.w, (le_relnet_strategy)o->strategies[s], &j.mapping,
@@ -482,7 +556,13 @@ int le_cmd_relnet(int argc, char **argv)
     le_io_input(&io, "placement file", o.placement_file);
     le_io_output(&io, "--json", o.json);
     le_io_output(&io, "--predictions", o.pred);
+    le_io_output(&io, "--report", o.report);
     if (le_io_check(&io, &err))
         return le_cli_report_error(&err);
-    return run(&o, &err);
+    if (le_arch_set_apply(&o.as, o.arch, &o.arch, &err))
+        return le_cli_report_error(&err);
+    st = run(&o, &err);
+    le_trace_cli_free(&o.tc); /* after a failed run: the traces it had opened */
+    le_arch_set_cleanup(&o.as);
+    return st;
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "emu/arch_set.h"
 #include "emu/cli.h"
+#include "emu/trace_cli.h"
 #include "models/netfile.h"
 #include "report/report.h"
 #include "run/pipeline.h"
@@ -34,6 +36,10 @@ static void usage(FILE *f)
             "  --seed N           seed of the cost model's random choices (default 1)\n"
             "  --engine c|systemc advance time in plain C (default) or through the SystemC\n"
             "                     modules (same cost model, same report; slower)\n"
+            "  --arch FILE        architecture and cost figures instead of config/loihi.yaml\n"
+            "  --set KEY=VALUE    change one figure of it for this run (repeatable), e.g.\n"
+            "                     network.chip_link.latency_ns=40\n"
+            LE_TRACE_CLI_HELP
             "  --help             this text\n"
             "\n"
             "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
@@ -94,15 +100,28 @@ static le_code select_traced(le_network *net, const char *list, le_error *err)
 int le_cmd_run(int argc, char **argv)
 {
     const char *net_path = NULL, *trace_path = NULL, *trace_pops = NULL, *board = NULL, *noc = NULL,
-               *report = NULL, *engine = NULL;
+               *report = NULL, *engine = NULL, *arch = NULL;
     uint32_t steps = 0, seed = 1;
     int have_steps = 0;
+    le_trace_cli tc;
+    le_trace_cli_init(&tc);
+    le_arch_set as;
+    memset(&as, 0, sizeof as);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
         }
+        le_error oe;
+        int used = le_trace_cli_option(&tc, argc, argv, &i, &oe);
+        if (!used && !strcmp(a, "--set"))
+            used = i + 1 < argc ? (le_arch_set_add(&as, argv[++i], &oe) ? -1 : 1)
+                                : -(le_fail(&oe, LE_ERR_USAGE, "--set needs KEY=VALUE") != 0);
+        if (used < 0)
+            return usage_error("%s", oe.msg);
+        if (used)
+            continue;
         const char **slot = NULL;
         if (!strcmp(a, "--trace"))
             slot = &trace_path;
@@ -116,6 +135,8 @@ int le_cmd_run(int argc, char **argv)
             slot = &report;
         else if (!strcmp(a, "--engine"))
             slot = &engine;
+        else if (!strcmp(a, "--arch"))
+            slot = &arch;
         if (slot || !strcmp(a, "--steps") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
@@ -178,8 +199,11 @@ int le_cmd_run(int argc, char **argv)
     po.noc = noc_mode;
     po.seed = seed;
     /* --noc or --report without --board: the cost model of one chip, like the functional run. */
-    po.costed = board || noc || report || use_systemc;
-    le_code rc = le_netfile_load(net_path, &net, &err);
+    po.costed = board || noc || report || use_systemc || arch || as.n || le_trace_cli_wanted(&tc);
+    tc.report = report;
+    le_code rc = le_arch_set_apply(&as, arch, &po.arch_file, &err);
+    if (!rc)
+        rc = le_netfile_load(net_path, &net, &err);
     if (!rc && trace_path) {
         if (trace_pops)
             rc = select_traced(&net, trace_pops, &err);
@@ -207,6 +231,8 @@ int le_cmd_run(int argc, char **argv)
             le_trace_csv_attach(tw, sim);
         }
     }
+    if (!rc)
+        rc = le_trace_cli_begin(&tc, cm, sim, steps, stderr, &err);
     if (!rc) {
         /* On a terminal, long runs show their progress in chunks of about 1%. */
         int progress = isatty(fileno(stderr)) && steps >= 1000;
@@ -240,6 +266,8 @@ int le_cmd_run(int argc, char **argv)
         /* The report table goes to stdout unless the trace or the JSON report does. */
         FILE *table = (trace_out && trace_out->is_stdout) || (report && !strcmp(report, "-")) ? stderr : stdout;
         rc = le_report_costmodel_note(cm, table, report, interrupted ? incomplete : NULL, &err);
+        if (!rc)
+            rc = le_trace_cli_end(&tc, stderr, &err);
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
@@ -261,6 +289,8 @@ int le_cmd_run(int argc, char **argv)
     if (sc)
         le_systemc_detach(sc);
     le_trace_csv_free(tw);
+    le_trace_cli_free(&tc);
+    le_arch_set_cleanup(&as);
     le_pipeline_close(&pipe);
     le_network_free(&net);
     if (rc)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "emu/cli.h"
+#include "emu/arch_set.h"
+#include "emu/trace_cli.h"
 #include "report/report.h"
 #include "util/csv.h"
 #include "util/json.h"
@@ -54,6 +56,10 @@ static void usage(FILE *f)
             "  --json FILE        write the results and the comparison as JSON\n"
             "  --predictions FILE write index,label,predicted for every image as CSV\n"
             "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
+            "  --report FILE.json the cost model's report as JSON\n"
+            "  --set KEY=VALUE    change one figure of the architecture file (e.g.\n"
+            "                     x86.snip_base.time_ns=5600); repeatable\n"
+            LE_TRACE_CLI_HELP
             "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
             "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
             "  --help             this text\n",
@@ -66,6 +72,9 @@ typedef struct {
     const char *board, *arch, *data, *json, *pred;
     const le_noc_mode *noc;
     uint32_t inject_latency;
+    le_trace_cli tc;    /* congestion traces (docs/traces.md) */
+    const char *report; /* the cost model's report, JSON */
+    le_arch_set as;     /* --set KEY=VALUE */
 } options;
 
 static const char *noc_name(const le_noc_mode *m)
@@ -96,6 +105,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     o->board = DEFAULT_BOARD;
     o->noc = LE_NOC_LOAD;
     o->inject_latency = le_smnist_options_default().inject_latency;
+    le_trace_cli_init(&o->tc);
     *help = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -105,6 +115,20 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
         }
         if (!strcmp(a, "--ledger")) {
             o->ledger = 1;
+            continue;
+        }
+        int used = le_trace_cli_option(&o->tc, argc, argv, &i, err);
+        if (used < 0)
+            return LE_ERR_USAGE;
+        if (used)
+            continue;
+        if (!strcmp(a, "--report") && i + 1 < argc) {
+            o->report = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--set") && i + 1 < argc) {
+            if (le_arch_set_add(&o->as, argv[++i], err))
+                return LE_ERR_USAGE;
             continue;
         }
         if (strncmp(a, "--", 2) != 0)
@@ -388,6 +412,7 @@ static int run(const options *o, le_error *err)
     uint8_t *pred = NULL, chip_pred[AUTHORS_N];
     le_s1_table tab = {0};
     row *r = NULL;
+    le_trace_cli tc = o->tc;
     memset(&mnist, 0, sizeof mnist);
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
@@ -444,6 +469,9 @@ static int run(const options *o, le_error *err)
     le_snips sn = le_smnist_snips(&st);
     run_ctx rctx = {&st, {0}, 0};
     le_progress_init(&rctx.bar, stderr, n, "images");
+    tc.report = o->report;
+    if ((rc = le_trace_cli_begin(&tc, cm, pipe.sim, (uint64_t)n * LE_SMNIST_STEPS_PER_IMAGE, stderr, err)))
+        goto done;
     /* A signal (SIGINT/SIGTERM) stops the run between steps: the images decided so far are
      * reported, marked incomplete, and the command exits 130/143 (docs/errors.md). */
     const uint32_t total = n;
@@ -459,6 +487,10 @@ static int run(const options *o, le_error *err)
         snprintf(incomplete, sizeof incomplete, "interrupted after image %u of %u", n, total);
         fprintf(stderr, "\n");
     }
+    if (o->report && (rc = le_report_costmodel_note(cm, NULL, o->report, incomplete[0] ? incomplete : NULL, err)))
+        goto done;
+    if ((rc = le_trace_cli_end(&tc, stderr, err)))
+        goto done;
 
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
@@ -516,6 +548,7 @@ static int run(const options *o, le_error *err)
 done:
     if (rc)
         status = le_cli_report_error(err);
+    le_trace_cli_free(&tc);
     le_pipeline_close(&pipe);
     le_network_free(&net);
     le_smnist_weights_free(&w);
@@ -546,7 +579,12 @@ int le_cmd_smnist(int argc, char **argv)
     le_io_input(&io, "architecture file", o.arch);
     le_io_output(&io, "--json", o.json);
     le_io_output(&io, "--predictions", o.pred);
+    le_io_output(&io, "--report", o.report);
     if (le_io_check(&io, &err))
         return le_cli_report_error(&err);
-    return run(&o, &err);
+    if (le_arch_set_apply(&o.as, o.arch, &o.arch, &err))
+        return le_cli_report_error(&err);
+    int st = run(&o, &err);
+    le_arch_set_cleanup(&o.as);
+    return st;
 }

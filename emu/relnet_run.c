@@ -187,7 +187,12 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         char unit[64];
         snprintf(unit, sizeof unit, "stories (M = %u, %s)", M, r->placement);
         le_progress_init(&pc.bar, stderr, sel.n, unit);
-        rc = le_pipeline_run_inferences(&pipe, sel.n, LE_RN_STEPS, &sn, on_story, &pc, err);
+        if (rr->before)
+            rc = rr->before(rr->hook_ctx, &pipe, M, r->placement, (uint64_t)sel.n * LE_RN_STEPS, err);
+        if (!rc)
+            rc = le_pipeline_run_inferences(&pipe, sel.n, LE_RN_STEPS, &sn, on_story, &pc, err);
+        if (!rc && rr->after)
+            rc = rr->after(rr->hook_ctx, &pipe, err);
         r->correct = pc.correct;
     }
     if (!rc) {

@@ -50,6 +50,10 @@ typedef struct {
     int ledger;               /* print the cost model's report after the run */
     int progress;             /* draw a progress bar on stderr */
     FILE *pred;               /* CSV rows M,placement,task,line,answer,predicted; NULL: none */
+    /* Called around each size's run, the pipeline open (traces, reports); NULL: none. */
+    le_code (*before)(void *ctx, le_pipeline *p, uint32_t M, const char *placement, uint64_t steps, le_error *err);
+    le_code (*after)(void *ctx, le_pipeline *p, le_error *err);
+    void *hook_ctx;
 } le_relnet_runner;
 
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,

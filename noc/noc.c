@@ -96,6 +96,16 @@ struct le_noc {
     uint32_t *r_off; /* packet i's route starts at r_off[i]; r_off[count] = end */
     int64_t *arrive;
     uint32_t p_cap;
+    /* observation (le_noc_stats_enable): per-hop start times, per-link sums of the phases
+     * since the last clear (index into st through st_of, 0 = not yet used) */
+    int stats_on;
+    int64_t *hs;
+    le_noc_link_stat *st;
+    uint32_t *st_of;
+    uint32_t n_st;
+    uint32_t phases;
+    le_noc_hop_fn hop_fn;
+    void *hop_ctx;
 };
 
 le_code le_noc_create(const le_topo *t, const le_noc_mode *mode, uint64_t seed, le_noc **out, le_error *err)
@@ -140,7 +150,76 @@ void le_noc_free(le_noc *n)
     free(n->rc);
     free(n->r_off);
     free(n->arrive);
+    free(n->hs);
+    free(n->st);
+    free(n->st_of);
     free(n);
+}
+
+le_code le_noc_stats_enable(le_noc *n, le_error *err)
+{
+    if (n->stats_on)
+        return LE_OK;
+    n->st = malloc(((size_t)n->topo.n_links + 1) * sizeof *n->st);
+    n->st_of = calloc((size_t)n->topo.n_links + 1, sizeof *n->st_of);
+    n->hs = malloc(n->r_cap * sizeof *n->hs);
+    if (!n->st || !n->st_of || !n->hs)
+        return le_fail(err, LE_ERR_NOMEM, "network: out of memory for the statistics of %u links", n->topo.n_links);
+    n->stats_on = 1;
+    return LE_OK;
+}
+
+const le_noc_link_stat *le_noc_stats(const le_noc *n, uint32_t *count)
+{
+    *count = n->n_st;
+    return n->st;
+}
+
+uint32_t le_noc_stats_phases(const le_noc *n) { return n->phases; }
+
+void le_noc_stats_clear(le_noc *n)
+{
+    for (uint32_t i = 0; i < n->n_st; i++)
+        n->st_of[n->st[i].link] = 0;
+    n->n_st = 0;
+    n->phases = 0;
+}
+
+void le_noc_set_hop_observer(le_noc *n, le_noc_hop_fn fn, void *ctx)
+{
+    n->hop_fn = fn;
+    n->hop_ctx = ctx;
+}
+
+/* Sums one phase's hops per link; a hop arrives at its link when the previous one's packet
+ * reached the next router (its start + latency), the first when the packet was sent. */
+static void observe(le_noc *n, const le_noc_phase *ph)
+{
+    const le_link_cost *cls = n->topo.cls;
+    for (uint32_t i = 0; i < ph->count; i++) {
+        int64_t at = ph->send_ps[i];
+        for (uint32_t k = ph->route_off[i]; k < ph->route_off[i + 1]; k++) {
+            uint32_t l = ph->links[k];
+            const le_link_cost *c = &cls[ph->cls[k]];
+            int64_t start = n->hs[k] < at ? at : n->hs[k]; /* a mode never serves before arrival */
+            uint32_t j = n->st_of[l];
+            if (!j) {
+                j = n->st_of[l] = ++n->n_st;
+                le_noc_link_stat z = {l, 0, 0, 0, 0};
+                n->st[j - 1] = z;
+            }
+            le_noc_link_stat *s = &n->st[j - 1];
+            int64_t w = start - at;
+            s->packets++;
+            s->busy_ps += c->ser_ps;
+            s->wait_ps += w;
+            if (w > s->max_wait_ps)
+                s->max_wait_ps = w;
+            if (n->hop_fn)
+                n->hop_fn(n->hop_ctx, n->phases, i, l, at, start, c->ser_ps);
+            at = start + c->lat_ps;
+        }
+    }
 }
 
 const le_noc_mode *le_noc_get_mode(const le_noc *n) { return n->mode; }
@@ -199,6 +278,12 @@ static le_code grow_routes(le_noc *n, size_t need, le_error *err)
     if (!rc)
         return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %zu route links", need);
     n->rc = rc;
+    if (n->stats_on) {
+        int64_t *hs = realloc(n->hs, cap * sizeof *hs);
+        if (!hs)
+            return le_fail(err, LE_ERR_NOMEM, "network: out of memory for %zu route links", need);
+        n->hs = hs;
+    }
     n->r_cap = cap;
     return LE_OK;
 }
@@ -207,8 +292,10 @@ le_code le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, u
                        le_error *err)
 {
     *done_ps = 0;
-    if (!count)
+    if (!count) {
+        n->phases += n->stats_on;
         return LE_OK;
+    }
     le_code rc = reserve(n, count, err);
     if (rc)
         return rc;
@@ -224,10 +311,17 @@ le_code le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, u
         used += le_route(&n->topo, pk[i].src, pk[i].dst, n->rl + used, n->rc + used);
     }
     n->r_off[count] = (uint32_t)used;
-    le_noc_phase ph = {pk, send_ps, count, n->r_off, n->rl, n->rc};
+    le_noc_phase ph = {pk, send_ps, count, n->r_off, n->rl, n->rc, n->stats_on ? n->hs : NULL};
+    if (n->stats_on)
+        for (size_t k = 0; k < used; k++)
+            n->hs[k] = INT64_MIN; /* a mode that does not say: served on arrival */
     if ((rc = n->mode->deliver(n->state, &ph, n->arrive, done_ps, err))) {
         le_error_prefix(err, "network mode %s", n->mode->name);
         return rc;
+    }
+    if (n->stats_on) {
+        observe(n, &ph);
+        n->phases++;
     }
     for (size_t k = 0; k < used; k++) {
         uint32_t l = n->rl[k];

@@ -73,6 +73,34 @@ uint64_t le_noc_packets(const le_noc *n);
 /* Dynamic energy of every traversal so far, pJ. */
 double le_noc_energy_pj(const le_noc *n);
 
+/* ---- Per-link observation (traces; docs/traces.md). Off by default: a network nobody
+ * observes does no extra work. Once enabled, every le_noc_deliver() asks the mode for each
+ * hop's start time and adds, per link used, the packets carried, the busy time (packets x
+ * serialisation interval) and the queueing delay (start - arrival at the link, summed over
+ * its packets), until le_noc_stats_clear(). Work is proportional to the hops. */
+typedef struct {
+    uint32_t link;
+    uint32_t packets;
+    int64_t busy_ps;
+    int64_t wait_ps;     /* summed over the packets */
+    int64_t max_wait_ps; /* the longest single wait */
+} le_noc_link_stat;
+
+le_code le_noc_stats_enable(le_noc *n, le_error *err);
+/* The links used since the last clear, in first-use order. */
+const le_noc_link_stat *le_noc_stats(const le_noc *n, uint32_t *count);
+/* Deliveries since the last clear (empty ones included): the cost model makes two per
+ * step, the x86 injections' (0) and the neuro-cores' (1). */
+uint32_t le_noc_stats_phases(const le_noc *n);
+void le_noc_stats_clear(le_noc *n);
+
+/* Every hop as it is served, for waveform traces: phase as in le_noc_stats_phases() before
+ * the call, packet index in the phase, times on the phase's origin. NULL fn: none. Needs
+ * le_noc_stats_enable(). */
+typedef void (*le_noc_hop_fn)(void *ctx, uint32_t phase, uint32_t packet, uint32_t link, int64_t arrive_ps,
+                              int64_t start_ps, int64_t ser_ps);
+void le_noc_set_hop_observer(le_noc *n, le_noc_hop_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@ typedef struct {
     int64_t tail_ps;  /* longest remaining path from the link to a core */
     uint32_t load;
     uint32_t cls;
+    uint32_t served; /* estimate_starts() */
 } link_state;
 
 typedef struct {
@@ -49,6 +50,27 @@ static le_code load_create(const le_noc_mode *self, const le_topo *t, uint64_t s
     return LE_OK;
 }
 
+/* Only for observers (traces): the mode's own assumption turned into per-hop start times.
+ * Each link drains back to back from its first arrival, serving packets in route order:
+ * the k-th packet on a link starts at max(its arrival, first + k x serialisation), its
+ * arrival being the previous hop's start + latency. An estimate, like the mode. */
+static void estimate_starts(load_state *s, const le_noc_phase *ph)
+{
+    const le_link_cost *cls = s->cls;
+    for (uint32_t k = 0; k < s->n_dirty; k++)
+        s->ls[s->dirty[k]].served = 0;
+    for (uint32_t i = 0; i < ph->count; i++) {
+        int64_t at = ph->send_ps[i];
+        for (uint32_t h = ph->route_off[i]; h < ph->route_off[i + 1]; h++) {
+            link_state *l = &s->ls[ph->links[h]];
+            int64_t slot = l->first_ps + (int64_t)l->served++ * cls[ph->cls[h]].ser_ps;
+            int64_t start = at > slot ? at : slot;
+            ph->hop_start_ps[h] = start;
+            at = start + cls[ph->cls[h]].lat_ps;
+        }
+    }
+}
+
 static le_code load_deliver(void *p, const le_noc_phase *ph, int64_t *arrive, int64_t *done_ps, le_error *err)
 {
     (void)err;
@@ -83,6 +105,8 @@ static le_code load_deliver(void *p, const le_noc_phase *ph, int64_t *arrive, in
         if (arrive[i] > done)
             done = arrive[i];
     }
+    if (ph->hop_start_ps)
+        estimate_starts(s, ph);
     for (uint32_t k = 0; k < s->n_dirty; k++) {
         link_state *l = &s->ls[s->dirty[k]];
         int64_t t = l->first_ps + (int64_t)(l->load - 1) * cls[l->cls].ser_ps + l->tail_ps;

@@ -32,6 +32,10 @@ typedef struct {
     const uint32_t *route_off;
     const uint32_t *links;
     const uint8_t *cls;
+    /* NULL unless someone observes the links (le_noc_stats_enable): then the mode writes
+     * hop_start_ps[k], when the k-th route entry's link began to carry its packet (phase
+     * origin). The common part derives busy time and queueing delay from it. */
+    int64_t *hop_start_ps;
 } le_noc_phase;
 
 struct le_noc_mode {

@@ -73,6 +73,8 @@ static le_code packet_deliver(void *p, const le_noc_phase *ph, int64_t *arrive, 
         }
         int64_t start = e.t_ps > s->free_ps[l] ? e.t_ps : s->free_ps[l];
         s->free_ps[l] = start + cls[c].ser_ps;
+        if (ph->hop_start_ps)
+            ph->hop_start_ps[at] = start;
         int64_t t = start + cls[c].lat_ps;
         if (at + 1 < ph->route_off[e.packet + 1]) {
             le_event nx = {t, le_noc_tie_key(s->seed, e.packet, e.hop + 1), e.packet, e.hop + 1};

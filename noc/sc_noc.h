@@ -62,6 +62,9 @@ struct Phase {
     uint64_t horizon = 0; // no port is busy after this (the next phase starts there or later)
     int64_t *arrive = nullptr;
     uint32_t count = 0, arrived = 0;
+    // observers (le_noc_stats_enable): when each route entry's link took its packet
+    int64_t *hop_start = nullptr;
+    const uint32_t *route_off = nullptr, *links = nullptr;
     uint64_t wakeups = 0; // router process runs, all time (idle routers add none)
     std::string error;
     void fail(const std::string &what)

@@ -25,6 +25,11 @@ tlm::tlm_sync_enum Link::nb_transport_fw(Spike &s, tlm::tlm_phase &ph, sc_core::
     start_ = now + d.value();
     ser_done_ = start_ + ser_;
     packets_++;
+    if (phase_->hop_start && s.index < phase_->count) {
+        uint32_t k = phase_->route_off[s.index] + s.hop;
+        if (k < phase_->route_off[s.index + 1] && phase_->links[k] == id_)
+            phase_->hop_start[k] = (int64_t)(start_ - phase_->origin);
+    }
     s.hop++;
     tlm::tlm_phase p2 = tlm::BEGIN_REQ;
     sc_core::sc_time d2 = d + ps(lat_);

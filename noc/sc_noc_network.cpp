@@ -196,6 +196,9 @@ le_code Network::deliver(const le_noc_phase *ph, int64_t *arrive, int64_t *done_
     phase_.arrive = arrive;
     phase_.count = ph->count;
     phase_.arrived = 0;
+    phase_.hop_start = ph->hop_start_ps;
+    phase_.route_off = ph->route_off;
+    phase_.links = ph->links;
     try {
         spikes_.assign(ph->count, Spike{});
     } catch (const std::bad_alloc &) {
