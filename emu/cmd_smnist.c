@@ -11,6 +11,9 @@
 #include "util/csv.h"
 #include "util/json.h"
 #include "util/progress.h"
+#include "run/batch.h"
+#include "run/jobs.h"
+#include "run/mpi.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
@@ -55,6 +58,9 @@ static void usage(FILE *f)
             "  --ledger           also print the cost model's ledger (per chip, per kind of work)\n"
             "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
             "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
+            "  --jobs N           worker threads, each classifying its own batches of 10 images\n"
+            "                     (default: the machine's cores, 1 per rank under mpirun); the\n"
+            "                     results are the same bytes whatever N (docs/mpi.md)\n"
             "  --help             this text\n",
             DEFAULT_IMAGES, DEFAULT_BOARD);
 }
@@ -65,6 +71,7 @@ typedef struct {
     const char *board, *arch, *data, *json, *pred;
     const le_noc_mode *noc;
     uint32_t inject_latency;
+    uint32_t jobs;
 } options;
 
 static const char *noc_name(const le_noc_mode *m)
@@ -95,6 +102,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     o->board = DEFAULT_BOARD;
     o->noc = LE_NOC_LOAD;
     o->inject_latency = le_smnist_options_default().inject_latency;
+    o->jobs = le_mpi_active() ? 1 : le_jobs_default();
     *help = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -110,7 +118,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             return le_fail(err, LE_ERR_USAGE, "smnist: unexpected argument '%s' (see loihi-emu smnist --help)", a);
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         static const char *const known[] = {"--images", "--first", "--sample", "--board", "--arch", "--data",
-                                            "--json", "--predictions", "--noc", "--inject-latency"};
+                                            "--json", "--predictions", "--noc", "--inject-latency", "--jobs"};
         int is_known = 0;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             is_known |= !strcmp(a, known[k]);
@@ -145,6 +153,8 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
         else if (!strcmp(a, "--noc")) {
             if ((rc = le_noc_mode_lookup(val, &o->noc, err)))
                 le_error_prefix(err, "--noc '%s'", val);
+        } else if (!strcmp(a, "--jobs")) {
+            rc = le_jobs_parse(a, val, &o->jobs, err);
         } else if (!strcmp(a, "--inject-latency")) {
             rc = parse_u32(a, val, &o->inject_latency, err);
             if (!rc && o->inject_latency > 1)
@@ -216,20 +226,51 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
     return rc;
 }
 
+/* The images as a batch (run/batch.h): chunks of 10 images, the host's batches, so that each
+ * chunk's snip state counts the host transfers exactly as one state over all images does. */
 typedef struct {
-    const le_smnist_snip_state *st;
+    const le_mnist *mnist;
+    const uint32_t *index;
+    const le_smnist_pops *pops;
+    uint8_t *pred;
+    le_smnist_snip_state *st; /* [jobs] */
     le_progress bar;
     uint32_t correct;
-} run_ctx;
+} image_batch;
 
-static le_code on_image(void *ctx, uint32_t k, le_error *err)
+static le_code images_begin(void *ctx, uint32_t w, le_sim *sim, uint32_t first, uint32_t n, le_snips *sn,
+                            le_error *err)
 {
     (void)err;
-    run_ctx *r = ctx;
-    const le_smnist_snip_state *st = r->st;
-    if (st->predicted[k] == st->mnist->labels[st->index[k]])
-        r->correct++;
-    le_progress_update(&r->bar, k + 1, "accuracy %.1f %%", 100.0 * r->correct / (k + 1));
+    image_batch *b = ctx;
+    le_smnist_snip_init(&b->st[w], b->mnist, b->index + first, n, b->pops, b->pred + first, NULL,
+                        le_sim_step_now(sim));
+    *sn = le_smnist_snips(&b->st[w]);
+    return LE_OK;
+}
+
+static le_code images_end(void *ctx, uint32_t w, uint32_t first, uint32_t n, le_vec *out, le_error *err)
+{
+    image_batch *b = ctx;
+    if (b->st[w].done != n)
+        return le_fail(err, LE_ERR_CONFIG, "sMNIST: images %u..%u: %u decided", first, first + n - 1, b->st[w].done);
+    for (uint32_t k = 0; k < n; k++)
+        if (!le_vec_push(out, &b->pred[first + k]))
+            return le_fail(err, LE_ERR_NOMEM, "sMNIST: out of memory for predictions");
+    return LE_OK;
+}
+
+static le_code images_commit(void *ctx, uint32_t first, uint32_t n, const void *bytes, size_t len, le_error *err)
+{
+    image_batch *b = ctx;
+    if (len != n)
+        return le_fail(err, LE_ERR_CONFIG, "sMNIST: images %u..%u: %zu predictions", first, first + n - 1, len);
+    memmove(b->pred + first, bytes, n);
+    for (uint32_t k = first; k < first + n; k++) {
+        if (b->pred[k] == b->mnist->labels[b->index[k]])
+            b->correct++;
+        le_progress_update(&b->bar, k + 1, "accuracy %.1f %%", 100.0 * b->correct / (k + 1));
+    }
     return LE_OK;
 }
 
@@ -385,7 +426,7 @@ static int run(const options *o, le_error *err)
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
     le_network_init(&net);
-    int status = 0;
+    int status = 0, agreed = 0;
     le_code rc;
     const char *data = le_data_dir(o->data);
     char wdir[4096];
@@ -432,13 +473,30 @@ static int run(const options *o, le_error *err)
         goto done;
     le_costmodel *cm = pipe.cm;
 
-    le_smnist_snip_state st;
-    le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
-    le_snips sn = le_smnist_snips(&st);
-    run_ctx rctx = {&st, {0}, 0};
-    le_progress_init(&rctx.bar, stderr, n, "images");
-    if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err)))
+    /* Every rank set up alike; from here on they run the batch together. */
+    agreed = 1;
+    if ((rc = le_mpi_agree(LE_OK, err)))
         goto done;
+    image_batch ib = {&mnist, index, &pops, pred, NULL, {0}, 0};
+    if (!(ib.st = calloc(o->jobs, sizeof *ib.st))) {
+        rc = le_fail(err, LE_ERR_NOMEM, "smnist: out of memory for %u workers", o->jobs);
+        goto done;
+    }
+    le_progress_init(&ib.bar, stderr, n, "images");
+    if (le_mpi_rank() != 0)
+        ib.bar.on = 0;
+    le_batch_model bm = {images_begin, images_end, images_commit, &ib};
+    le_batch_opts bo = {n, LE_SMNIST_STEPS_PER_IMAGE, LE_SMNIST_BATCH, o->jobs, so.inject_latency};
+    rc = le_batch_run(&net, &pipe, &bo, &bm, err);
+    free(ib.st);
+    if (rc || le_mpi_rank() != 0)
+        goto done; /* rank 0 alone reports */
+    le_smnist_snip_state st;
+    le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, 0);
+    st.done = n;
+    struct {
+        uint32_t correct;
+    } rctx = {ib.correct};
 
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
@@ -487,6 +545,8 @@ static int run(const options *o, le_error *err)
     if (o->pred && (rc = write_predictions(o->pred, &st, err)))
         goto done;
 done:
+    if (!agreed) /* a rank that failed in its set-up tells the others, which wait for it */
+        rc = le_mpi_agree(rc, err);
     if (rc)
         status = le_cli_report_error(err);
     le_pipeline_close(&pipe);
