@@ -31,5 +31,8 @@ int sc_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     le_mpi_init(&argc, &argv);
+    // Rank 0 prints the results; the others' standard output would repeat or garble them.
+    if (le_mpi_rank() != 0 && !std::freopen("/dev/null", "w", stdout))
+        return 1;
     return le_mpi_finalize(run(argc, argv));
 }

@@ -50,6 +50,7 @@ typedef struct {
     int ledger;               /* print the cost model's report after the run */
     int progress;             /* draw a progress bar on stderr */
     FILE *pred;               /* CSV rows M,placement,task,line,answer,predicted; NULL: none */
+    FILE *out;                /* where --ledger's report goes; NULL: stdout */
 } le_relnet_runner;
 
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,

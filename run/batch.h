@@ -27,6 +27,16 @@
 extern "C" {
 #endif
 
+/* The task farm under both: tasks 0..n-1, task t worked on by rank t % R (in one of its `jobs`
+ * threads), its result (bytes) committed on rank 0's calling thread in task order. Ranks other
+ * than 0 send each result to rank 0 as soon as it is their turn in task order. A failing task
+ * stops the farm on every rank with its error (the lowest failing task's, as a serial loop
+ * would meet it). Collective under MPI. */
+typedef le_code (*le_farm_work)(void *ctx, uint32_t worker, uint32_t task, le_vec *out, le_error *err);
+typedef le_code (*le_farm_commit)(void *ctx, uint32_t task, const void *bytes, size_t len, le_error *err);
+le_code le_farm_run(uint32_t n_tasks, uint32_t jobs, le_farm_work work, le_farm_commit commit, void *ctx,
+                    le_error *err);
+
 typedef struct {
     /* Worker side (any thread): prepares the snips that run inferences first..first+n-1 on
      * sim (whose last completed step is le_sim_step_now(sim)); may set an observer. */
