@@ -400,15 +400,14 @@ static le_code size_work(void *ctx, uint32_t w, uint32_t t, le_vec *out, le_erro
      * order write into memory first. */
     int direct = ft->jobs <= 1 && !le_mpi_active();
     if (!direct) {
-        if (!(fl = open_memstream(&led, &n_led)) || (rr.pred && !(fp = open_memstream(&pred, &n_pred)))) {
+        if (!(fl = open_memstream(&led, &n_led)) || (o->pred && !(fp = open_memstream(&pred, &n_pred)))) {
             if (fl)
                 fclose(fl);
             free(led);
             return le_fail(err, LE_ERR_NOMEM, "relnet: out of memory for the output of M = %u", M);
         }
         rr.out = fl;
-        if (rr.pred)
-            rr.pred = fp;
+        rr.pred = fp; /* ranks other than 0 have no file of their own */
     }
     le_relnet_result r;
     le_code rc = le_relnet_run_size(&rr, &ft->lays[s], M, &r, err);
