@@ -183,6 +183,61 @@ le_code le_mpi_allgatherv(const void *buf, size_t len, void **out, size_t **lens
     return rc;
 }
 
+le_code le_mpi_gatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err)
+{
+    *out = NULL;
+    *lens = NULL;
+    int mine = (int)len, *cnt = NULL, *disp = NULL;
+    if (len > INT_MAX)
+        return le_fail(err, LE_ERR_LIMIT, "MPI gather: %zu bytes exceed one message (2 GiB)", len);
+    if (rank == 0) {
+        cnt = calloc(size, sizeof *cnt);
+        disp = calloc(size, sizeof *disp);
+        *lens = calloc(size, sizeof **lens);
+        if (!cnt || !disp || !*lens) {
+            free(cnt), free(disp), free(*lens);
+            *lens = NULL;
+            return le_fail(err, LE_ERR_NOMEM, "MPI gather on rank 0: out of memory");
+        }
+    }
+    int e = MPI_Gather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    le_code rc = e == MPI_SUCCESS ? LE_OK : mpi_fail(err, e, "gather");
+    size_t total = 0;
+    if (!rc && rank == 0) {
+        for (uint32_t r = 0; r < size; r++) {
+            disp[r] = (int)total;
+            (*lens)[r] = (size_t)cnt[r];
+            total += (size_t)cnt[r];
+        }
+        if (total > INT_MAX)
+            rc = le_fail(err, LE_ERR_LIMIT, "MPI gather: %zu bytes in one step exceed one message (2 GiB)", total);
+        else if (!(*out = malloc(total ? total : 1)))
+            rc = le_fail(err, LE_ERR_NOMEM, "MPI gather on rank 0: out of memory for %zu bytes", total);
+    }
+    /* Every rank takes part even when rank 0 failed above: it aborts afterwards. */
+    if (!rc || rank != 0) {
+        e = MPI_Gatherv(buf, mine, MPI_BYTE, *out, cnt, disp, MPI_BYTE, 0, MPI_COMM_WORLD);
+        if (e != MPI_SUCCESS && !rc)
+            rc = mpi_fail(err, e, "gather");
+    }
+    free(cnt);
+    free(disp);
+    if (rc) {
+        free(*out);
+        free(*lens);
+        *out = NULL;
+        *lens = NULL;
+    }
+    return rc;
+}
+
+void le_mpi_abort(const le_error *err)
+{
+    fprintf(stderr, "loihi-emu: rank %u: %s\n", rank, err->msg);
+    fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
 le_code le_mpi_barrier(le_error *err)
 {
     if (size <= 1)
@@ -239,6 +294,15 @@ le_code le_mpi_allgatherv(const void *buf, size_t len, void **out, size_t **lens
     memcpy(*out, buf, len);
     (*lens)[0] = len;
     return LE_OK;
+}
+le_code le_mpi_gatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err)
+{
+    return le_mpi_allgatherv(buf, len, out, lens, err);
+}
+void le_mpi_abort(const le_error *err)
+{
+    fprintf(stderr, "loihi-emu: %s\n", err->msg);
+    exit(1); /* not reached: one process has no collective sequence to abandon */
 }
 le_code le_mpi_barrier(le_error *err)
 {

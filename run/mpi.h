@@ -46,7 +46,13 @@ le_code le_mpi_allreduce_max_i64(int64_t *v, size_t n, le_error *err);
  * (malloc'ed) holds rank 0's bytes, then rank 1's, ...; lens[r] (size() entries, malloc'ed)
  * their lengths. */
 le_code le_mpi_allgatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err);
+/* Collective: like le_mpi_allgatherv, but only rank 0 gets the blocks (elsewhere *out and *lens
+ * are NULL). */
+le_code le_mpi_gatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err);
 le_code le_mpi_barrier(le_error *err);
+/* Ends every rank at once after an error met in the middle of a collective sequence (board
+ * mode's steps), when the other ranks can no longer be told in order. Prints err first. */
+void le_mpi_abort(const le_error *err);
 /* Wall-clock seconds (MPI_Wtime or CLOCK_MONOTONIC). */
 double le_mpi_wtime(void);
 
