@@ -21,6 +21,23 @@ uint32_t le_mpi_size(void) { return size; }
 
 int le_mpi_built(void) { return 1; }
 
+/* One process: the gathers are a copy. */
+static le_code local_copy(const void *buf, size_t len, void **out, size_t **lens, le_error *err)
+{
+    *out = malloc(len ? len : 1);
+    *lens = malloc(sizeof **lens);
+    if (!*out || !*lens) {
+        free(*out), free(*lens);
+        *out = NULL;
+        *lens = NULL;
+        return le_fail(err, LE_ERR_NOMEM, "out of memory for %zu bytes", len);
+    }
+    if (len)
+        memcpy(*out, buf, len);
+    (*lens)[0] = len;
+    return LE_OK;
+}
+
 void le_mpi_init(int *argc, char ***argv)
 {
     const char *ompi = getenv("OMPI_COMM_WORLD_SIZE"), *pmi = getenv("PMI_SIZE");
@@ -145,6 +162,8 @@ le_code le_mpi_allreduce_max_i64(int64_t *v, size_t n, le_error *err)
 
 le_code le_mpi_allgatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err)
 {
+    if (size <= 1)
+        return local_copy(buf, len, out, lens, err);
     *out = NULL;
     *lens = calloc(size, sizeof **lens);
     int *cnt = calloc(size, sizeof *cnt), *disp = calloc(size, sizeof *disp);
@@ -185,6 +204,8 @@ le_code le_mpi_allgatherv(const void *buf, size_t len, void **out, size_t **lens
 
 le_code le_mpi_gatherv(const void *buf, size_t len, void **out, size_t **lens, le_error *err)
 {
+    if (size <= 1)
+        return local_copy(buf, len, out, lens, err);
     *out = NULL;
     *lens = NULL;
     int mine = (int)len, *cnt = NULL, *disp = NULL;
@@ -235,7 +256,9 @@ void le_mpi_abort(const le_error *err)
 {
     fprintf(stderr, "loihi-emu: rank %u: %s\n", rank, err->msg);
     fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, 1);
+    if (active)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    exit(1);
 }
 
 le_code le_mpi_barrier(le_error *err)
@@ -246,7 +269,14 @@ le_code le_mpi_barrier(le_error *err)
     return e == MPI_SUCCESS ? LE_OK : mpi_fail(err, e, "barrier");
 }
 
-double le_mpi_wtime(void) { return MPI_Wtime(); }
+double le_mpi_wtime(void)
+{
+    if (active)
+        return MPI_Wtime();
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 #else /* no MPI in this build: one process */
 
