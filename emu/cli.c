@@ -1,5 +1,7 @@
 #include "emu/cli.h"
 
+#include "run/mpi.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -54,7 +56,9 @@ static void usage(FILE *f)
 
 int le_cli_report_error(const le_error *err)
 {
-    fprintf(stderr, "loihi-emu: %s\n", err->msg[0] ? err->msg : le_code_name(err->code));
+    /* Under mpirun the ranks agree on one error (run/mpi.h); rank 0 prints it. */
+    if (le_mpi_rank() == 0)
+        fprintf(stderr, "loihi-emu: %s\n", err->msg[0] ? err->msg : le_code_name(err->code));
     return le_exit_status(err->code);
 }
 

@@ -23,6 +23,9 @@
 #include "models/relnet/weights.h"
 #include "place/hints.h"
 #include "report/report.h"
+#include "run/jobs.h"
+#include "run/batch.h"
+#include "run/mpi.h"
 #include "run/pipeline.h"
 #include "util/json.h"
 #include "util/outfile.h"
@@ -44,6 +47,7 @@ typedef struct {
     le_trace_cli tc;            /* congestion traces (docs/traces.md) */
     const char *report;         /* the cost model's report of the (one) run, JSON */
     le_arch_set as;             /* --set KEY=VALUE */
+    uint32_t jobs;
 } options;
 
 static void usage(FILE *f)
@@ -78,6 +82,8 @@ static void usage(FILE *f)
             "                       network.chip_link.latency_ns=40\n"
             LE_TRACE_CLI_HELP
             "                     (several sizes or placements: one trace folder each, DIR/M<m>-<placement>)\n"
+            "  --jobs N             worker threads, one story each at a time (default: the machine's\n"
+            "                       cores, 1 per rank under mpirun); same bytes whatever N (docs/mpi.md)\n"
             "  --help               this text\n");
 }
 
@@ -124,6 +130,7 @@ static int parse_args(int argc, char **argv, options *o, int *help)
     o->stories = 25;
     o->seed = 1;
     le_trace_cli_init(&o->tc);
+    o->jobs = le_mpi_active() ? 1 : le_jobs_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -147,7 +154,7 @@ static int parse_args(int argc, char **argv, options *o, int *help)
         }
         static const char *const valued[] = {"--sentences", "--placement", "--tasks", "--stories", "--seed",
                                              "--weights",   "--board",     "--noc",   "--arch",    "--mapping",
-                                             "--data",      "--json",      "--predictions"};
+                                             "--data",      "--json",      "--predictions", "--jobs"};
         if (a[0] != '-')
             return usage_error("unexpected argument '%s'", a);
         int known = !strcmp(a, "--ledger");
@@ -213,7 +220,11 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             o->json = v;
         else if (!strcmp(a, "--predictions"))
             o->pred = v;
-        else
+        else if (!strcmp(a, "--jobs")) {
+            le_error e;
+            if (le_jobs_parse(a, v, &o->jobs, &e))
+                return usage_error("%s", e.msg);
+        } else
             return usage_error("unknown option '%s'", a);
     }
     return 0;
@@ -428,6 +439,89 @@ static le_code trace_after(void *ctx, le_pipeline *p, le_error *err)
     return rc;
 }
 
+/* One (placement, size) of the run as a farm task: its row, its --ledger report and its
+ * --predictions rows travel as bytes to rank 0, which prints them in task order. */
+typedef struct {
+    job *j;
+    const le_relnet_runner *rr;
+    const le_relnet_layout *lays;
+    le_relnet_result *res;
+    uint32_t n_res, jobs;
+} size_task;
+
+static int put(le_vec *out, const void *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!le_vec_push(out, (const char *)a + i))
+            return 0;
+    return 1;
+}
+
+static le_code size_work(void *ctx, uint32_t w, uint32_t t, le_vec *out, le_error *err)
+{
+    (void)w;
+    size_task *ft = ctx;
+    const options *o = ft->j->o;
+    uint32_t s = t / o->n_sizes, M = o->sizes[t % o->n_sizes];
+    le_relnet_runner rr = *ft->rr;
+    char *led = NULL, *pred = NULL;
+    size_t n_led = 0, n_pred = 0;
+    FILE *fl = NULL, *fp = NULL;
+    /* One thread in one process writes straight through, as ever; tasks that may finish out of
+     * order write into memory first. */
+    int direct = ft->jobs <= 1 && !le_mpi_active();
+    if (!direct) {
+        if (!(fl = open_memstream(&led, &n_led)) || (o->pred && !(fp = open_memstream(&pred, &n_pred)))) {
+            if (fl)
+                fclose(fl);
+            free(led);
+            return le_fail(err, LE_ERR_NOMEM, "relnet: out of memory for the output of M = %u", M);
+        }
+        rr.out = fl;
+        rr.pred = fp; /* ranks other than 0 have no file of their own */
+    }
+    le_relnet_result r;
+    le_code rc = le_relnet_run_size(&rr, &ft->lays[s], M, &r, err);
+    if (fl)
+        fclose(fl);
+    if (fp)
+        fclose(fp);
+    uint64_t nl = n_led, np = n_pred;
+    if (!rc && !(put(out, &r, sizeof r) && put(out, &nl, sizeof nl) && put(out, led, n_led) &&
+                 put(out, &np, sizeof np) && put(out, pred, n_pred)))
+        rc = le_fail(err, LE_ERR_NOMEM, "relnet: out of memory for the results of M = %u", M);
+    free(led);
+    free(pred);
+    return rc;
+}
+
+static le_code size_commit(void *ctx, uint32_t t, const void *bytes, size_t len, le_error *err)
+{
+    size_task *ft = ctx;
+    const options *o = ft->j->o;
+    const char *q = bytes;
+    le_relnet_result *r = &ft->res[ft->n_res];
+    uint64_t nl = 0, np = 0;
+    if (len >= sizeof *r + sizeof nl) {
+        memcpy(r, q, sizeof *r);
+        memcpy(&nl, q + sizeof *r, sizeof nl);
+    }
+    if (len >= sizeof *r + 2 * sizeof nl + nl)
+        memcpy(&np, q + sizeof *r + sizeof nl + nl, sizeof np);
+    if (len != sizeof *r + 2 * sizeof nl + nl + np)
+        return le_fail(err, LE_ERR_IO, "relnet: task %u: %zu bytes of results", t, len);
+    /* The name is a pointer: the one this process has. */
+    r->placement = o->placement_file ? o->placement_file
+                                     : le_relnet_strategy_name((le_relnet_strategy)o->strategies[t / o->n_sizes]);
+    ft->n_res++;
+    fwrite(q + sizeof *r + sizeof nl, 1, nl, stdout);
+    if (ft->j->pred)
+        fwrite(q + sizeof *r + 2 * sizeof nl + nl, 1, np, ft->j->pred);
+    fprintf(stderr, "loihi-emu relnet: M = %u, %s: %u cores on %u chips, %.2f us per step, %.3f mJ per story\n", r->M,
+            r->placement, r->cores, r->chips, r->sum.step_mean_s * 1e6, r->sum.energy_per_inference_j * 1e3);
+    return LE_OK;
+}
+
 static int run(options *o, le_error *err)
 {
     job j;
@@ -469,7 +563,9 @@ static int run(options *o, le_error *err)
     }
     le_outfile pred_out;
     memset(&pred_out, 0, sizeof pred_out);
-    if (!rc && o->pred && !(rc = le_outfile_open_path(&pred_out, "--predictions", o->pred, err))) {
+    /* Every rank set up alike (or all stop with the first rank's error); rank 0 writes. */
+    rc = le_mpi_agree(rc, err);
+    if (!rc && o->pred && le_mpi_rank() == 0 && !(rc = le_outfile_open_path(&pred_out, "--predictions", o->pred, err))) {
         j.pred = pred_out.f;
         fprintf(j.pred, "sentences,placement,task,line,answer,predicted\n");
     }
@@ -495,21 +591,35 @@ static int run(options *o, le_error *err)
     o->tc.report = o->report;
     if (!rc && o->report && o->n_sizes * (uint32_t)o->n_strategies > 1)
         rc = le_fail(err, LE_ERR_USAGE, "--report: one size and one placement only (--sentences M --placement P)");
+    if (!rc && le_mpi_active() && (le_trace_cli_wanted(&o->tc) || o->report))
+        rc = le_fail(err, LE_ERR_USAGE, "relnet: --trace-dir, --vcd, --plot and --report under mpirun: the sizes are "
+                                        "split over ranks; run the congestion traces in one process");
+    /* The placed layouts, then one task per (placement, size) in the worker pool and over the
+     * ranks (run/batch.h): each task runs its stories in order on its own pipeline, exactly as
+     * one thread does, and the rows come back in task order. The stories of one size are not
+     * independent (state carries from story to story), so a size is never split. */
+    le_relnet_layout lays[MAX_STRATEGIES];
+    int n_lays = 0;
     for (int s = 0; s < o->n_strategies && !rc; s++) {
-        le_relnet_layout lay;
         rc = le_relnet_layout_place(&j.w, (le_relnet_strategy)o->strategies[s], &j.mapping,
-                                    o->placement_file ? &j.file : NULL, &j.geom, &j.lim, &lay, err);
-        for (uint32_t i = 0; i < o->n_sizes && !rc; i++) {
-            rc = le_relnet_run_size(&rr, &lay, o->sizes[i], &res[n_res], err);
-            if (!rc) {
-                const le_relnet_result *r = &res[n_res++];
-                fprintf(stderr, "loihi-emu relnet: M = %u, %s: %u cores on %u chips, %.2f us per step, %.3f mJ per "
-                        "story\n", r->M, r->placement, r->cores, r->chips, r->sum.step_mean_s * 1e6,
-                        r->sum.energy_per_inference_j * 1e3);
-            }
-        }
-        le_relnet_layout_free(&lay);
+                                    o->placement_file ? &j.file : NULL, &j.geom, &j.lim, &lays[s], err);
+        if (!rc)
+            n_lays++;
     }
+    rc = le_mpi_agree(rc, err);
+    uint32_t jobs = o->jobs;
+    if (!strncmp(o->noc, "systemc", 7))
+        jobs = 1; /* one SystemC elaboration per process */
+    if (le_trace_cli_wanted(&o->tc) || o->report)
+        jobs = 1; /* the traces and the report follow one simulation at a time */
+    if (jobs > 1 || le_mpi_active())
+        rr.progress = 0; /* the rows come back whole; a bar per size would interleave */
+    size_task ft = {&j, &rr, lays, res, 0, jobs};
+    if (!rc)
+        rc = le_farm_run((uint32_t)o->n_strategies * o->n_sizes, jobs, size_work, size_commit, &ft, err);
+    n_res = ft.n_res;
+    for (int s = 0; s < n_lays; s++)
+        le_relnet_layout_free(&lays[s]);
     if (!rc) {
         print_rows(&j, res, n_res);
         printf("\nCalibrated, not reproduced: the time per step rests on the chip-link latency fitted on the\n"
@@ -520,7 +630,7 @@ static int run(options *o, le_error *err)
                "the aggregation takes 16 cores where Table S5's arithmetic gives 14, and the 10 mask relays are\n"
                "counted, as in Table S2. Accuracy is meaningful only with trained weights.\n");
     }
-    if (!rc && o->json)
+    if (!rc && o->json && le_mpi_rank() == 0)
         rc = write_json(&j, wdir, res, n_res, err);
     if (rc)
         le_outfile_discard(&pred_out);

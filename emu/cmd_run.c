@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include "emu/arch_set.h"
+#include "emu/board_mpi.h"
 #include "emu/cli.h"
 #include "emu/trace_cli.h"
 #include "models/netfile.h"
 #include "report/report.h"
+#include "run/mpi.h"
 #include "run/pipeline.h"
 #include "run/sc/sc_engine.h"
 #include "traces/trace_csv.h"
@@ -40,7 +42,12 @@ static void usage(FILE *f)
             "  --set KEY=VALUE    change one figure of it for this run (repeatable), e.g.\n"
             "                     network.chip_link.latency_ns=40\n"
             LE_TRACE_CLI_HELP
+            "  --partition C1,..  under mpirun: the first chip of ranks 1, 2, ... (default: the\n"
+            "                     chips in use split evenly; docs/mpi.md)\n"
             "  --help             this text\n"
+            "\n"
+            "Under `mpirun -np R` the board's chips are split over the R ranks (board mode,\n"
+            "docs/mpi.md): same trace and report as one process; rank 0 writes them.\n"
             "\n"
             "Without --board the network runs on one chip (128 neuro-cores); --board, --noc or\n"
             "--report add the cost model (time and energy per step) and print its report.\n"
@@ -100,7 +107,7 @@ static le_code select_traced(le_network *net, const char *list, le_error *err)
 int le_cmd_run(int argc, char **argv)
 {
     const char *net_path = NULL, *trace_path = NULL, *trace_pops = NULL, *board = NULL, *noc = NULL,
-               *report = NULL, *engine = NULL, *arch = NULL;
+               *report = NULL, *engine = NULL, *arch = NULL, *partition = NULL;
     uint32_t steps = 0, seed = 1;
     int have_steps = 0;
     le_trace_cli tc;
@@ -137,6 +144,8 @@ int le_cmd_run(int argc, char **argv)
             slot = &engine;
         else if (!strcmp(a, "--arch"))
             slot = &arch;
+        else if (!strcmp(a, "--partition"))
+            slot = &partition;
         if (slot || !strcmp(a, "--steps") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
@@ -177,6 +186,17 @@ int le_cmd_run(int argc, char **argv)
         return usage_error("--engine systemc with --noc %s: both would drive the one SystemC kernel of the "
                            "process; use --engine c",
                            noc);
+    const int mpi = le_mpi_active();
+    if (mpi && use_systemc)
+        return usage_error("%s", "--engine systemc under mpirun: the SystemC modules hold the whole board; run it in "
+                                 "one process");
+    if (mpi && !strncmp(le_noc_mode_name(noc_mode), "systemc", 7))
+        return usage_error("--noc %s under mpirun: the board mode has the load and packet network modes", noc);
+    if (partition && !mpi)
+        return usage_error("%s", "--partition applies under mpirun only (docs/mpi.md)");
+    if (mpi && le_trace_cli_wanted(&tc))
+        return usage_error("%s", "--trace-dir, --vcd and --plot under mpirun: each rank holds only its chips' links; "
+                                 "run the congestion traces in one process");
     le_error err;
     le_error_clear(&err);
     /* Every output is checked before anything is loaded (util/outfile.h). */
@@ -188,6 +208,8 @@ int le_cmd_run(int argc, char **argv)
     le_io_output(&io, "--report", report);
     if (le_io_check(&io, &err))
         return le_cli_report_error(&err);
+    le_board_mpi *bm = NULL;
+    FILE *trace = NULL; /* the trace's stream on the process that writes it */
     le_network net;
     le_network_init(&net);
     le_pipeline pipe;
@@ -215,8 +237,12 @@ int le_cmd_run(int argc, char **argv)
                 net.pops[p].traced = net.pops[p].kind != LE_POP_INPUT;
         }
     }
+    if (!rc && mpi && !(rc = le_board_mpi_new(partition, &bm, &err)))
+        le_board_mpi_options(bm, &po);
     if (!rc)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
+    if (mpi) /* every rank set up alike, or all stop with the first rank's error */
+        rc = le_mpi_agree(rc, &err);
     le_costmodel *cm = pipe.cm;
     le_sim *sim = pipe.sim;
     /* The SystemC engine charges the same cost model, then advances SystemC time through the
@@ -225,12 +251,18 @@ int le_cmd_run(int argc, char **argv)
         le_cost_sink sink = le_systemc_sink(sc);
         le_sim_set_cost_sink(sim, &sink);
     }
-    if (!rc && trace_out && !(rc = le_outfile_open(trace_out, &err))) {
-        if (!(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
+    if (!rc && trace_out && (!mpi || le_mpi_rank() == 0) && !(rc = le_outfile_open(trace_out, &err))) {
+        trace = trace_out->f;
+        /* Under mpirun the board mode gathers the traced spikes onto rank 0 and writes them. */
+        if (!mpi && !(rc = le_trace_csv_open(trace_out->f, &net, &pipe.pl, &tw, &err))) {
             le_trace_csv_set_name(tw, le_outfile_name(trace_out));
             le_trace_csv_attach(tw, sim);
         }
     }
+    if (!rc && mpi)
+        rc = le_board_mpi_attach(bm, &pipe, &net, trace, trace_path != NULL, &err);
+    if (mpi)
+        rc = le_mpi_agree(rc, &err);
     if (!rc)
         rc = le_trace_cli_begin(&tc, cm, sim, steps, stderr, &err);
     if (!rc) {
@@ -240,6 +272,8 @@ int le_cmd_run(int argc, char **argv)
         for (uint32_t done = 0; done < steps && !rc;) {
             uint32_t n = steps - done < chunk ? steps - done : chunk;
             rc = le_sim_run(sim, n, NULL, &err);
+            if (rc && mpi) /* in the middle of the steps' collectives: the others cannot be told in order */
+                le_mpi_abort(&err);
             done += n;
             if (progress)
                 fprintf(stderr, "\rloihi-emu run: step %u/%u", done, steps);
@@ -260,7 +294,7 @@ int le_cmd_run(int argc, char **argv)
     }
     if (trace_out && !rc)
         rc = le_outfile_commit(trace_out, &err);
-    if (!rc && cm) {
+    if (!rc && cm && (!mpi || le_mpi_rank() == 0)) {
         /* The whole run is one inference: latency and energy per inference cover all steps. */
         le_costmodel_end_inference(cm);
         /* The report table goes to stdout unless the trace or the JSON report does. */
@@ -271,14 +305,31 @@ int le_cmd_run(int argc, char **argv)
         if (!rc && sc)
             fprintf(stderr, "loihi-emu run: SystemC time at the end: %.6f us\n", le_systemc_time_s(sc) * 1e6);
     }
-    if (!rc) {
+    if (mpi)
+        rc = le_mpi_agree(rc, &err);
+    uint64_t spikes = 0, n_cores = 0;
+    if (!rc && mpi)
+        rc = le_board_mpi_totals(bm, &pipe, &spikes, &n_cores, &err);
+    else if (!rc) {
+        spikes = le_sim_total_spikes(sim);
+        n_cores = le_sim_n_cores(sim);
+    }
+    if (!rc && (!mpi || le_mpi_rank() == 0)) {
         uint64_t neurons = 0;
         for (uint32_t p = 0; p < net.n_pops; p++)
             if (net.pops[p].kind != LE_POP_INPUT)
                 neurons += net.pops[p].size;
-        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %u cores, %llu neurons\n", net_path,
-                le_sim_step_now(sim), (unsigned long long)le_sim_total_spikes(sim), le_sim_n_cores(sim),
-                (unsigned long long)neurons);
+        fprintf(stderr, "loihi-emu run: %s: %u steps, %llu spikes, %llu cores, %llu neurons\n", net_path, le_sim_step_now(sim),
+                (unsigned long long)spikes, (unsigned long long)n_cores, (unsigned long long)neurons);
+    }
+    if (!rc && mpi && getenv("LE_MPI_STATS")) {
+        uint64_t bytes;
+        double secs;
+        uint32_t lo, hi;
+        le_board_mpi_stats(bm, &bytes, &secs);
+        le_board_mpi_chips(bm, &lo, &hi);
+        fprintf(stderr, "loihi-emu run: rank %u: chips %u..%u, %llu cores, exchange %llu bytes sent, %.3f s\n",
+                le_mpi_rank(), lo, hi - 1, (unsigned long long)le_sim_n_cores(sim), (unsigned long long)bytes, secs);
     }
     if (!rc && interrupted) {
         fprintf(stderr, "loihi-emu run: %s; the trace and the report are marked incomplete\n", incomplete);
@@ -291,6 +342,7 @@ int le_cmd_run(int argc, char **argv)
     le_trace_csv_free(tw);
     le_trace_cli_free(&tc);
     le_arch_set_cleanup(&as);
+    le_board_mpi_free(bm);
     le_pipeline_close(&pipe);
     le_network_free(&net);
     if (rc)

@@ -14,6 +14,9 @@
 #include "util/json.h"
 #include "util/outfile.h"
 #include "util/progress.h"
+#include "run/batch.h"
+#include "run/jobs.h"
+#include "run/mpi.h"
 #include "run/pipeline.h"
 #include "models/smnist/mnist.h"
 #include "models/smnist/smnist.h"
@@ -62,6 +65,9 @@ static void usage(FILE *f)
             LE_TRACE_CLI_HELP
             "  --inject-latency L steps from an x86 spike injection to its integration, 0 or 1\n"
             "                     (default 1, which reproduces the chip; see docs/smnist.md)\n"
+            "  --jobs N           worker threads, each classifying its own batches of 10 images\n"
+            "                     (default: the machine's cores, 1 per rank under mpirun); the\n"
+            "                     results are the same bytes whatever N (docs/mpi.md)\n"
             "  --help             this text\n",
             DEFAULT_IMAGES, DEFAULT_BOARD);
 }
@@ -75,6 +81,7 @@ typedef struct {
     le_trace_cli tc;    /* congestion traces (docs/traces.md) */
     const char *report; /* the cost model's report, JSON */
     le_arch_set as;     /* --set KEY=VALUE */
+    uint32_t jobs;
 } options;
 
 static const char *noc_name(const le_noc_mode *m)
@@ -106,6 +113,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
     o->noc = LE_NOC_LOAD;
     o->inject_latency = le_smnist_options_default().inject_latency;
     le_trace_cli_init(&o->tc);
+    o->jobs = le_mpi_active() ? 1 : le_jobs_default();
     *help = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,7 +143,7 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
             return le_fail(err, LE_ERR_USAGE, "smnist: unexpected argument '%s' (see loihi-emu smnist --help)", a);
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         static const char *const known[] = {"--images", "--first", "--sample", "--board", "--arch", "--data",
-                                            "--json", "--predictions", "--noc", "--inject-latency"};
+                                            "--json", "--predictions", "--noc", "--inject-latency", "--jobs"};
         int is_known = 0;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             is_known |= !strcmp(a, known[k]);
@@ -170,6 +178,8 @@ static le_code parse_args(int argc, char **argv, options *o, int *help, le_error
         else if (!strcmp(a, "--noc")) {
             if ((rc = le_noc_mode_lookup(val, &o->noc, err)))
                 le_error_prefix(err, "--noc '%s'", val);
+        } else if (!strcmp(a, "--jobs")) {
+            rc = le_jobs_parse(a, val, &o->jobs, err);
         } else if (!strcmp(a, "--inject-latency")) {
             rc = parse_u32(a, val, &o->inject_latency, err);
             if (!rc && o->inject_latency > 1)
@@ -241,20 +251,53 @@ static le_code read_sample(const char *file, uint32_t expect_n, uint32_t *index,
     return rc;
 }
 
+/* The images as a batch (run/batch.h): chunks of 10 images, the host's batches, so that each
+ * chunk's snip state counts the host transfers exactly as one state over all images does. */
 typedef struct {
-    const le_smnist_snip_state *st;
+    const le_mnist *mnist;
+    const uint32_t *index;
+    const le_smnist_pops *pops;
+    uint8_t *pred;
+    le_smnist_snip_state *st; /* [jobs] */
     le_progress bar;
     uint32_t correct;
-} run_ctx;
+    uint32_t committed; /* images folded in so far, in order (what an interrupted run reports) */
+} image_batch;
 
-static le_code on_image(void *ctx, uint32_t k, le_error *err)
+static le_code images_begin(void *ctx, uint32_t w, le_sim *sim, uint32_t first, uint32_t n, le_snips *sn,
+                            le_error *err)
 {
     (void)err;
-    run_ctx *r = ctx;
-    const le_smnist_snip_state *st = r->st;
-    if (st->predicted[k] == st->mnist->labels[st->index[k]])
-        r->correct++;
-    le_progress_update(&r->bar, k + 1, "accuracy %.1f %%", 100.0 * r->correct / (k + 1));
+    image_batch *b = ctx;
+    le_smnist_snip_init(&b->st[w], b->mnist, b->index + first, n, b->pops, b->pred + first, NULL,
+                        le_sim_step_now(sim));
+    *sn = le_smnist_snips(&b->st[w]);
+    return LE_OK;
+}
+
+static le_code images_end(void *ctx, uint32_t w, uint32_t first, uint32_t n, le_vec *out, le_error *err)
+{
+    image_batch *b = ctx;
+    if (b->st[w].done != n)
+        return le_fail(err, LE_ERR_CONFIG, "sMNIST: images %u..%u: %u decided", first, first + n - 1, b->st[w].done);
+    for (uint32_t k = 0; k < n; k++)
+        if (!le_vec_push(out, &b->pred[first + k]))
+            return le_fail(err, LE_ERR_NOMEM, "sMNIST: out of memory for predictions");
+    return LE_OK;
+}
+
+static le_code images_commit(void *ctx, uint32_t first, uint32_t n, const void *bytes, size_t len, le_error *err)
+{
+    image_batch *b = ctx;
+    if (len != n)
+        return le_fail(err, LE_ERR_CONFIG, "sMNIST: images %u..%u: %zu predictions", first, first + n - 1, len);
+    memmove(b->pred + first, bytes, n);
+    for (uint32_t k = first; k < first + n; k++) {
+        if (b->pred[k] == b->mnist->labels[b->index[k]])
+            b->correct++;
+        le_progress_update(&b->bar, k + 1, "accuracy %.1f %%", 100.0 * b->correct / (k + 1));
+    }
+    b->committed = first + n;
     return LE_OK;
 }
 
@@ -417,7 +460,7 @@ static int run(const options *o, le_error *err)
     memset(&w, 0, sizeof w);
     memset(&pipe, 0, sizeof pipe);
     le_network_init(&net);
-    int status = 0;
+    int status = 0, agreed = 0;
     le_code rc;
     const char *data = le_data_dir(o->data);
     char wdir[4096];
@@ -464,33 +507,57 @@ static int run(const options *o, le_error *err)
         goto done;
     le_costmodel *cm = pipe.cm;
 
-    le_smnist_snip_state st;
-    le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, le_sim_step_now(pipe.sim));
-    le_snips sn = le_smnist_snips(&st);
-    run_ctx rctx = {&st, {0}, 0};
-    le_progress_init(&rctx.bar, stderr, n, "images");
+    /* Every rank set up alike; from here on they run the batch together. */
+    agreed = 1;
+    if ((rc = le_mpi_agree(LE_OK, err)))
+        goto done;
+    /* The congestion traces follow one simulation step by step: the images run on one thread. */
+    const uint32_t jobs = le_trace_cli_wanted(&tc) ? 1 : o->jobs;
+    if (le_mpi_active() && le_trace_cli_wanted(&tc)) {
+        rc = le_fail(err, LE_ERR_USAGE, "smnist: --trace-dir, --vcd and --plot under mpirun: the images are split "
+                                        "over ranks; run the congestion traces in one process");
+        goto done;
+    }
     tc.report = o->report;
     if ((rc = le_trace_cli_begin(&tc, cm, pipe.sim, (uint64_t)n * LE_SMNIST_STEPS_PER_IMAGE, stderr, err)))
         goto done;
+    image_batch ib = {&mnist, index, &pops, pred, NULL, {0}, 0, 0};
+    if (!(ib.st = calloc(jobs, sizeof *ib.st))) {
+        rc = le_fail(err, LE_ERR_NOMEM, "smnist: out of memory for %u workers", jobs);
+        goto done;
+    }
+    le_progress_init(&ib.bar, stderr, n, "images");
+    if (le_mpi_rank() != 0)
+        ib.bar.on = 0;
+    le_batch_model bm = {images_begin, images_end, images_commit, &ib};
+    le_batch_opts bo = {n, LE_SMNIST_STEPS_PER_IMAGE, LE_SMNIST_BATCH, jobs, so.inject_latency};
+    rc = le_batch_run(&net, &pipe, &bo, &bm, err);
+    free(ib.st);
     /* A signal (SIGINT/SIGTERM) stops the run between steps: the images decided so far are
      * reported, marked incomplete, and the command exits 130/143 (docs/errors.md). */
     const uint32_t total = n;
     le_error stop;
     char incomplete[96] = "";
-    if ((rc = le_pipeline_run_inferences(&pipe, n, LE_SMNIST_STEPS_PER_IMAGE, &sn, on_image, &rctx, err))) {
-        if (rc != LE_ERR_INTERRUPTED || st.done == 0)
-            goto done;
+    if (rc == LE_ERR_INTERRUPTED && ib.committed > 0 && le_mpi_rank() == 0) {
         stop = *err;
         le_error_clear(err);
         rc = LE_OK;
-        n = st.done;
+        n = ib.committed;
         snprintf(incomplete, sizeof incomplete, "interrupted after image %u of %u", n, total);
         fprintf(stderr, "\n");
     }
+    if (rc || le_mpi_rank() != 0)
+        goto done; /* rank 0 alone reports */
     if (o->report && (rc = le_report_costmodel_note(cm, NULL, o->report, incomplete[0] ? incomplete : NULL, err)))
         goto done;
     if ((rc = le_trace_cli_end(&tc, stderr, err)))
         goto done;
+    le_smnist_snip_state st;
+    le_smnist_snip_init(&st, &mnist, index, n, &pops, pred, NULL, 0);
+    st.done = n;
+    struct {
+        uint32_t correct;
+    } rctx = {ib.correct};
 
     le_cost_summary s;
     le_costmodel_summary(cm, &s);
@@ -546,6 +613,8 @@ static int run(const options *o, le_error *err)
         rc = stop.code;
     }
 done:
+    if (!agreed) /* a rank that failed in its set-up tells the others, which wait for it */
+        rc = le_mpi_agree(rc, err);
     if (rc)
         status = le_cli_report_error(err);
     le_trace_cli_free(&tc);

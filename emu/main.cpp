@@ -8,6 +8,7 @@
 
 #include "emu/cli.h"
 #include "noc/noc_systemc.h"
+#include "run/mpi.h"
 
 static int run(int argc, char **argv)
 {
@@ -25,7 +26,13 @@ int sc_main(int argc, char **argv)
     return run(argc, argv);
 }
 
+// Under mpirun every rank runs the same command (docs/mpi.md); the exit status is the one
+// the ranks agree on.
 int main(int argc, char **argv)
 {
-    return run(argc, argv);
+    le_mpi_init(&argc, &argv);
+    // Rank 0 prints the results; the others' standard output would repeat or garble them.
+    if (le_mpi_rank() != 0 && !std::freopen("/dev/null", "w", stdout))
+        return 1;
+    return le_mpi_finalize(run(argc, argv));
 }

@@ -228,8 +228,9 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         }
         le_costmodel_summary(pipe.cm, &r->sum);
         if (rr->ledger) {
-            printf("\ncost model, M = %u, %s:\n", M, r->placement);
-            rc = le_report_costmodel(pipe.cm, stdout, NULL, err);
+            FILE *out = rr->out ? rr->out : stdout;
+            fprintf(out, "\ncost model, M = %u, %s:\n", M, r->placement);
+            rc = le_report_costmodel(pipe.cm, out, NULL, err);
         }
         le_costmodel_inference_split(pipe.cm, r->split_j);
         r->power_w = r->sum.latency_per_inference_s > 0 ? r->sum.energy_per_inference_j / r->sum.latency_per_inference_s

@@ -54,6 +54,7 @@ typedef struct {
     le_code (*before)(void *ctx, le_pipeline *p, uint32_t M, const char *placement, uint64_t steps, le_error *err);
     le_code (*after)(void *ctx, le_pipeline *p, le_error *err);
     void *hook_ctx;
+    FILE *out;                /* where --ledger's report goes; NULL: stdout */
 } le_relnet_runner;
 
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,

@@ -177,7 +177,8 @@ static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_plac
                                "population '%s' neuron %u: AHP main compartment at index 0 leaves "
                                "no room for its auxiliary compartment",
                                net->pops[p].name, k);
-            s->gid_local[core] = 0;
+            if (!s->part || (core / s->geom.cores_per_chip >= s->chip_lo && core / s->geom.cores_per_chip < s->chip_hi))
+                s->gid_local[core] = 0;
         }
     }
     for (uint32_t c = 0; c < n_board; c++)
@@ -210,6 +211,8 @@ static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le
             uint32_t g = pl->pop_base[p] + k, lc = s->gid_local[pl->core[g]];
             s->nrn_core[g] = lc;
             s->nrn_cx[g] = pl->cx[g];
+            if (lc == NONE) /* another part's */
+                continue;
             if ((size_t)pl->cx[g] + 1 > s->cx_base[lc + 1])
                 s->cx_base[lc + 1] = (size_t)pl->cx[g] + 1;
         }
@@ -258,13 +261,17 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
         return nomem(err, "the synapse counts");
     for (uint32_t ci = 0; ci < net->n_conns; ci++) {
         const le_connection *cn = &net->conns[ci];
-        for (uint32_t k = 0; k < cn->n; k++)
-            cnt[s->nrn_core[pl->pop_base[cn->dst_pop] + cn->dst[k]] + 1]++;
+        for (uint32_t k = 0; k < cn->n; k++) {
+            uint32_t lc = s->nrn_core[pl->pop_base[cn->dst_pop] + cn->dst[k]];
+            if (lc != NONE) /* NONE: another part's core */
+                cnt[lc + 1]++;
+        }
     }
     for (uint32_t p = 0; p < net->n_pops; p++)
         if (le_ahp_has_self_synapse(&net->pops[p]))
             for (uint32_t k = 0; k < net->pops[p].size; k++)
-                cnt[s->nrn_core[pl->pop_base[p] + k] + 1]++;
+                if (s->nrn_core[pl->pop_base[p] + k] != NONE)
+                    cnt[s->nrn_core[pl->pop_base[p] + k] + 1]++;
     for (uint32_t i = 0; i < NC; i++)
         cnt[i + 1] += cnt[i];
     const size_t S = cnt[NC];
@@ -280,6 +287,8 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
         const le_connection *cn = &net->conns[ci];
         for (uint32_t k = 0; k < cn->n; k++) {
             uint32_t d = pl->pop_base[cn->dst_pop] + cn->dst[k];
+            if (s->nrn_core[d] == NONE)
+                continue;
             syn_rec *r = &t->recs[fill[s->nrn_core[d]]++];
             r->src = pl->pop_base[cn->src_pop] + cn->src[k];
             int32_t m = le_weight_truncate(cn->weight[k], cn->sign, cn->weight_bits);
@@ -295,6 +304,8 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
             continue;
         for (uint32_t k = 0; k < pop->size; k++) {
             uint32_t g = pl->pop_base[p] + k;
+            if (s->nrn_core[g] == NONE)
+                continue;
             syn_rec *r = &t->recs[fill[s->nrn_core[g]]++];
             r->src = g;
             r->syn = le_ahp_self_synapse(pop, s->nrn_cx[g]);
@@ -707,6 +718,51 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
     return LE_OK;
 }
 
+/* A part: the destination cores of each input neuron (all of them) and of each local neuron
+ * (those on other parts), sorted and distinct, in inj_gid. */
+static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, le_error *err)
+{
+    const uint32_t N = s->n_neurons;
+    le_vec pairs = LE_VEC(uint64_t);
+    for (uint32_t ci = 0; ci < net->n_conns; ci++) {
+        const le_connection *cn = &net->conns[ci];
+        int input = net->pops[cn->src_pop].kind == LE_POP_INPUT;
+        for (uint32_t k = 0; k < cn->n; k++) {
+            uint32_t src = pl->pop_base[cn->src_pop] + cn->src[k], dc = pl->core[pl->pop_base[cn->dst_pop] + cn->dst[k]];
+            if (input || (s->nrn_core[src] != NONE && s->gid_local[dc] == NONE)) {
+                uint64_t key = ((uint64_t)src << 32) | dc;
+                if (!le_vec_push(&pairs, &key)) {
+                    le_vec_free(&pairs);
+                    return nomem(err, "the output axons to other parts");
+                }
+            }
+        }
+    }
+    uint64_t *pk = pairs.a;
+    qsort(pk, pairs.n, sizeof *pk, cmp_u64);
+    s->inj_gid_start = calloc((size_t)N + 2, sizeof *s->inj_gid_start);
+    s->inj_gid = malloc((pairs.n + 1) * sizeof *s->inj_gid);
+    s->remote_out = calloc((size_t)N + 1, 1);
+    if (!s->inj_gid_start || !s->inj_gid || !s->remote_out) {
+        le_vec_free(&pairs);
+        return nomem(err, "the output axons to other parts");
+    }
+    size_t n = 0;
+    for (size_t j = 0; j < pairs.n; j++) {
+        if (j && pk[j] == pk[j - 1])
+            continue;
+        uint32_t src = (uint32_t)(pk[j] >> 32);
+        s->inj_gid[n++] = (uint32_t)pk[j];
+        s->inj_gid_start[src + 1]++;
+        if (s->nrn_core[src] != NONE)
+            s->remote_out[src] = 1;
+    }
+    for (uint32_t g = 0; g < N; g++)
+        s->inj_gid_start[g + 1] += s->inj_gid_start[g];
+    le_vec_free(&pairs);
+    return LE_OK;
+}
+
 /* Core i's specification (profiles, axon tables) handed to le_core_build, which checks its
  * limits. Buffers are sized for the largest core and reused. */
 typedef struct {
@@ -743,8 +799,11 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
         }
         b->cxp[c] = (uint16_t)last_prof;
         b->ostart[c] = (uint32_t)n_out;
-        if (g != NONE && !(g & AUX_FLAG))
+        if (g != NONE && !(g & AUX_FLAG)) {
             n_out += t->nout_start[g + 1] - t->nout_start[g];
+            if (s->part)
+                n_out += s->inj_gid_start[g + 1] - s->inj_gid_start[g];
+        }
     }
     b->ostart[ncx] = (uint32_t)n_out;
     if (n_out > b->obuf_cap) {
@@ -766,6 +825,33 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
         uint32_t g = s->cx_nrn[s->cx_base[i] + c];
         if (g == NONE || (g & AUX_FLAG))
             continue;
+        if (s->part) {
+            /* Local and remote destinations merged in gid order, as the whole board has them. */
+            size_t j = t->nout_start[g], je = t->nout_start[g + 1];
+            size_t r = s->inj_gid_start[g], re = s->inj_gid_start[g + 1], o = b->ostart[c];
+            while (j < je || r < re) {
+                if (r == re || (j < je && t->core_gid[t->nout[j].core] < s->inj_gid[r])) {
+                    const nout_rec *rec = &t->nout[j];
+                    /* The exchange between parts carries a spike's source, not an axon's atom. */
+                    if (rec->atom || rec->pop32)
+                        return le_fail(err, LE_ERR_CONFIG,
+                                       "core %u: population axons are not supported when a board is split over "
+                                       "ranks; run this network in one process",
+                                       (unsigned)i);
+                    le_axon_dst d = {t->core_gid[rec->core], rec->axon};
+                    b->oatom[o] = 0;
+                    b->opop32[o] = 0;
+                    b->obuf[o++] = d;
+                    j++;
+                } else {
+                    le_axon_dst d = {s->inj_gid[r++], NONE};
+                    b->oatom[o] = 0;
+                    b->opop32[o] = 0;
+                    b->obuf[o++] = d;
+                }
+            }
+            continue;
+        }
         for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
             const nout_rec *r = &t->nout[j];
             size_t at = b->ostart[c] + (j - t->nout_start[g]);
@@ -864,10 +950,15 @@ static le_code input_spikes(le_chipcfg *s, const le_network *net, le_error *err)
     return LE_OK;
 }
 
-le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
-                         const le_limits *lim, le_chipcfg *c, le_error *err)
+static le_code build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                     const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records, le_chipcfg *c,
+                     le_error *err)
 {
     memset(c, 0, sizeof *c);
+    c->part = part;
+    c->part_records = records;
+    c->chip_lo = chip_lo;
+    c->chip_hi = chip_hi;
     if (pl->n_pops != net->n_pops)
         return le_fail(err, LE_ERR_CONFIG, "placement has %u populations, the network %u", pl->n_pops, net->n_pops);
     for (uint32_t p = 0; p < net->n_pops; p++)
@@ -893,6 +984,8 @@ le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le
         rc = population_axons(c, net, lim, &t, err);
     if (!rc)
         rc = output_axons(c, net, &t, err);
+    if (!rc && part)
+        rc = remote_tables(c, net, pl, err);
     if (!rc)
         rc = build_cores(c, net, lim, &t, err);
     if (!rc)
@@ -901,6 +994,21 @@ le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le
     if (rc)
         le_chipcfg_free(c);
     return rc;
+}
+
+le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                         const le_limits *lim, le_chipcfg *c, le_error *err)
+{
+    return build(net, pl, geom, lim, 0, 0, 0, 1, c, err);
+}
+
+le_code le_chipcfg_build_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                              const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_chipcfg *c,
+                              le_error *err)
+{
+    if (chip_lo >= chip_hi || chip_hi > geom->n_chips)
+        return le_fail(err, LE_ERR_CONFIG, "part of the board: chips %u..%u of %u", chip_lo, chip_hi, geom->n_chips);
+    return build(net, pl, geom, lim, 1, chip_lo, chip_hi, records, c, err);
 }
 
 void le_chipcfg_free(le_chipcfg *c)
@@ -919,5 +1027,8 @@ void le_chipcfg_free(le_chipcfg *c)
     free(c->cx_base);
     free(c->cx_nrn);
     free(c->inputs);
+    free(c->remote_out);
+    free(c->inj_gid_start);
+    free(c->inj_gid);
     memset(c, 0, sizeof *c);
 }

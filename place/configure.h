@@ -53,11 +53,30 @@ typedef struct {
     uint32_t max_cx;
     le_input_spike *inputs; /* the network's own input spikes, by step */
     uint32_t n_inputs;
+    /* A part of the board (le_chipcfg_build_part, the MPI board mode of docs/mpi.md): only
+     * the cores of chips chip_lo .. chip_hi - 1 are configured. A local neuron's output axons
+     * still list every destination core, in gid order, with axon LE_CFG_NONE on a core of
+     * another part (its packet is sent, its delivery is that part's); a neuron of another
+     * part has, like an input neuron, its list of local deliveries in inj; inj_gid lists
+     * every destination core of each input neuron and each local neuron with remote ones. */
+    int part;
+    int part_records;      /* this part records the x86 injections (one part does) */
+    uint32_t chip_lo, chip_hi;
+    uint8_t *remote_out;   /* [n_neurons]: a local neuron with synapses on another part */
+    size_t *inj_gid_start; /* [n_neurons + 1] */
+    uint32_t *inj_gid;
 } le_chipcfg;
 
 le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
                          const le_limits *lim, le_chipcfg *c, le_error *err);
 void le_chipcfg_free(le_chipcfg *c);
+
+/* The part of the configuration on chips chip_lo .. chip_hi - 1: the same cores, synapses and
+ * limits checks as le_chipcfg_build for those chips, nothing of the others but the output
+ * axons towards them. records: this part records the x86 injections. */
+le_code le_chipcfg_build_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                              const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_chipcfg *c,
+                              le_error *err);
 
 /* Population of neuron gid g. */
 uint32_t le_chipcfg_pop_of(const le_chipcfg *c, uint32_t g);

@@ -30,6 +30,34 @@ le_code le_costmodel_attach_sim(le_costmodel *cm, le_sim *sim, le_error *err)
     return LE_OK;
 }
 
+/* A part holds only its own cores: the cost model of the whole board declares every core the
+ * placement uses, in gid order, as le_costmodel_attach_sim does with a whole simulation. */
+static le_code declare_placed_cores(le_costmodel *cm, const le_network *net, const le_placement *pl, le_error *err)
+{
+    uint32_t n_board = le_costmodel_geom(cm)->n_chips * le_costmodel_geom(cm)->cores_per_chip, n = 0;
+    uint8_t *used = calloc((size_t)n_board + 1, 1);
+    uint32_t *gids = malloc(((size_t)n_board + 1) * sizeof *gids);
+    if (!used || !gids) {
+        free(used);
+        free(gids);
+        return le_fail(err, LE_ERR_NOMEM, "out of memory for %u core ids", n_board);
+    }
+    for (uint32_t p = 0; p < net->n_pops; p++)
+        if (net->pops[p].kind != LE_POP_INPUT)
+            for (uint32_t k = 0; k < net->pops[p].size; k++) {
+                uint32_t c = pl->core[pl->pop_base[p] + k];
+                if (c < n_board)
+                    used[c] = 1;
+            }
+    for (uint32_t c = 0; c < n_board; c++)
+        if (used[c])
+            gids[n++] = c;
+    le_code rc = le_costmodel_set_cores_used(cm, gids, n, err);
+    free(used);
+    free(gids);
+    return rc;
+}
+
 le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pipeline *p, le_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -46,11 +74,18 @@ le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pi
     p->lim.cores_per_chip = p->geom.cores_per_chip;
     if (!(rc = le_place_with(net, &p->geom, &p->lim, o->place, &p->pl, err)))
         p->placed = 1;
+    uint32_t lo = 0, hi = 0;
+    int records = 1;
+    if (!rc && o->part)
+        rc = o->part(o->part_ctx, &p->pl, &p->geom, &lo, &hi, &records, err);
     if (!rc)
-        rc = le_sim_create(net, &p->pl, &p->geom, &p->lim, &p->sim, err);
+        rc = o->part ? le_sim_create_part(net, &p->pl, &p->geom, &p->lim, lo, hi, records, &p->sim, err)
+                     : le_sim_create(net, &p->pl, &p->geom, &p->lim, &p->sim, err);
     if (!rc)
         rc = le_sim_set_inject_latency(p->sim, o->inject_latency, err);
-    if (!rc && p->cm)
+    if (!rc && p->cm && o->part)
+        rc = declare_placed_cores(p->cm, net, &p->pl, err); /* the sink is the part's to set */
+    else if (!rc && p->cm)
         rc = le_costmodel_attach_sim(p->cm, p->sim, err);
     if (rc)
         le_pipeline_close(p);

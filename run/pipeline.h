@@ -23,6 +23,11 @@ typedef struct {
     uint32_t inject_latency; /* steps from an x86 injection to its integration (0 or 1) */
     const le_limits *limits; /* NULL: Loihi's (cores per chip follow the board) */
     const le_place_opts *place; /* placement parameters (synapse caps); NULL: none */
+    /* Board mode under MPI (docs/mpi.md): after placement, part() picks the chips this
+     * process configures (*lo .. *hi - 1) and whether it records the x86 injections; NULL: all. */
+    le_code (*part)(void *ctx, const le_placement *pl, const le_board_geom *geom, uint32_t *lo, uint32_t *hi,
+                    int *records, le_error *err);
+    void *part_ctx;
 } le_pipeline_opts;
 
 le_pipeline_opts le_pipeline_defaults(void);

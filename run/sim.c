@@ -13,14 +13,16 @@ static le_code nomem(le_error *err, const char *what)
     return le_fail(err, LE_ERR_NOMEM, "chip configuration: out of memory for %s", what);
 }
 
-le_code le_sim_create(const le_network *net, const le_placement *pl, const le_board_geom *geom,
-                      const le_limits *lim, le_sim **out, le_error *err)
+static le_code create(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                      const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
+                      le_error *err)
 {
     *out = NULL;
     le_sim *s = calloc(1, sizeof *s);
     if (!s)
         return nomem(err, "the simulator");
-    le_code rc = le_chipcfg_build(net, pl, geom, lim, &s->c, err);
+    le_code rc = part ? le_chipcfg_build_part(net, pl, geom, lim, chip_lo, chip_hi, records, &s->c, err)
+                      : le_chipcfg_build(net, pl, geom, lim, &s->c, err);
     if (rc) {
         free(s);
         return rc;
@@ -28,6 +30,7 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     s->pend = s->pend_next = s->inj_now = LE_VEC(le_delivery);
     s->inj_next = s->inj_arrive = LE_VEC(le_delivery);
     s->packets = s->injected = LE_VEC(le_packet);
+    s->exported = LE_VEC(uint32_t);
     s->inject_latency = 1;
     const uint32_t NC = s->c.n_cores, N = s->c.n_neurons, nch = geom->n_chips;
     s->fired = malloc(((size_t)s->c.max_cx + 1) * sizeof *s->fired);
@@ -60,6 +63,38 @@ le_code le_sim_create(const le_network *net, const le_placement *pl, const le_bo
     return LE_OK;
 }
 
+le_code le_sim_create(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                      const le_limits *lim, le_sim **out, le_error *err)
+{
+    return create(net, pl, geom, lim, 0, 0, 0, 1, out, err);
+}
+
+le_code le_sim_create_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                           const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
+                           le_error *err)
+{
+    return create(net, pl, geom, lim, 1, chip_lo, chip_hi, records, out, err);
+}
+
+void le_sim_set_exchange(le_sim *s, le_sim_exchange fn, void *ctx)
+{
+    s->exchange = fn;
+    s->exchange_ctx = ctx;
+}
+
+le_code le_sim_deliver_remote(le_sim *s, const uint32_t *gids, uint32_t n, le_error *err)
+{
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t g = gids[j];
+        if (g >= s->c.n_neurons || s->c.nrn_core[g] != NONE)
+            return le_fail(err, LE_ERR_CONFIG, "remote spike of neuron %u: not a neuron of another part", g);
+        for (size_t k = s->c.inj_start[g]; k < s->c.inj_start[g + 1]; k++)
+            if (!le_vec_push(&s->pend, &s->c.inj[k]))
+                return le_fail(err, LE_ERR_NOMEM, "out of memory for remote spikes");
+    }
+    return LE_OK;
+}
+
 void le_sim_free(le_sim *s)
 {
     if (!s)
@@ -73,6 +108,7 @@ void le_sim_free(le_sim *s)
     le_vec_free(&s->inj_arrive);
     le_vec_free(&s->packets);
     le_vec_free(&s->injected);
+    le_vec_free(&s->exported);
     free(s->awake);
     free(s->disabled);
     free(s->in_awake);
@@ -234,9 +270,12 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
                 const le_axon_dst *od = &c->out[o];
                 le_packet pk = {c->gid, od->core, cx, 0};
                 le_delivery dv = {s->c.gid_local[od->core], od->axon, c->out_atom ? c->out_atom[o] : 0u};
-                if (!le_vec_push(&s->packets, &pk) || !le_vec_push(&s->pend_next, &dv))
+                /* A core of another part (board mode): the packet is sent, that part delivers it. */
+                if (!le_vec_push(&s->packets, &pk) || (dv.core != NONE && !le_vec_push(&s->pend_next, &dv)))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
             }
+            if (s->c.part && g != NONE && !(g & AUX_FLAG) && s->c.remote_out[g] && !le_vec_push(&s->exported, &g))
+                return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spikes to other parts", t);
         }
         if (c->awake)
             s->awake[keep++] = i;
@@ -283,6 +322,12 @@ le_code le_sim_run(le_sim *s, uint32_t steps, const le_snips *snips, le_error *e
 
         if ((rc = compartments(s, t, err)))
             return rc;
+        if (s->exchange) {
+            rc = s->exchange(s->exchange_ctx, s, t, s->exported.a, (uint32_t)s->exported.n, err);
+            s->exported.n = 0;
+            if (rc)
+                return rc;
+        }
         if (s->observer && (rc = s->observer(s->observer_ctx, s, t, err)))
             return rc;
 

@@ -35,6 +35,22 @@ void le_sim_set_cost_sink(le_sim *sim, const le_cost_sink *sink);
 typedef le_code (*le_step_observer)(void *ctx, const le_sim *sim, uint32_t t, le_error *err);
 void le_sim_set_observer(le_sim *sim, le_step_observer fn, void *ctx);
 
+/* A simulation of one part of the board (place/configure.h le_chipcfg_build_part; the MPI
+ * board mode, docs/mpi.md). */
+le_code le_sim_create_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+                           const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
+                           le_error *err);
+
+/* The hook of a part: called every step right after the compartment phase with the part's
+ * neurons that fired and have synapses on other parts (gid order of their cores); it hands
+ * the other parts' such neurons to le_sim_deliver_remote, so that their spikes reach this
+ * part's cores in the next step, as packets sent in this step do. */
+typedef le_code (*le_sim_exchange)(void *ctx, le_sim *sim, uint32_t t, const uint32_t *fired, uint32_t n,
+                                   le_error *err);
+void le_sim_set_exchange(le_sim *sim, le_sim_exchange fn, void *ctx);
+/* Queues the local deliveries of the spikes of other parts' neurons gids[0..n) for the next step. */
+le_code le_sim_deliver_remote(le_sim *sim, const uint32_t *gids, uint32_t n, le_error *err);
+
 /* Steps between an x86 injection (during step t) and its integration: 1 by default
  * (integrated in step t+1, like a spike a neuro-core sends in step t), which is what agrees
  * with the chip's answers on the authors' sMNIST unit test; 0 integrates it in step t.

@@ -34,6 +34,10 @@ struct le_sim {
     uint32_t next_input;
     uint32_t *spiked_at; /* [n_neurons]: last step in which the neuron fired */
 
+    le_vec exported;     /* a part's fired neurons with synapses on other parts (uint32 gids) */
+    le_sim_exchange exchange;
+    void *exchange_ctx;
+
     le_cost_sink sink;
     int has_sink;
     le_step_observer observer;

@@ -24,6 +24,22 @@ le_code le_sim_inject_into(le_sim *s, uint32_t pop, uint32_t neuron, le_vec *que
         return le_fail(err, LE_ERR_CONFIG, "x86 inject: population %u is not an input population (neuron %u)", pop,
                        neuron);
     uint32_t g = p->base + neuron, chip = (uint32_t)(p->input_chip < 0 ? 0 : p->input_chip);
+    if (c->part) {
+        /* Board mode: this part's deliveries; one part records the x86's packets to every core. */
+        for (size_t j = c->inj_start[g]; j < c->inj_start[g + 1]; j++)
+            if (!le_vec_push(queue, &c->inj[j]))
+                return le_fail(err, LE_ERR_NOMEM, "x86 inject: out of memory (population %u neuron %u)", pop, neuron);
+        if (!c->part_records)
+            return LE_OK;
+        le_x86_activity *x = x86_of(s, chip);
+        for (size_t j = c->inj_gid_start[g]; j < c->inj_gid_start[g + 1]; j++) {
+            le_packet pk = {LE_SRC_X86(chip), c->inj_gid[j], 0, 0};
+            if (!le_vec_push(&s->injected, &pk))
+                return le_fail(err, LE_ERR_NOMEM, "x86 inject: out of memory (population %u neuron %u)", pop, neuron);
+            x->spikes_injected++;
+        }
+        return LE_OK;
+    }
     le_x86_activity *x = x86_of(s, chip);
     for (size_t j = c->inj_start[g]; j < c->inj_start[g + 1]; j++) {
         const le_delivery *d = &c->inj[j];

@@ -3,7 +3,7 @@
 set -euo pipefail
 need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev libhdf5-dev
       python3 python3-yaml python3-matplotlib python3-dev python3-numpy python3-pytest python3-h5py
-      clang-14 libclang-rt-14-dev)
+      clang-14 libclang-rt-14-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

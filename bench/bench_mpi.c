@@ -1,0 +1,260 @@
+/* Scale benchmark of the MPI board mode (docs/mpi.md): a synthetic network on Pohoiki Springs
+ * (768 chips), one LIF population per neuro-core in use, run with `mpirun -np R`.
+ *
+ *   mpirun -np R bench_mpi [--chips C] [--cores K] [--per-core N] [--fanin F] [--steps T]
+ *                          [--noc load|packet|none] [--board NAME]
+ *
+ * Defaults: all 768 chips, 128 cores each, 512 neurons per core (50.3 M neurons), fan-in 64.
+ * Each neuron of the population on (chip c, core k) receives F synapses, F/4 from each of four
+ * source populations: cores k+1 and k+K/2 of its own chip and core k of the next chip east and
+ * of the next chip south (locality as a placement tool would give it; 2 of the 4 sources are
+ * on other chips). A tonic bias (different per population) and mixed-sign weights keep the
+ * neurons firing at a few percent per step.
+ *
+ * Every rank generates only the connections it needs (those into its chips, for their
+ * synapses, and those out of them, for their output axons); each connection's synapses come
+ * from its own seeded stream, so all ranks agree on them. Rank 0 prints one line per rank:
+ * chips, cores, peak memory (RSS), configuration time, steps/s, share of the run spent in the
+ * exchange (spikes, activity gather), bytes it sent. Not a test: see bench/README.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "emu/board_mpi.h"
+#include "run/mpi.h"
+#include "run/pipeline.h"
+
+typedef struct {
+    uint32_t chips, cores, per_core, fanin, steps;
+    const char *noc, *board;
+} options;
+
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/* The source populations of the population on (chip c, core k). */
+static void sources(const options *o, uint32_t c, uint32_t k, uint32_t cols, uint32_t src[4])
+{
+    uint32_t row = c / cols, col = c % cols, rows = (o->chips + cols - 1) / cols;
+    uint32_t east = row * cols + (col + 1) % cols, south = ((row + 1) % rows) * cols + col;
+    if (east >= o->chips)
+        east = c;
+    if (south >= o->chips)
+        south = c;
+    src[0] = c * o->cores + (k + 1) % o->cores;
+    src[1] = c * o->cores + (k + o->cores / 2) % o->cores;
+    src[2] = east * o->cores + k;
+    src[3] = south * o->cores + k;
+}
+
+static le_code build(const options *o, const le_board_geom *geom, uint32_t lo, uint32_t hi, le_network *net,
+                     uint64_t *synapses, le_error *err)
+{
+    const uint32_t P = o->chips * o->cores;
+    le_code rc = LE_OK;
+    for (uint32_t p = 0; p < P && !rc; p++) {
+        char name[32];
+        snprintf(name, sizeof name, "c%u", p);
+        le_population pop = le_population_default(name, LE_POP_LIF, o->per_core);
+        uint32_t chip = p / o->cores, core = p % o->cores;
+        pop.first_core = (int32_t)(chip * geom->cores_per_chip + core);
+        pop.per_core = o->per_core;
+        pop.main.decay_u = 1024;
+        pop.main.decay_v = 256;
+        pop.main.bias_mant = (int32_t)(300 + mix(p) % 200);
+        pop.main.bias_exp = 6;
+        pop.main.vth_mant = 600;
+        pop.main.refract = 20 + (int32_t)(mix(p + 7) % 20); /* a few percent per step */
+        uint32_t idx;
+        rc = le_network_add_pop(net, &pop, &idx, err);
+    }
+    const uint32_t per_src = o->fanin / 4 ? o->fanin / 4 : 1;
+    *synapses = 0;
+    for (uint32_t p = 0; p < P && !rc; p++) {
+        uint32_t src[4], chip = p / o->cores;
+        sources(o, chip, p % o->cores, geom->chip_cols, src);
+        for (int s = 0; s < 4 && !rc; s++) {
+            uint32_t schip = src[s] / o->cores;
+            int mine = (chip >= lo && chip < hi) || (schip >= lo && schip < hi);
+            if (!mine)
+                continue;
+            le_connection cn;
+            size_t n = (size_t)o->per_core * per_src;
+            if ((rc = le_connection_init(&cn, src[s], p, 0, LE_SIGN_MIXED, n, 0, err)))
+                break;
+            uint64_t st = mix(((uint64_t)p << 3) | (uint64_t)s);
+            for (uint32_t j = 0; j < o->per_core; j++)
+                for (uint32_t q = 0; q < per_src; q++) {
+                    st = mix(st);
+                    cn.src[cn.n] = (uint32_t)(st % o->per_core);
+                    cn.dst[cn.n] = j;
+                    /* inhibition-dominated: a spike elsewhere delays firing more than it hastens it */
+                    cn.weight[cn.n] = (int16_t)((int32_t)((st >> 32) % 200) - 120);
+                    cn.n++;
+                }
+            /* one synapse per (source, target) pair: drop repeats */
+            *synapses += cn.n;
+            rc = le_network_add_conn(net, &cn, err);
+        }
+    }
+    return rc;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+typedef struct {
+    double config_s, run_s, exch_s, steps_s;
+    uint64_t bytes, cores, synapses, spikes;
+    long rss_kb;
+    uint32_t lo, hi;
+} rank_row;
+
+static int run(const options *o)
+{
+    le_error err;
+    le_error_clear(&err);
+    le_network net;
+    le_network_init(&net);
+    le_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
+    le_board_mpi *bm = NULL;
+    le_pipeline_opts po = le_pipeline_defaults();
+    po.board = o->board;
+    int costed = strcmp(o->noc, "none") != 0;
+    le_code rc = LE_OK;
+    if (costed)
+        rc = le_noc_mode_lookup(o->noc, &po.noc, &err);
+    le_board_geom geom;
+    le_limits lim;
+    if (!rc)
+        rc = le_pipeline_board(&po, &geom, &lim, &err);
+    if (!rc && (o->chips > geom.n_chips || o->cores > geom.cores_per_chip))
+        rc = le_fail(&err, LE_ERR_USAGE, "%u chips x %u cores: the board has %u x %u", o->chips, o->cores,
+                     geom.n_chips, geom.cores_per_chip);
+    rc = le_mpi_agree(rc, &err);
+    if (rc) {
+        if (le_mpi_rank() == 0)
+            fprintf(stderr, "bench_mpi: %s\n", err.msg);
+        return 1;
+    }
+    /* The ranks' chips: the board mode's own split (balanced on cores in use = contiguous
+     * equal shares of the chips in use here). */
+    uint32_t R = le_mpi_size(), r = le_mpi_rank();
+    uint32_t lo = (uint32_t)((uint64_t)o->chips * r / R), hi = (uint32_t)((uint64_t)o->chips * (r + 1) / R);
+    if (r + 1 == R)
+        hi = geom.n_chips; /* the unused chips go to the last rank */
+    char spec[8192] = "", *q = spec;
+    for (uint32_t k = 1; k < R; k++)
+        q += snprintf(q, sizeof spec - (size_t)(q - spec), "%s%u", k > 1 ? "," : "",
+                      (uint32_t)((uint64_t)o->chips * k / R));
+    double t0 = le_mpi_wtime();
+    uint64_t synapses = 0;
+    rc = build(o, &geom, lo, hi, &net, &synapses, &err);
+    if (!rc && R > 1 && !(rc = le_board_mpi_new(spec, &bm, &err)))
+        le_board_mpi_options(bm, &po);
+    if (!costed)
+        po.board = NULL, po.costed = 0;
+    if (!costed && o->board) /* functional only, on the board's geometry */
+        po.board = o->board;
+    if (!rc)
+        rc = le_pipeline_open(&net, &po, &pipe, &err);
+    if (!rc)
+        le_network_drop_conns(&net); /* the chip configuration holds the synapses now */
+    if (!rc && bm)
+        rc = le_board_mpi_attach(bm, &pipe, &net, NULL, 0, &err);
+    rc = le_mpi_agree(rc, &err);
+    if (rc) {
+        if (r == 0)
+            fprintf(stderr, "bench_mpi: %s\n", err.msg);
+        return 1;
+    }
+    double t1 = le_mpi_wtime();
+    rc = le_sim_run(pipe.sim, o->steps, NULL, &err);
+    if (rc)
+        le_mpi_abort(&err);
+    double t2 = le_mpi_wtime();
+    rank_row row;
+    memset(&row, 0, sizeof row);
+    row.config_s = t1 - t0;
+    row.run_s = t2 - t1;
+    row.steps_s = o->steps / (t2 - t1);
+    if (bm)
+        le_board_mpi_stats(bm, &row.bytes, &row.exch_s);
+    row.cores = le_sim_n_cores(pipe.sim);
+    row.synapses = synapses;
+    row.spikes = le_sim_total_spikes(pipe.sim);
+    row.rss_kb = peak_rss_kb();
+    row.lo = lo;
+    row.hi = hi;
+    void *all = NULL;
+    size_t *lens = NULL;
+    if ((rc = le_mpi_allgatherv(&row, sizeof row, &all, &lens, &err)))
+        le_mpi_abort(&err);
+    if (r == 0) {
+        const rank_row *rows = all;
+        uint64_t neurons = (uint64_t)o->chips * o->cores * o->per_core, spikes = 0;
+        for (uint32_t k = 0; k < R; k++)
+            spikes += rows[k].spikes;
+        printf("bench_mpi: %u chips x %u cores x %u neurons = %llu neurons, fan-in %u, %u steps, noc %s, %u rank%s\n",
+               o->chips, o->cores, o->per_core, (unsigned long long)neurons, o->fanin, o->steps, o->noc, R,
+               R > 1 ? "s" : "");
+        printf("  spikes per neuron per step: %.4f\n", (double)spikes / (double)neurons / o->steps);
+        printf("  %-5s %-9s %8s %12s %10s %10s %9s %9s %12s\n", "rank", "chips", "cores", "synapses gen",
+               "peak MB", "config s", "steps/s", "exch %", "sent MB");
+        for (uint32_t k = 0; k < R; k++)
+            printf("  %-5u %3u..%-4u %8llu %12llu %10.0f %10.2f %9.3f %8.1f%% %12.1f\n", k, rows[k].lo, rows[k].hi - 1,
+                   (unsigned long long)rows[k].cores, (unsigned long long)rows[k].synapses,
+                   rows[k].rss_kb / 1024.0, rows[k].config_s, rows[k].steps_s,
+                   rows[k].run_s > 0 ? 100.0 * rows[k].exch_s / rows[k].run_s : 0.0, rows[k].bytes / 1e6);
+    }
+    free(all);
+    free(lens);
+    le_board_mpi_free(bm);
+    le_pipeline_close(&pipe);
+    le_network_free(&net);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    le_mpi_init(&argc, &argv);
+    options o = {768, 128, 512, 64, 20, "load", "pohoiki-springs"};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const char *a = argv[i], *v = argv[i + 1];
+        if (!strcmp(a, "--chips"))
+            o.chips = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--cores"))
+            o.cores = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--per-core"))
+            o.per_core = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--fanin"))
+            o.fanin = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--steps"))
+            o.steps = (uint32_t)strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--noc"))
+            o.noc = v;
+        else if (!strcmp(a, "--board"))
+            o.board = v;
+        else {
+            fprintf(stderr, "usage: bench_mpi [--chips C] [--cores K] [--per-core N] [--fanin F] [--steps T] "
+                            "[--noc load|packet|none] [--board NAME]\n");
+            return le_mpi_finalize(2);
+        }
+    }
+    if (!o.chips || !o.cores || !o.per_core || !o.steps) {
+        fprintf(stderr, "bench_mpi: sizes must be positive\n");
+        return le_mpi_finalize(2);
+    }
+    return le_mpi_finalize(run(&o));
+}
