@@ -77,8 +77,9 @@ class Weights:
         return int(u[0]) if len(u) else 0
 
 
-def lsnn(W, kind, words):
-    """words (B, 11) right-aligned -> spikes of steps 97..111, (15, B, 200) int."""
+def lsnn(W, kind, words, steps=(WIN_FIRST, WIN_LAST)):
+    """words (B, 11) right-aligned -> spikes of steps 97..111 (or `steps`, first and last),
+    (15, B, 200) int; the LSNN runs from rest."""
     L = W.L["lsnn_" + kind]
     win, wrec = W.w["lsnn_%s.w_in" % kind], W.w["lsnn_%s.w_rec" % kind]
     d_in, d_rec = W.delays("lsnn_%s.d_in" % kind), W.delays("lsnn_%s.d_rec" % kind)
@@ -91,7 +92,7 @@ def lsnn(W, kind, words):
     x = win[words] * (words > 0)[..., None]
     zs = []
     zero = np.zeros((B, n), np.int64)
-    for t in range(1, LSNN_T + 1):
+    for t in range(1, max(LSNN_T, steps[1]) + 1):
         s = t - 1 - d_in
         q = x[:, (s - 1) // 10].copy() if 1 <= s <= 110 else zero.copy()
         tr = t - 1 - d_rec
@@ -103,7 +104,7 @@ def lsnn(W, kind, words):
         aux.v = np.clip(decay(aux.v, aux.dv) + aux.u, -V_MAX, V_MAX)
         join = np.concatenate([np.zeros((B, n - n_ada), np.int64), aux.v], 1)
         zs.append(main.step(q, join))
-    return np.stack(zs[WIN_FIRST - 1:WIN_LAST])
+    return np.stack(zs[steps[0] - 1:steps[1]])
 
 
 def feedforward(W, S, Q, m, record=False):
