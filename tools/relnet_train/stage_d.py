@@ -196,11 +196,30 @@ def balance(run, W, train, args):
     return W
 
 
+def set_logit_spread(W, train, args):
+    """Scales the readout so that the spiking network's logits have the spread --logit-std:
+    the ANN's scaled to count targets are hundreds wide, which saturates the softmax."""
+    rng = np.random.RandomState(args.seed + 5)
+    ref = [train[i] for i in rng.choice(len(train), 200, replace=False)]
+    sd, n = 0.0, 0
+    with torch.no_grad():
+        for ks in batches(ref, args.rows)[:4]:
+            S, Q = lookup(CACHE, ref, ks)
+            lg, _ = ffnet.snn_forward(W, S, Q, len(ref[ks[0]]["ctx"]), args.delay)
+            sd += lg.std().item()
+            n += 1
+        W["readout"] *= args.logit_std / max(sd / n, 1e-9)
+
+
 def main(argv=None):
     global CACHE
     ap = common.base_args(__doc__)
     add_args(ap)
-    ap.add_argument("--ann-epochs", type=float, default=2.0)
+    ap.add_argument("--ann-epochs", type=float, default=3.0)
+    ap.add_argument("--ann-lr", type=float, default=1e-4)
+    ap.add_argument("--logit-std", type=float, default=4.0, help="spread of the logits the fine-tune starts from")
+    ap.add_argument("--rebalance", action="store_true", help="balance the checkpoint's network again (e.g. "
+                    "with another --delay) and fine-tune it")
     ap.add_argument("--snn-epochs", type=float, default=0.5)
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_d", args)
@@ -211,7 +230,13 @@ def main(argv=None):
     CACHE = torch.load(run.out + "/rasters.pt")
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
-    st = run.load() if args.resume else {"phase": "ann"}
+    st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
+    if args.rebalance:
+        # The balanced network is itself an ANN on counts with the same answers (no biases: a
+        # positive scale per layer only scales the logits), so another delay or other targets
+        # can start from it without repeating the ANN fine-tune.
+        st = {"phase": "balance", "W_ann": st.get("W") or st["W_ann"], "ann_err": st["ann_err"]}
+        run.log("re-balancing the checkpoint's network with delay %d" % args.delay)
     if st["phase"] == "ann":
         W = st.get("W") or from_teacher(common.load_stage(args.out, "stage_a"), common.load_stage(args.out, "stage_b"))
         ann = lambda S, Q, m: ffnet.ann_forward(W, *counts(S, Q), m)[0]  # noqa: E731
@@ -220,7 +245,7 @@ def main(argv=None):
 
         def ann_loss(S, Q, m, y):
             return F.cross_entropy(ffnet.ann_forward(W, *counts(S, Q), m)[0], y), ""
-        train_loop(run, W, train, ann_loss, args.ann_epochs, 1e-3, args.rows, args.seed, "ANN", st.get("loop"),
+        train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
                    lambda s: run.save({"phase": "ann", "W": W, "loop": s}))
         err, tot = evaluate(ann, test, args.rows)
         run.log("ANN on counts, fine-tuned: test error %.2f %% (%s)" % (tot, fmt(err)))
@@ -234,6 +259,8 @@ def main(argv=None):
         st = {"phase": "snn", "W": W, "ann_err": st["ann_err"], "balanced_err": err}
         run.save(st)
     W = st["W"]
+    if "loop" not in st:
+        set_logit_spread(W, train, args)
 
     def snn_loss(S, Q, m, y):
         logit, out = ffnet.snn_forward(W, S, Q, m, args.delay)
