@@ -3,7 +3,9 @@
 set -euo pipefail
 need=(build-essential cmake pkg-config libsystemc-dev libboost-dev libgtest-dev libyaml-dev zlib1g-dev libhdf5-dev
       python3 python3-yaml python3-matplotlib python3-dev python3-numpy python3-pytest python3-h5py
-      clang-14 libclang-rt-14-dev libopenmpi-dev openmpi-bin)
+      clang-14 libclang-rt-14-dev          # the libFuzzer harnesses (fuzz/)
+      libopenmpi-dev openmpi-bin           # MPI batch and board modes (docs/mpi.md)
+      python3-torch libopenblas0-pthread)  # the RelNet trainer (tools/relnet_train); OpenBLAS: 20-40x faster torch
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

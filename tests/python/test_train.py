@@ -1,0 +1,179 @@
+"""The RelNet trainer (tools/relnet_train, docs/relnet-training.md): the fused LIF layer's
+gradient, a tiny training run, the exporter against the emulator's loader, and the integer
+model against the emulator spike for spike. Skipped when Debian's python3-torch is missing."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, ROOT)
+
+from tools.relnet_train import export, ffnet, intmodel, neuron  # noqa: E402
+
+
+def test_fused_lif_gradient_equals_plain_autograd():
+    torch.manual_seed(0)
+    cur = (torch.randn(40, 6, 9, dtype=torch.float64) * 0.6 + 0.25).requires_grad_()
+    wz, wp = torch.randn(40, 6, 9, dtype=torch.float64), torch.randn(40, 6, 9, dtype=torch.float64)
+    z1, p1 = neuron.lif_plain(cur)
+    (z1 * wz + p1 * wp).sum().backward()
+    g1 = cur.grad.clone()
+    cur.grad = None
+    z2, p2 = neuron.lif(cur)
+    (z2 * wz + p2 * wp).sum().backward()
+    assert 0.05 < z1.mean().item() < 0.95          # both regimes (spiking and silent) are exercised
+    assert torch.equal(z1, z2)
+    assert torch.allclose(p1, p2, atol=1e-12)
+    assert torch.allclose(cur.grad, g1, atol=1e-10)
+    assert g1.abs().max().item() > 1.0
+
+
+def test_lif_follows_the_chip_equations():
+    # one input of half the threshold at step 0: u = 0.5 a^t, v[t] = a v[t-1] + u[t] (a = 1 -
+    # 585/4096), by hand: 0.5, 0.857, 1.102 (above the threshold: a spike, v -> 0), then u alone
+    cur = torch.zeros(6, 1)
+    cur[0] = 0.5
+    z, p = neuron.lif_plain(cur)
+    a = 1 - 585 / 4096
+    want = [0.5, 0.5 * a + 0.5 * a, 1.0 * a * a + 0.5 * a * a, 0.5 * a ** 3, 0.5 * a ** 3 * a + 0.5 * a ** 4,
+            None]
+    want[5] = want[4] * a + 0.5 * a ** 5
+    assert torch.allclose(p[:, 0], torch.tensor(want), atol=1e-6)
+    assert z[:, 0].tolist() == [0, 0, 1, 0, 0, 0]
+
+
+def tiny_weights(seed):
+    g = torch.Generator().manual_seed(seed)
+    shapes = {"g1": (600, 256), "g2": (256, 256), "g3": (256, 256), "g4": (256, 256), "agg": (256,),
+              "f1": (256, 256), "f2": (256, 512), "f3": (512, 160), "readout": (160, 180)}
+    scale = {"g1": 0.6, "agg": 1.0, "readout": 0.3}
+    W = {}
+    for n, s in shapes.items():
+        if n == "agg":
+            W[n] = torch.full(s, 0.4)
+        else:
+            W[n] = torch.randn(*s, generator=g) * scale.get(n, 2.0) / s[0] ** 0.5
+    return W
+
+
+def test_tiny_configuration_lowers_its_loss():
+    torch.manual_seed(1)
+    W = tiny_weights(1)
+    S = (torch.rand(6, 2, 15, 200) < 0.08).float()
+    Q = (torch.rand(6, 15, 200) < 0.08).float()
+    y = torch.tensor([3, 7, 3, 7, 11, 11])
+    for w in W.values():
+        w.requires_grad_(True)
+    opt = torch.optim.Adam(W.values(), lr=3e-3)
+    losses = []
+    for _ in range(25):
+        logit, out = ffnet.snn_forward(W, S, Q, 2, delay=1)
+        loss = torch.nn.functional.cross_entropy(logit, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert out["f3"][0].sum() > 0                   # the signal reaches the last spiking layer
+    assert losses[-1] < 0.5 * losses[0], losses
+
+
+def quantised_dir(tmp_path, seed=2):
+    """A random network in Loihi's format: LSNNs of word weights that fire, feed-forward layers."""
+    W = tiny_weights(seed)
+    g = torch.Generator().manual_seed(seed)
+    fw = {}
+    for k in ("sent", "ques"):
+        fw["lsnn_%s.w_in" % k] = torch.randn(180, 200, generator=g) * 0.15
+        fw["lsnn_%s.w_rec" % k] = torch.randn(200, 200, generator=g) * 0.03
+    for n in ("g1", "g2", "g3", "g4", "agg", "f1", "f2", "f3", "readout"):
+        fw[n + ".w"] = W[n]
+    q = export.quantise(fw, 50.0)
+    dl = {"lsnn_sent.in": 0, "lsnn_sent.rec": 1, "lsnn_ques.in": 0, "lsnn_ques.rec": 1}
+    dl.update({n: 1 for n in ("g1", "g2", "g3", "g4", "f1", "f2", "f3")})
+    toks = ["<pad>"] + ["w%s" % chr(97 + i // 26) + chr(97 + i % 26) for i in range(176)] + ["<unused>"] * 3
+    d = str(tmp_path / "w")
+    export.write_dir(d, q, dl, toks, [1, 4], {"tool": "test"})
+    return d, q
+
+
+def test_exporter_writes_what_the_format_says(tmp_path):
+    d, q = quantised_dir(tmp_path)
+    W = intmodel.Weights(d)
+    assert set(W.w) == {"lsnn_sent.w_in", "lsnn_sent.w_rec", "lsnn_ques.w_in", "lsnn_ques.w_rec", "g1.w", "g2.w",
+                        "g3.w", "g4.w", "agg.w", "f1.w", "f2.w", "f3.w", "readout.w"}
+    g2 = np.load(os.path.join(d, "g2.w.npy"))
+    assert g2.dtype == np.int16 and g2.shape == (256, 256) and np.abs(g2).max() == 255
+    assert np.all(np.diag(np.load(os.path.join(d, "lsnn_sent.w_rec.npy"))) == 0)
+    assert W.delays("g3.d") == 1 and W.delays("lsnn_sent.d_in") == 0
+    # a float weight w is mant * 2^e / vth_mant in threshold units
+    assert np.abs(W.w["g2.w"]).max() / (W.L["g2"]["vth_mant"] << 6) == pytest.approx(
+        float(np.abs(ffnet_weight(tmp_path)).max()), rel=0.01)
+
+
+def ffnet_weight(tmp_path):
+    return tiny_weights(2)["g2"].numpy()
+
+
+def le_bin():
+    b = os.environ.get("LE_BIN") or os.path.join(ROOT, "build", "loihi-emu")
+    if not os.path.exists(b):
+        pytest.skip("no loihi-emu binary (build it, or run under ctest)")
+    return b
+
+
+def le_data():
+    for d in (os.environ.get("LE_DATA_DIR"), os.path.join(ROOT, "data"), os.path.join(ROOT, "..", "shared", "data")):
+        if d and os.path.isdir(os.path.join(d, "babi")):
+            return d
+    pytest.skip("no bAbI data (tools/fetch-data.sh)")
+
+
+def test_exported_directory_loads_in_the_emulator(tmp_path):
+    d, _ = quantised_dir(tmp_path)
+    r = subprocess.run([le_bin(), "relnet", "--weights", d, "--sentences", "2", "--tasks", "4", "--stories", "1",
+                        "--data", le_data()], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "weights %s" % d in r.stdout
+
+
+def test_emulator_and_integer_model_give_the_same_spikes(tmp_path):
+    """An LSNN of the exported directory (words, 100 LIF + 100 AHP neurons, recurrence with
+    delay 1) built in the emulator through the Python binding; the integer model's spikes of
+    all 111 steps must equal the emulator's."""
+    le = pytest.importorskip("loihi_emu")
+    d, q = quantised_dir(tmp_path)
+    W = intmodel.Weights(d)
+    L = W.L["lsnn_sent"]
+    mw_in = np.load(os.path.join(d, "lsnn_sent.w_in.npy"))
+    mw_rec = np.load(os.path.join(d, "lsnn_sent.w_rec.npy"))
+    e_in, e_rec = q["exp"]["lsnn_sent.w_in"], q["exp"]["lsnn_sent.w_rec"]
+    words = [5, 17, 3, 99, 42, 8]                      # a 6-word sentence, right-aligned
+    net = le.Network()
+    prof = dict(decay_u=L["decay_u"], decay_v=L["decay_v"], vth_mant=L["vth_mant"], refract=1)
+    src = net.add_population("words", 180, kind="input")
+    lif = net.add_population("lif", 100, **prof)
+    ahp = net.add_population("ahp", 100, kind="ahp", aux=dict(decay_u=4096, decay_v=L["ahp"]["decay_v"]),
+                             ahp_weight=L["ahp"]["weight"], ahp_wexp=L["ahp"]["wexp"], **prof)
+    halves = ((lif, slice(0, 100)), (ahp, slice(100, 200)))
+    for dst, cols in halves:
+        net.connect(src, dst, mw_in[:, cols], wexp=e_in, delay=0)
+        for pre, rows in halves:
+            net.connect(pre, dst, mw_rec[rows, cols], wexp=e_rec, delay=1)
+    first = 110 - 10 * len(words) + 1
+    steps = np.arange(first, 111)
+    # the x86 injects in step s and the LSNN integrates it in s + 1; a network's input spike is
+    # given by the step that integrates it (docs/network-file.md, "Time")
+    net.add_input(src, neurons=np.array([words[(s - first) // 10] for s in steps]), steps=steps + 1)
+    sim = le.Simulation(net, record=[lif, ahp])
+    sim.run(111)
+    emu = np.concatenate([sim.spikes(lif), sim.spikes(ahp)], 1).astype(np.int64)
+    padded = np.zeros((1, 11), np.int64)
+    padded[0, 11 - len(words):] = words
+    mine = intmodel.lsnn(W, "sent", padded, steps=(1, 111))[:, 0]
+    assert emu.sum() > 50 and mine[:, 100:].sum() > 0   # both halves of the LSNN fire
+    np.testing.assert_array_equal(mine, emu)

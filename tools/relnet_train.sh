@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One stage of the Spiking RelNet training (docs/relnet-training.md), at the lowest priority and
+# on one BLAS/torch thread so that it never starves builds on a shared machine:
+#   tools/relnet_train.sh a|b|c|d|e|compare --out train/run1 [--tasks 1,4,15,20] [--resume] ...
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+stage=${1:-}
+case "$stage" in
+  a|b|c|d|e) mod=stage_$stage ;;
+  compare) mod=compare ;;
+  *) echo "usage: tools/relnet_train.sh a|b|c|d|e|compare --out DIR [options] (--help per stage)" >&2; exit 2 ;;
+esac
+shift
+cd "$root"
+exec env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 19 /usr/bin/python3 -m "tools.relnet_train.$mod" "$@"

@@ -1,0 +1,106 @@
+"""The feed-forward part of the Spiking RelNet (g_theta, aggregation, f_phi, readout) on the
+relayed LSNN rasters, twice: as an ANN on spike counts (stage D's conversion source) and as
+the spiking network the chip runs (stages D and E).
+
+Timing (models/relnet/snips.c): the relays fire in steps 98..112 (LSNN steps 97..111, one step
+later); the spiking model runs steps 98..143, index t = step - 98, T_FF = 46 steps. A spike of
+step t arrives in step t + 1 + d; g_theta and f_phi synapses have the delay `delay` (one per
+layer), the aggregation and the readout 0. The x86 wipes the readout's v every step until step
+135 and lets it integrate from then on, and reads v after step 143: the answer's logit is the sum
+of the readout's u over steps 135..143."""
+import torch
+import torch.nn.functional as F
+
+from . import data
+from .lsnn import T_WIN
+from .neuron import ALPHA, GAMMA, delayed, lif
+
+FIRST_STEP = 98
+T_FF = 143 - FIRST_STEP + 1
+READ_FROM = 135 - FIRST_STEP
+G_NAMES = ("g1", "g2", "g3", "g4")
+F_NAMES = ("f1", "f2", "f3")
+
+
+def pair_index(m):
+    ii, jj = zip(*data.pairs(m))
+    return list(ii), list(jj)
+
+
+def ann_forward(W, cs, cq, m):
+    """ANN on counts. cs: (B, M, 200) sentence spike counts, cq: (B, 200). W: dict of float
+    weights [pre, post] (g1 [600, 256]). Returns logits and the layers' activations."""
+    ii, jj = pair_index(m)
+    A, Bm, C = W["g1"][:200], W["g1"][200:400], W["g1"][400:]
+    x = F.relu((cs @ A)[:, ii] + (cs @ Bm)[:, jj] + (cq @ C)[:, None])
+    acts = {"g1": x}
+    for n in G_NAMES[1:]:
+        x = F.relu(x @ W[n])
+        acts[n] = x
+    x = F.relu(x.sum(1) * W["agg"])
+    acts["agg"] = x
+    for n in F_NAMES:
+        x = F.relu(x @ W[n])
+        acts[n] = x
+    return x @ W["readout"], acts
+
+
+def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False):
+    """The spiking network. S: (B, M, T_WIN, 200) relayed sentence rasters (LSNN steps 97..111),
+    Q: (B, T_WIN, 200). Returns logits (B, 180) and per layer (spikes (T, rows, n), pre-reset v)."""
+    B = S.shape[0]
+    ii, jj = pair_index(m)
+    P = len(ii)
+    pad = torch.zeros(T_FF - T_WIN, *S.shape[:2], 200)
+    rs = torch.cat([S.permute(2, 0, 1, 3), pad], 0)                       # (T, B, M, 200) relay spikes
+    rq = torch.cat([Q.permute(1, 0, 2), pad[:, :, 0]], 0)                 # (T, B, 200)
+    rs, rq = delayed(rs, delay), delayed(rq, delay)
+    A, Bm, C = W["g1"][:200], W["g1"][200:400], W["g1"][400:]
+    cur = (rs @ A)[:, :, ii] + (rs @ Bm)[:, :, jj] + (rq @ C)[:, :, None]  # (T, B, P, 256)
+    cur = cur.reshape(T_FF, B * P, -1)
+    out = {}
+    z = None
+    for n in G_NAMES:
+        if n != "g1":
+            cur = delayed(z, delay) @ W[n]
+        z, p = lif(cur)
+        out[n] = (z, p)
+    s = z.view(T_FF, B, P, -1).sum(2)
+    z, p = lif(delayed(s, 0) * W["agg"])
+    out["agg"] = (z, p)
+    for n in F_NAMES:
+        z, p = lif(delayed(z, delay) @ W[n])
+        out[n] = (z, p)
+    q = delayed(z, 0) @ W["readout"]                                      # readout input per step
+    u = torch.zeros_like(q[0])
+    logit = torch.zeros_like(q[0])
+    for t in range(T_FF):
+        u = ALPHA * u + q[t]
+        if t >= READ_FROM:
+            logit = logit + u
+    return logit, out
+
+
+def regularisers(out, m, B, args):
+    """The paper's regularisers in the form used here (docs/relnet-training.md): g_theta units'
+    rate summed over instances towards R_target Hz, the other layers' rates towards rate_f, each
+    unit's deviation as (R - target) / (R + target), squared (bounded, so a silent or saturated
+    layer cannot swamp the cross-entropy), and the voltage regulariser of Eq. 17-18 on the
+    pre-reset voltage (threshold 1, reset 0)."""
+    P = m * (m + 1) // 2
+    lr = 0.0
+    hz = {}
+    for n in G_NAMES:
+        z = out[n][0]                                                     # (T, B*P, 256)
+        R = z.sum(0).view(B, P, -1).sum(1).mean(0) * 1000.0 / T_FF        # (256,) Hz summed over instances
+        hz[n] = R.mean().item()
+        lr = lr + (((R - args.r_target) / (R + args.r_target)) ** 2).mean()
+    for n in ("agg",) + F_NAMES:
+        rho = out[n][0].mean((0, 1))
+        hz[n] = rho.mean().item() * 1000.0
+        lr = lr + (((rho - args.rate_f) / (rho + args.rate_f)) ** 2).mean()
+    lv = 0.0
+    for n, (z, p) in out.items():
+        vs = (p - 1.0).clamp(-20.0, 20.0)   # bounded: a far-off voltage is pulled back, not exploded
+        lv = lv + (torch.relu(vs - 0.4) ** 2 + torch.relu(-vs - 2.0) ** 2).mean()
+    return lr, lv, hz

@@ -1,0 +1,282 @@
+"""Stage D: conversion. (1) An ANN on the LSNN spike counts, initialised from the teacher (its
+g_theta layer 1 composed with stage B's count readouts) and fine-tuned; (2) per-layer balancing
+into the LIF network: each layer's weights are scaled so that the spiking layer fires the counts
+the ANN's activations stand for (g_theta: R_target Hz summed over instances; aggregation and
+f_phi: rate_f per step); (3) a spiking fine-tune by BPTT with cross-entropy, the rate and the
+voltage regularisers."""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import common, data, ffnet
+from .stage_c import lookup
+from .teacher import Teacher
+
+NAMES = ffnet.G_NAMES + ("agg",) + ffnet.F_NAMES + ("readout",)
+
+
+def add_args(ap):
+    ap.add_argument("--delay", type=int, default=2, help="synaptic delay of g_theta and f_phi (steps)")
+    ap.add_argument("--r-target", type=float, default=300.0, help="g_theta Hz per unit summed over instances")
+    ap.add_argument("--rate-f", type=float, default=0.05, help="aggregation / f_phi spikes per neuron per step")
+    ap.add_argument("--l-rate", type=float, default=0.02)
+    ap.add_argument("--l-v", type=float, default=0.05)
+    ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--balance-iters", type=int, default=10, help="bisection steps per layer gain")
+    ap.add_argument("--balance-batches", type=int, default=3, help="reference batches of the balancing")
+    ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task for the evaluations")
+
+
+def batches(qs, rows, rng=None):
+    """Stories bucketed by M, as many per batch as keep stories x pairs under `rows`."""
+    by_m = {}
+    for k, q in enumerate(qs):
+        by_m.setdefault(len(q["ctx"]), []).append(k)
+    out = []
+    for m, ks in sorted(by_m.items()):
+        if rng is not None:
+            ks = [ks[i] for i in rng.permutation(len(ks))]
+        b = max(1, rows // (m * (m + 1) // 2))
+        out += [ks[i:i + b] for i in range(0, len(ks), b)]
+    if rng is not None:
+        out = [out[i] for i in rng.permutation(len(out))]
+    return out
+
+
+def sample_test(qs, per_task, seed):
+    rng = np.random.RandomState(seed)
+    out = []
+    for t in sorted({q["task"] for q in qs}):
+        ks = [k for k, q in enumerate(qs) if q["task"] == t]
+        pick = sorted(rng.choice(len(ks), min(per_task, len(ks)), replace=False)) if per_task else range(len(ks))
+        out += [qs[ks[i]] for i in pick]
+    return out
+
+
+def evaluate(forward, qs, rows):
+    """forward(S, Q, m) -> logits; per-task error % and overall."""
+    wrong, count = {}, {}
+    with torch.no_grad():
+        for ks in batches(qs, rows):
+            S, Q = lookup(CACHE, qs, ks)
+            pred = forward(S, Q, len(qs[ks[0]]["ctx"])).argmax(1)
+            for k, p in zip(ks, pred.tolist()):
+                t = qs[k]["task"]
+                count[t] = count.get(t, 0) + 1
+                wrong[t] = wrong.get(t, 0) + (p != qs[k]["y"])
+    return {t: 100.0 * wrong[t] / count[t] for t in sorted(count)}, 100.0 * sum(wrong.values()) / sum(count.values())
+
+
+CACHE = None
+
+
+def fmt(err):
+    return ", ".join("task %d %.1f %%" % kv for kv in err.items())
+
+
+def from_teacher(st_a, st_b):
+    t = Teacher()
+    t.load_state_dict(st_a["model"])
+    Rs, Rq = st_b["sent"]["ro"]["weight"], st_b["ques"]["ro"]["weight"]   # (32, 200)
+    g1 = t.head.g[0].weight.detach()                                      # (256, 96)
+    W = {"g1": torch.cat([Rs.t() @ g1[:, :32].t(), Rs.t() @ g1[:, 32:64].t(), Rq.t() @ g1[:, 64:].t()])}
+    for k, n in enumerate(ffnet.G_NAMES[1:]):
+        W[n] = t.head.g[k + 1].weight.detach().t().clone()
+    W["agg"] = t.head.agg.detach().clone()
+    for k, n in enumerate(ffnet.F_NAMES):
+        W[n] = t.head.f[k].weight.detach().t().clone()
+    W["readout"] = t.head.out.weight.detach().t().clone()
+    return W
+
+
+def counts(S, Q):
+    return S.sum(2), Q.sum(1)
+
+
+def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50):
+    params = [W[n] for n in NAMES]
+    for p in params:
+        p.requires_grad_(True)
+    opt = torch.optim.Adam(params, lr=lr)
+    step = 0
+    if state is not None:
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+    rng = np.random.RandomState(seed)
+    order = []
+    for e in range(int(np.ceil(iters_or_epochs)) + 1):
+        order += batches(train, rows, rng)
+    total = int(iters_or_epochs * len(batches(train, rows)))
+    acc = 0.0
+    while step < total:
+        ks = order[step]
+        S, Q = lookup(CACHE, train, ks)
+        y = torch.tensor([train[k]["y"] for k in ks])
+        loss, info = loss_fn(S, Q, len(train[ks[0]]["ctx"]), y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+        step += 1
+        acc += loss.item()
+        run.progress(tag, step, total, "loss %.3f" % (acc / ((step - 1) % log_every + 1)))
+        if step % log_every == 0 or step == total:
+            run.log("%s step %d/%d: loss %.4f %s, wall %.0f s, CPU %.0f s" % (tag, step, total, acc / (
+                (step - 1) % log_every + 1), info, run.wall(), run.cpu()))
+            acc = 0.0
+        if save and (run.due() or step == total):
+            save({"opt": opt.state_dict(), "step": step})
+    for p in params:
+        p.requires_grad_(False)
+
+
+def balance(run, W, train, args):
+    """Scales the ANN's layers (positively homogeneous: no biases) to the count targets, then
+    finds per layer the gain that makes the spiking layer fire those counts on a reference batch."""
+    rng = np.random.RandomState(args.seed)
+    ref = [train[i] for i in rng.choice(len(train), 400, replace=False)]
+    bs = batches(ref, args.rows)
+    bs = [bs[i] for i in rng.permutation(len(bs))]
+    W = {n: w.clone() for n, w in W.items()}
+    # ANN scaling: mean activation = target count per unit (g: summed over instances)
+    with torch.no_grad():
+        target = {n: args.r_target * ffnet.T_FF / 1000.0 for n in ffnet.G_NAMES}
+        target.update({n: args.rate_f * ffnet.T_FF for n in ("agg",) + ffnet.F_NAMES})
+        for n in NAMES[:-1]:
+            tot, cnt = 0.0, 0
+            for ks in bs:
+                S, Q = lookup(CACHE, ref, ks)
+                cs, cq = counts(S, Q)
+                _, acts = ffnet.ann_forward(W, cs, cq, len(ref[ks[0]]["ctx"]))
+                a = acts[n]
+                tot += (a.sum(1) if n in ffnet.G_NAMES else a).mean(-1).sum().item()
+                cnt += len(ks)
+            c = target[n] / max(tot / cnt, 1e-9)
+            W[n] *= c
+            nxt = NAMES[NAMES.index(n) + 1]
+            W[nxt] /= c
+        # spiking gains, layer by layer
+        for n in NAMES[:-1]:
+            def mean_count(g):
+                W2 = dict(W)
+                W2[n] = W[n] * g
+                tot, cnt = 0.0, 0
+                for ks in bs[:args.balance_batches]:
+                    S, Q = lookup(CACHE, ref, ks)
+                    m = len(ref[ks[0]]["ctx"])
+                    _, out = ffnet.snn_forward(W2, S, Q, m, args.delay)
+                    z = out[n][0].sum(0)
+                    if n in ffnet.G_NAMES:
+                        z = z.view(len(ks), m * (m + 1) // 2, -1).sum(1)
+                    tot += z.mean(-1).sum().item()
+                    cnt += len(ks)
+                return tot / cnt
+            lo, hi = 0.01, 1000.0
+            for _ in range(args.balance_iters):
+                g = (lo * hi) ** 0.5
+                if mean_count(g) < target[n]:
+                    lo = g
+                else:
+                    hi = g
+            g = (lo * hi) ** 0.5
+            W[n] *= g
+            run.log("balance %s: gain %.3f, mean count %.2f (target %.2f)" % (n, g, mean_count(1.0), target[n]))
+        # readout: SNN logits with the ANN logits' spread
+        sa = ss = 0.0
+        for ks in bs[:6]:
+            S, Q = lookup(CACHE, ref, ks)
+            m = len(ref[ks[0]]["ctx"])
+            cs, cq = counts(S, Q)
+            la, _ = ffnet.ann_forward(W, cs, cq, m)
+            ls, _ = ffnet.snn_forward(W, S, Q, m, args.delay)
+            sa += la.std().item()
+            ss += ls.std().item()
+        W["readout"] *= sa / max(ss, 1e-9)
+    return W
+
+
+def set_logit_spread(W, train, args):
+    """Scales the readout so that the spiking network's logits have the spread --logit-std:
+    the ANN's scaled to count targets are hundreds wide, which saturates the softmax."""
+    rng = np.random.RandomState(args.seed + 5)
+    ref = [train[i] for i in rng.choice(len(train), 200, replace=False)]
+    sd, n = 0.0, 0
+    with torch.no_grad():
+        for ks in batches(ref, args.rows)[:4]:
+            S, Q = lookup(CACHE, ref, ks)
+            lg, _ = ffnet.snn_forward(W, S, Q, len(ref[ks[0]]["ctx"]), args.delay)
+            sd += lg.std().item()
+            n += 1
+        W["readout"] *= args.logit_std / max(sd / n, 1e-9)
+
+
+def main(argv=None):
+    global CACHE
+    ap = common.base_args(__doc__)
+    add_args(ap)
+    ap.add_argument("--ann-epochs", type=float, default=3.0)
+    ap.add_argument("--ann-lr", type=float, default=1e-4)
+    ap.add_argument("--logit-std", type=float, default=4.0, help="spread of the logits the fine-tune starts from")
+    ap.add_argument("--rebalance", action="store_true", help="balance the checkpoint's network again (e.g. "
+                    "with another --delay) and fine-tune it")
+    ap.add_argument("--snn-epochs", type=float, default=0.5)
+    args = ap.parse_args(argv)
+    run = common.Run(args.out, "stage_d", args)
+    common.seed_all(args.seed)
+    d = common.data_dir(args.data)
+    tasks = common.parse_tasks(args.tasks)
+    dic = data.Dictionary(d)
+    CACHE = torch.load(run.out + "/rasters.pt")
+    train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
+    test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
+    if args.rebalance:
+        # The balanced network is itself an ANN on counts with the same answers (no biases: a
+        # positive scale per layer only scales the logits), so another delay or other targets
+        # can start from it without repeating the ANN fine-tune.
+        st = {"phase": "balance", "W_ann": st.get("W") or st["W_ann"], "ann_err": st["ann_err"]}
+        run.log("re-balancing the checkpoint's network with delay %d" % args.delay)
+    if st["phase"] == "ann":
+        W = st.get("W") or from_teacher(common.load_stage(args.out, "stage_a"), common.load_stage(args.out, "stage_b"))
+        ann = lambda S, Q, m: ffnet.ann_forward(W, *counts(S, Q), m)[0]  # noqa: E731
+        err, tot = evaluate(ann, test, args.rows)
+        run.log("ANN on counts, from the teacher: test error %.2f %% (%s)" % (tot, fmt(err)))
+
+        def ann_loss(S, Q, m, y):
+            return F.cross_entropy(ffnet.ann_forward(W, *counts(S, Q), m)[0], y), ""
+        train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
+                   lambda s: run.save({"phase": "ann", "W": W, "loop": s}))
+        err, tot = evaluate(ann, test, args.rows)
+        run.log("ANN on counts, fine-tuned: test error %.2f %% (%s)" % (tot, fmt(err)))
+        st = {"phase": "balance", "W_ann": W, "ann_err": err}
+        run.save(st)
+    if st["phase"] == "balance":
+        W = balance(run, st["W_ann"], train, args)
+        snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
+        err, tot = evaluate(snn, test, args.rows)
+        run.log("SNN after balancing: test error %.2f %% (%s)" % (tot, fmt(err)))
+        st = {"phase": "snn", "W": W, "ann_err": st["ann_err"], "balanced_err": err}
+        run.save(st)
+    W = st["W"]
+    if "loop" not in st:
+        set_logit_spread(W, train, args)
+
+    def snn_loss(S, Q, m, y):
+        logit, out = ffnet.snn_forward(W, S, Q, m, args.delay)
+        lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
+        ce = F.cross_entropy(logit, y)
+        return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f, g Hz %s)" % (
+            ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES))
+    base = {k: v for k, v in st.items() if k not in ("loop",)}
+    train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
+               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+    snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
+    err, tot = evaluate(snn, test, args.rows)
+    torch.save({"W": W, "delay": args.delay, "test_err": err, "ann_err": st["ann_err"],
+                "balanced_err": st["balanced_err"], "eval_per_task": args.eval_per_task}, run.out + "/stage_d.pt")
+    run.done("spiking test error %.2f %% (%s; %d stories per task)" % (tot, fmt(err), args.eval_per_task))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Stage E: Loihi's weight format. The trained LSNNs and feed-forward network are quantised
+(export.py: 8-bit mantissas, one exponent per tensor, thresholds and the AHP in matching
+units); the LSNN rasters are recomputed with the integer model (intmodel.py), so the
+feed-forward part is fine-tuned on exactly the embeddings the chip will produce, with
+straight-through rounding of its weights; then the weight directory is written and scored by
+the integer model on the test stories."""
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import common, data, export, ffnet, intmodel, stage_d
+from .stage_c import lookup
+
+FF = ("g1.w", "g2.w", "g3.w", "g4.w", "agg.w", "f1.w", "f2.w", "f3.w", "readout.w")
+
+
+def float_weights(st_b, W):
+    out = {}
+    for kind in ("sent", "ques"):
+        out["lsnn_%s.w_in" % kind] = st_b[kind]["net"]["w_in"].clone()
+        w = st_b[kind]["net"]["w_rec"].clone()
+        w.fill_diagonal_(0)
+        out["lsnn_%s.w_rec" % kind] = w
+    for n in FF:
+        out[n] = W[n.split(".")[0]].detach().clone()
+    return out
+
+
+def delays(st_b, delay):
+    d = {"lsnn_sent.in": st_b["d_in"], "lsnn_sent.rec": st_b["d_rec"], "lsnn_ques.in": st_b["d_in"],
+         "lsnn_ques.rec": st_b["d_rec"]}
+    d.update({n: delay for n in ("g1", "g2", "g3", "g4", "f1", "f2", "f3")})
+    return d
+
+
+def int_rasters(wdir, d, tasks, dic, batch=256):
+    """Stage C's cache, from the integer LSNNs of an exported directory."""
+    W = intmodel.Weights(wdir)
+    qs = data.load(d, tasks, "train", dic) + data.load(d, tasks, "test", dic)
+    out = {}
+    for kind in ("sent", "ques"):
+        items = {}
+        for q in qs:
+            for s in (q["ctx"] if kind == "sent" else [q["q"]]):
+                items.setdefault(tuple(s), len(items))
+        keys = list(items)
+        ras = []
+        for i in range(0, len(keys), batch):
+            z = intmodel.lsnn(W, kind, data.pad_left([list(k) for k in keys[i:i + batch]]))
+            ras.append(torch.from_numpy(z.transpose(1, 0, 2).astype(np.uint8)))
+        out[kind] = {"index": items, "raster": torch.cat(ras)}
+    return out
+
+
+def int_evaluate(wdir, qs, cache, rows=600):
+    W = intmodel.Weights(wdir)
+    wrong, count, preds = {}, {}, {}
+    for ks in stage_d.batches(qs, rows):
+        S, Q = lookup(cache, qs, ks)
+        m = len(qs[ks[0]]["ctx"])
+        v = intmodel.feedforward(W, S.numpy().astype(np.int64), Q.numpy().astype(np.int64), m)
+        for k, p in zip(ks, intmodel.argmax(v).tolist()):
+            t = qs[k]["task"]
+            preds[(t, qs[k]["line"])] = p
+            count[t] = count.get(t, 0) + 1
+            wrong[t] = wrong.get(t, 0) + (p != qs[k]["y"])
+    err = {t: 100.0 * wrong[t] / count[t] for t in sorted(count)}
+    return err, 100.0 * sum(wrong.values()) / sum(count.values()), preds
+
+
+def main(argv=None):
+    ap = common.base_args(__doc__)
+    stage_d.add_args(ap)
+    ap.add_argument("--qat-epochs", type=float, default=0.25)
+    ap.add_argument("--weights-out", default=None, help="weight directory (default <out>/weights)")
+    args = ap.parse_args(argv)
+    run = common.Run(args.out, "stage_e", args)
+    common.seed_all(args.seed)
+    d = common.data_dir(args.data)
+    tasks = common.parse_tasks(args.tasks)
+    dic = data.Dictionary(d)
+    st_b = common.load_stage(args.out, "stage_b")
+    st_d = common.load_stage(args.out, "stage_d")
+    args.delay = st_d["delay"]
+    W = {n: w.clone() for n, w in st_d["W"].items()}
+    train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
+    test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    wout = args.weights_out or os.path.join(run.out, "weights")
+    dl = delays(st_b, args.delay)
+    st = run.load() if args.resume else {"phase": "plan"}
+    if st["phase"] == "plan":
+        stage_d.CACHE = torch.load(run.out + "/rasters.pt")
+        peak = 0.0
+        with torch.no_grad():
+            for ks in stage_d.batches(test[:400], args.rows)[:8]:
+                S, Q = lookup(stage_d.CACHE, test, ks)
+                lg, _ = ffnet.snn_forward(W, S, Q, len(test[ks[0]]["ctx"]), args.delay)
+                peak = max(peak, lg.abs().max().item())
+        q = export.quantise(float_weights(st_b, W), 2.0 * peak)
+        export.write_dir(wout, q, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {"stage": "E, before QAT"}))
+        run.log("quantised: thresholds %s; exponents %s; readout scale %.1f (logit peak %.2f)" % (
+            q["vth"], q["exp"], q["scale"], peak))
+        cache = int_rasters(wout, d, tasks, dic)
+        err, tot, _ = int_evaluate(wout, test, cache)
+        run.log("integer model before QAT: test error %.2f %% (%s)" % (tot, stage_d.fmt(err)))
+        st = {"phase": "qat", "q": {k: v for k, v in q.items() if k != "mant"}, "cache": cache, "pre_err": err}
+        run.save(st)
+    q, stage_d.CACHE = st["q"], st["cache"]
+    if "W" in st:
+        W = st["W"]
+
+    def wq():
+        out = {}
+        for n in FF:
+            L = n.split(".")[0]
+            if n == "readout.w":
+                s = q["scale"] / 2 ** (6 + q["exp"][n])
+                out[L] = W[L] + (torch.clamp(torch.round(W[L] * s), -255, 255) / s - W[L]).detach()
+            else:
+                out[L] = export.fake_quant(W[L], q["vth"][L], q["exp"][n])
+        return out
+
+    def qat_loss(S, Q, m, y):
+        logit, out = ffnet.snn_forward(wq(), S, Q, m, args.delay)
+        lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
+        ce = F.cross_entropy(logit, y)
+        return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f)" % ce.item()
+    base = {k: v for k, v in st.items() if k != "loop"}
+    stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2, "QAT",
+                       st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+    # final directory: the float weights rounded with the plan's thresholds and exponents
+    full = float_weights(st_b, W)
+    qf = dict(q)
+    qf["mant"] = {}
+    for n, w in full.items():
+        if n == "readout.w":
+            qf["mant"][n] = torch.clamp(torch.round(w * q["scale"] / 2 ** (6 + q["exp"][n])), -255,
+                                        255).numpy().astype(np.int16)
+        else:
+            qf["mant"][n] = export.mantissa(w, q["vth"][n.split(".")[0]], q["exp"][n]).numpy().astype(np.int16)
+    export.write_dir(wout, qf, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {
+        "stage": "E", "delay_ff": args.delay, "d_in": st_b["d_in"], "d_rec": st_b["d_rec"],
+        "test_error_note": '"docs/relnet-training.md and results.json beside the log"'}))
+    err, tot, preds = int_evaluate(wout, test, stage_d.CACHE)
+    res = {"tasks": tasks, "eval_per_task": args.eval_per_task, "integer_test_err": err,
+           "integer_before_qat": st["pre_err"], "float_snn_test_err": st_d["test_err"], "ann_err": st_d["ann_err"],
+           "teacher_test_err": common.load_stage(args.out, "stage_a")["test_err"]}
+    with open(os.path.join(run.out, "results.json"), "w") as f:
+        json.dump(res, f, indent=1, default=str)
+    run.done("integer model test error %.2f %% (%s; %d stories per task); weights %s" % (
+        tot, stage_d.fmt(err), args.eval_per_task, wout))
+
+
+if __name__ == "__main__":
+    main()
