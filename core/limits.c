@@ -15,6 +15,10 @@ static const le_limits loihi1 = {
     .synapses_per_block = 64,
     .block_header_bits = 10,
     .sram_word_bits = 64,
+    .pop_cx_base_max = 255,
+    .pop16_base_align = 4,
+    .pop16_atom_bits_max = 9,
+    .pop_idx_bits_max = 12,
 };
 
 const le_limits *le_limits_loihi1(void) { return &loihi1; }

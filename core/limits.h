@@ -26,6 +26,14 @@ typedef struct {
     uint32_t synapses_per_block;        /* 64 [nengo-loihi n_synapses field 63 + 1] */
     uint32_t block_header_bits;         /* 4 + 6 [nengo-loihi bits_per_axon] */
     uint32_t sram_word_bits;            /* 64 */
+    /* Population axons (shared synapse sets) [nengo-loihi hardware/builder.py build_synapse,
+     * block.py Axon/Synapse pop_type]: */
+    uint32_t pop_cx_base_max;           /* 255: compartment base field, "assert cx_base <= 256, currently limited
+                                         * by hardware" [NL builder]; spec §3.2 reads it as base < 256 */
+    uint32_t pop16_base_align;          /* 4: pop16 stores cxBase // 4 [NL builder "assert cx_base % 4 == 0"] */
+    uint32_t pop16_atom_bits_max;       /* 9: atom bits of a pop16 spike, 5 in the message plus up to 4 taken
+                                         * from its 10 axon bits [NL Synapse.atom_bits_extra, axon_bits] */
+    uint32_t pop_idx_bits_max;          /* 12: widest synapse index field [NL SynapseConfig.INDEX_BITS_MAP] */
 } le_limits;
 
 /* The Loihi 1 figures above. */

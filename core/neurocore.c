@@ -70,6 +70,19 @@ uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_
     return total;
 }
 
+uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx)
+{
+    if (n == 0)
+        return 0;
+    uint64_t bps = (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(max_idx + 1u));
+    uint64_t per = lim->synapses_per_block, word = lim->sram_word_bits;
+    uint64_t full = n / per, rest = n % per;
+    uint64_t total = full * ((per * bps + lim->block_header_bits + word - 1) / word * word);
+    if (rest)
+        total += (rest * bps + lim->block_header_bits + word - 1) / word * word;
+    return total;
+}
+
 /* --- build --- */
 
 static void name_core(char *buf, size_t cap, uint32_t gid, const le_limits *lim)
@@ -88,6 +101,83 @@ static int cmp_u32(const void *a, const void *b)
 static void *alloc_zero(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size);
+}
+
+/* Population axons: each names a set and a base that keep every row inside the core; the
+ * base fits its field (pop16: a multiple of 4); atoms fit the spike; each set is stored once. */
+static le_code check_pop_axons(const le_core_spec *s, const le_limits *lim, const char *cn, uint64_t *bits,
+                               uint32_t *dmax_all, le_error *err)
+{
+    if (s->n_pop_axons == 0)
+        return LE_OK;
+    if (!s->pop_set || !s->pop_base || !s->sets || !s->row_start)
+        return le_fail(err, LE_ERR_CONFIG, "%s: %u population axons but no synapse sets", cn,
+                       (unsigned)s->n_pop_axons);
+    uint32_t *span = calloc((size_t)s->n_sets + 1, sizeof *span); /* highest relative index + 1 per set */
+    if (!span)
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory checking the synapse sets", cn);
+    le_code rc = LE_OK;
+    uint32_t rows = 0;
+    for (uint32_t k = 0; k < s->n_sets && !rc; k++) {
+        const le_syn_set *st = &s->sets[k];
+        if (st->row0 != rows)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u starts at row %u, expected %u", cn, (unsigned)k,
+                         (unsigned)st->row0, (unsigned)rows);
+        else if (st->pop_type != 16 && st->pop_type != 32)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u has population type %u, expected 16 or 32", cn,
+                         (unsigned)k, (unsigned)st->pop_type);
+        else if (st->fmt.weight_bits < 1 || st->fmt.weight_bits > 8)
+            rc = le_fail(err, LE_ERR_RANGE, "%s: synapse set %u has weight_bits %u, outside 1..8", cn, (unsigned)k,
+                         (unsigned)st->fmt.weight_bits);
+        else if (st->pop_type == 16 && st->n_atoms > (1u << lim->pop16_atom_bits_max))
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: synapse set %u has %u atoms, more than a pop16 axon addresses (%u)",
+                         cn, (unsigned)k, (unsigned)st->n_atoms, 1u << lim->pop16_atom_bits_max);
+        if (rc)
+            break;
+        uint32_t mx = 0, dmax = 0;
+        for (uint32_t r = st->row0; r < st->row0 + st->n_atoms; r++)
+            for (uint32_t i = s->row_start[r]; i < s->row_start[r + 1]; i++) {
+                const le_synapse *y = &s->set_syn[i];
+                if ((uint32_t)y->cx + 1 > mx)
+                    mx = (uint32_t)y->cx + 1;
+                if (y->delay > dmax)
+                    dmax = y->delay;
+            }
+        if (mx > (1u << lim->pop_idx_bits_max)) {
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: synapse set %u indexes compartment %u past its base, beyond the "
+                         "%u-bit index field", cn, (unsigned)k, (unsigned)(mx - 1), (unsigned)lim->pop_idx_bits_max);
+            break;
+        }
+        if (dmax > lim->max_delay || le_delay_bits(dmax) > st->fmt.delay_bits) {
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: synapse set %u has a delay of %u, its format stores %u bits", cn,
+                         (unsigned)k, (unsigned)dmax, (unsigned)st->fmt.delay_bits);
+            break;
+        }
+        if (dmax > *dmax_all)
+            *dmax_all = dmax;
+        span[k] = mx;
+        uint64_t n = s->row_start[st->row0 + st->n_atoms] - s->row_start[st->row0];
+        *bits += le_set_sram_bits(lim, &st->fmt, n, mx ? mx - 1 : 0);
+        rows += st->n_atoms;
+    }
+    for (uint32_t j = 0; j < s->n_pop_axons && !rc; j++) {
+        uint32_t k = s->pop_set[j], b = s->pop_base[j], a = s->n_in_axons + j;
+        if (k >= s->n_sets)
+            rc = le_fail(err, LE_ERR_CONFIG, "%s: input axon %u reads synapse set %u but the core has %u", cn,
+                         (unsigned)a, (unsigned)k, (unsigned)s->n_sets);
+        else if (b > lim->pop_cx_base_max)
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: input axon %u has compartment base %u, exceeding the maximum of %u",
+                         cn, (unsigned)a, (unsigned)b, (unsigned)lim->pop_cx_base_max);
+        else if (s->sets[k].pop_type == 16 && b % lim->pop16_base_align)
+            rc = le_fail(err, LE_ERR_LIMIT, "%s: input axon %u (pop16) has compartment base %u, not a multiple of %u",
+                         cn, (unsigned)a, (unsigned)b, (unsigned)lim->pop16_base_align);
+        else if ((uint64_t)b + span[k] > s->n_cx)
+            rc = le_fail(err, LE_ERR_CONFIG,
+                         "%s: input axon %u reaches compartment %u (base %u + set %u) but the core has %u", cn,
+                         (unsigned)a, (unsigned)(b + span[k] - 1), (unsigned)b, (unsigned)k, (unsigned)s->n_cx);
+    }
+    free(span);
+    return rc;
 }
 
 static le_code check_spec(const le_core_spec *s, const le_limits *lim, const char *cn, uint64_t *syn_bits,
@@ -125,9 +215,15 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
     }
 
     /* Input axons and synapse memory. */
-    if (s->n_in_axons > lim->in_axons_per_core)
+    if ((uint64_t)s->n_in_axons + s->n_pop_axons > lim->in_axons_per_core) {
+        if (s->n_pop_axons)
+            return le_fail(err, LE_ERR_LIMIT,
+                           "%s: input axons %u (%u discrete + %u population) exceed the limit of %u per core", cn,
+                           (unsigned)(s->n_in_axons + s->n_pop_axons), (unsigned)s->n_in_axons,
+                           (unsigned)s->n_pop_axons, (unsigned)lim->in_axons_per_core);
         return le_fail(err, LE_ERR_LIMIT, "%s: input axons %u exceed the limit of %u per core", cn,
                        (unsigned)s->n_in_axons, (unsigned)lim->in_axons_per_core);
+    }
     if (s->n_in_axons > 0 && !s->in_start)
         return le_fail(err, LE_ERR_CONFIG, "%s: %u input axons but no synapse list", cn, (unsigned)s->n_in_axons);
     int32_t acc_max = (int32_t)((1u << (lim->dendrite_acc_bits - 1)) - 1u);
@@ -181,6 +277,9 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
         if (dmax > dmax_all)
             dmax_all = dmax;
     }
+    le_code prc = check_pop_axons(s, lim, cn, &bits, &dmax_all, err);
+    if (prc)
+        return prc;
     if (bits > lim->synapse_bits_per_core)
         return le_fail(err, LE_ERR_LIMIT, "%s: synapse memory %llu bits exceeds the limit of %llu bits per core", cn,
                        (unsigned long long)bits, (unsigned long long)lim->synapse_bits_per_core);
@@ -209,6 +308,9 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
                 widest = e - b;
         }
         uint32_t n_out = s->out_start[s->n_cx];
+        if (s->out_pop32)
+            for (uint32_t i = 0; i < s->out_start[s->n_cx]; i++)
+                n_out += s->out_pop32[i]; /* a pop32 axon takes a second slot */
         uint32_t lim_out = le_out_axon_limit(lim, off_chip);
         if (n_out > lim_out) {
             if (off_chip)
@@ -267,7 +369,10 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         return rc;
 
     uint32_t n = spec->n_cx;
-    uint32_t n_syn = spec->n_in_axons ? spec->in_start[spec->n_in_axons] : 0;
+    uint32_t n_dsyn = spec->n_in_axons ? spec->in_start[spec->n_in_axons] : 0;
+    uint32_t n_rows = spec->n_sets ? spec->sets[spec->n_sets - 1].row0 + spec->sets[spec->n_sets - 1].n_atoms : 0;
+    uint32_t n_psyn = n_rows ? spec->row_start[n_rows] : 0;
+    uint32_t n_syn = n_dsyn + n_psyn;
     uint32_t n_out = (n && spec->out_start) ? spec->out_start[n] : 0;
     core->gid = spec->gid;
     core->n_cx = n;
@@ -281,6 +386,7 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->acc_min = -core->acc_max - 1;
 
     core->profiles = alloc_zero(spec->n_profiles, sizeof *core->profiles);
+    core->consts = alloc_zero(spec->n_profiles, sizeof *core->consts);
     core->cx_profile = alloc_zero(n, sizeof *core->cx_profile);
     core->u = alloc_zero(n, sizeof *core->u);
     core->v = alloc_zero(n, sizeof *core->v);
@@ -292,19 +398,49 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->in_fmt = alloc_zero(spec->n_in_axons, sizeof *core->in_fmt);
     core->out_start = alloc_zero((size_t)n + 1, sizeof *core->out_start);
     core->out = alloc_zero(n_out, sizeof *core->out);
-    if (!core->profiles || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
-        !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out) {
+    core->n_pop_axons = spec->n_pop_axons;
+    core->n_sets = spec->n_sets;
+    core->pop_set = alloc_zero(spec->n_pop_axons, sizeof *core->pop_set);
+    core->pop_base = alloc_zero(spec->n_pop_axons, sizeof *core->pop_base);
+    core->sets = alloc_zero(spec->n_sets, sizeof *core->sets);
+    core->row_start = alloc_zero((size_t)n_rows + 1, sizeof *core->row_start);
+    if (!core->profiles || !core->consts || !core->cx_profile || !core->u || !core->v || !core->ref || !core->acc ||
+        !core->slot_dirty || !core->in_start || !core->syn || !core->in_fmt || !core->out_start || !core->out ||
+        !core->pop_set || !core->pop_base || !core->sets || !core->row_start) {
         le_core_free(core);
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
     }
     if (spec->n_profiles)
         memcpy(core->profiles, spec->profiles, sizeof *core->profiles * spec->n_profiles);
+    for (uint32_t i = 0; i < spec->n_profiles; i++) {
+        const le_profile *p = &core->profiles[i];
+        le_cx_consts *k = &core->consts[i];
+        k->keep_u = LE_DECAY_ONE - p->decay_u;
+        k->keep_v = LE_DECAY_ONE - p->decay_v;
+        k->bias = p->bias_mant * (1 << p->bias_exp); /* |bias| <= 4096 * 128: int32 */
+        k->vmin = le_vmin(p);
+        k->vmax = le_vmax(p);
+        k->vth = p->vth_mant << LE_VTH_SHIFT;
+        k->refract = (uint8_t)p->refract;
+        k->stack_out = p->stack_out;
+        k->join_add = p->join_op == LE_JOIN_ADD;
+    }
     if (n)
         memcpy(core->cx_profile, spec->cx_profile, sizeof *core->cx_profile * n);
     if (spec->n_in_axons)
         memcpy(core->in_start, spec->in_start, sizeof *core->in_start * (spec->n_in_axons + 1));
-    if (n_syn)
-        memcpy(core->syn, spec->syn, sizeof *core->syn * n_syn);
+    if (n_dsyn)
+        memcpy(core->syn, spec->syn, sizeof *core->syn * n_dsyn);
+    if (n_psyn)
+        memcpy(core->syn + n_dsyn, spec->set_syn, sizeof *core->syn * n_psyn);
+    if (spec->n_pop_axons) {
+        memcpy(core->pop_set, spec->pop_set, sizeof *core->pop_set * spec->n_pop_axons);
+        memcpy(core->pop_base, spec->pop_base, sizeof *core->pop_base * spec->n_pop_axons);
+    }
+    if (spec->n_sets)
+        memcpy(core->sets, spec->sets, sizeof *core->sets * spec->n_sets);
+    for (uint32_t r = 0; r <= n_rows && spec->n_sets; r++)
+        core->row_start[r] = spec->row_start[r] + n_dsyn;
     for (uint32_t a = 0; a < spec->n_in_axons; a++) {
         if (spec->in_fmt) {
             core->in_fmt[a] = spec->in_fmt[a];
@@ -320,10 +456,39 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         memcpy(core->out_start, spec->out_start, sizeof *core->out_start * (n + 1));
     if (n_out)
         memcpy(core->out, spec->out, sizeof *core->out * n_out);
+    core->out_slots = n_out;
+    if (n_out && spec->out_atom) {
+        core->out_atom = malloc(sizeof *core->out_atom * n_out);
+        if (!core->out_atom) {
+            le_core_free(core);
+            return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+        }
+        memcpy(core->out_atom, spec->out_atom, sizeof *core->out_atom * n_out);
+    }
+    if (n_out && spec->out_pop32)
+        for (uint32_t i = 0; i < n_out; i++)
+            core->out_slots += spec->out_pop32[i];
 
-    for (uint32_t c = 0; c < n; c++)
-        if (core->profiles[core->cx_profile[c]].bias_mant != 0)
+    for (uint32_t c = 0; c < n; c++) {
+        const le_profile *p = &core->profiles[core->cx_profile[c]];
+        if (p->bias_mant != 0)
             core->has_bias = 1;
+        if (p->stack_out || p->join_op != LE_JOIN_NONE)
+            core->joins = 1;
+    }
+    core->uniform = n > 0 && !core->joins;
+    for (uint32_t c = 0; c < n && core->uniform; c++)
+        if (core->cx_profile[c] != core->cx_profile[0])
+            core->uniform = 0;
+    if (core->uniform && core->cx_profile[0] != 0) {
+        /* update_uniform reads the constants of profile 0 */
+        core->uniform = 0;
+    }
+    core->spk = core->uniform ? alloc_zero(n, 1) : NULL;
+    if (core->uniform && !core->spk) {
+        le_core_free(core);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+    }
     core->awake = core->has_bias;
     return LE_OK;
 }
@@ -333,6 +498,8 @@ void le_core_free(le_neurocore *core)
     if (!core)
         return;
     free(core->profiles);
+    free(core->consts);
+    free(core->spk);
     free(core->cx_profile);
     free(core->u);
     free(core->v);
@@ -344,40 +511,153 @@ void le_core_free(le_neurocore *core)
     free(core->in_fmt);
     free(core->out_start);
     free(core->out);
+    free(core->out_atom);
+    free(core->pop_set);
+    free(core->pop_base);
+    free(core->sets);
+    free(core->row_start);
     memset(core, 0, sizeof *core);
 }
 
 /* --- run time --- */
 
-void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t)
+/* Accumulates synapses [y, e) into the ring, compartments offset by base. */
+static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_synapse *e, uint32_t base, uint32_t t)
 {
-    /* The run loop only addresses axons of tables le_core_build validated; anything else
-     * is counted rather than dropped silently. */
-    if (axon >= core->n_in_axons) {
-        core->ctr.bad_axons++;
-        return;
-    }
-    uint32_t b = core->in_start[axon], e = core->in_start[axon + 1];
-    uint32_t ns = core->n_slots, n = core->n_cx;
-    uint32_t base = t % ns;
-    int32_t lo = core->acc_min, hi = core->acc_max;
-    for (uint32_t i = b; i < e; i++) {
-        const le_synapse *y = &core->syn[i];
-        uint32_t slot = base + y->delay; /* delay < n_slots, so one subtraction wraps it */
-        if (slot >= ns)
-            slot -= ns;
-        int32_t *a = &core->acc[(size_t)slot * n + y->cx];
-        int64_t sum = (int64_t)*a + y->weight;
-        if (sum < lo || sum > hi) {
-            sum = le_wrap(sum, (int)core->acc_bits);
-            core->ctr.acc_overflow++;
+    const int32_t lo = core->acc_min, hi = core->acc_max;
+    const uint32_t ns = core->n_slots;
+    uint32_t over = 0;
+    if (ns == 1) {
+        /* No delays on the core: one slot, no per-synapse slot arithmetic. */
+        int32_t *acc = core->acc + base;
+        const uint32_t span = (uint32_t)hi - (uint32_t)lo;
+        for (; y < e; y++) {
+            int32_t sum = acc[y->cx] + y->weight; /* |acc|, |w| < 2^21: no int32 overflow */
+            if (__builtin_expect((uint32_t)sum - (uint32_t)lo > span, 0)) { /* sum < lo or sum > hi */
+                sum = le_wrap(sum, (int)core->acc_bits);
+                over++;
+            }
+            acc[y->cx] = sum;
         }
-        *a = (int32_t)sum;
-        core->slot_dirty[slot] = 1;
+        core->slot_dirty[0] = 1;
+    } else {
+        const uint32_t n = core->n_cx, s0 = t % ns;
+        for (; y < e; y++) {
+            uint32_t slot = s0 + y->delay; /* delay < n_slots, so one subtraction wraps it */
+            if (slot >= ns)
+                slot -= ns;
+            int32_t *a = &core->acc[(size_t)slot * n + base + y->cx];
+            int32_t sum = *a + y->weight;
+            if (__builtin_expect(sum < lo || sum > hi, 0)) {
+                sum = le_wrap(sum, (int)core->acc_bits);
+                over++;
+            }
+            *a = sum;
+            core->slot_dirty[slot] = 1;
+        }
     }
-    core->ctr.synops += e - b;
+    core->ctr.acc_overflow += over;
+}
+
+void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t)
+{
+    const le_synapse *b, *e;
+    uint32_t base = 0;
+    if (axon < core->n_in_axons) {
+        b = core->syn + core->in_start[axon];
+        e = core->syn + core->in_start[axon + 1];
+    } else {
+        /* The run loop only addresses axons and atoms of tables le_core_build validated;
+         * anything else is counted rather than dropped silently. */
+        uint32_t j = axon - core->n_in_axons;
+        if (axon - core->n_in_axons >= core->n_pop_axons) {
+            core->ctr.bad_axons++;
+            return;
+        }
+        const le_syn_set *st = &core->sets[core->pop_set[j]];
+        if (atom >= st->n_atoms) {
+            core->ctr.bad_axons++;
+            return;
+        }
+        b = core->syn + core->row_start[st->row0 + atom];
+        e = core->syn + core->row_start[st->row0 + atom + 1];
+        base = core->pop_base[j];
+    }
+    accumulate(core, b, e, base, t);
+    core->ctr.synops += (uint64_t)(e - b);
     core->ctr.axons_in++;
     core->awake = 1;
+}
+
+void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t) { le_core_deliver_atom(core, axon, 0, t); }
+
+/* le_cx_step with the profile's constants precomputed and 32-bit arithmetic where the
+ * register widths allow it: |u|, |v| < 2^23, |q| < 2^21, |bias| <= 2^19, so every sum fits.
+ * A signed division by 4096 truncates toward zero, as the chip's sign-magnitude decay does. */
+static inline int cx_step_fast(const le_cx_consts *k, int32_t *u, int32_t *v, uint8_t *ref, int32_t q, int32_t join)
+{
+    int32_t du = (int32_t)((int64_t)*u * k->keep_u / LE_DECAY_ONE);
+    int32_t nu = (int32_t)((uint32_t)(du + q + join) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+    int32_t dv = (int32_t)((int64_t)*v * k->keep_v / LE_DECAY_ONE);
+    int32_t vv = dv + nu + k->bias;
+    vv = vv < k->vmin ? k->vmin : (vv > k->vmax ? k->vmax : vv);
+    int spike = 0;
+    uint8_t r = *ref;
+    if (r > 0)
+        vv = 0;
+    else if (!k->stack_out && vv > k->vth) {
+        spike = 1;
+        vv = 0;
+        r = k->refract;
+    }
+    if (r > 0)
+        r--;
+    *ref = r;
+    *u = nu;
+    *v = vv;
+    return spike;
+}
+
+/* floor(m * keep / 4096) for 0 <= m < 2^24, keep <= 4096, in 32-bit lanes: m = hi * 4096 + lo. */
+static inline int32_t scale_mag(int32_t m, int32_t keep)
+{
+    return (m >> 12) * keep + (((m & 4095) * keep) >> 12);
+}
+
+/* One profile for every compartment and no joins (a layer's core): the update of cx_step_fast
+ * written without branches over flat arrays, so that the compiler runs it in vector lanes;
+ * spk[c] = 1 where compartment c fired. Returns how many are active; *busy: some refractory. */
+/* Built twice, picked at load time by the CPU: with AVX2 the lanes are eight wide and the
+ * 32-bit multiplies, minima and blends are single instructions. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
+                               const int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+{
+    const int32_t ku = k->keep_u, kv = k->keep_v, bias = k->bias, vmin = k->vmin, vmax = k->vmax, vth = k->vth;
+    const int32_t refract = k->refract;
+    int32_t active = 0, anyref = 0;
+    for (uint32_t c = 0; c < n; c++) {
+        int32_t uc = u[c], vc = v[c];
+        int32_t au = uc < 0 ? -uc : uc, av = vc < 0 ? -vc : vc;
+        int32_t ru = scale_mag(au, ku), rv = scale_mag(av, kv);
+        int32_t du = uc < 0 ? -ru : ru, dv = vc < 0 ? -rv : rv;
+        int32_t nu = (int32_t)((uint32_t)(du + q[c]) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+        int32_t vv = dv + nu + bias;
+        vv = vv < vmin ? vmin : vv;
+        vv = vv > vmax ? vmax : vv;
+        int32_t r = ref[c];
+        int32_t fire = (r == 0) & (vv > vth);
+        vv = ((r != 0) | fire) ? 0 : vv;
+        r = fire ? refract : r;
+        r = r > 0 ? r - 1 : 0;
+        ref[c] = (uint8_t)r;
+        u[c] = nu;
+        v[c] = vv;
+        spk[c] = (uint8_t)fire;
+        active += (nu | vv) != 0;
+        anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
+    }
+    *busy = anyref != 0;
+    return (uint32_t)active;
 }
 
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
@@ -390,27 +670,67 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
     int dirty = core->slot_dirty[s];
     int32_t *u = core->u, *v = core->v;
     uint8_t *ref = core->ref;
-    int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
+    const le_cx_consts *kc = core->consts;
+    const uint16_t *cxp = core->cx_profile;
     uint32_t nf = 0, active = 0, out = 0;
     int busy = 0;
-    for (uint32_t c = 0; c < n; c++) {
-        const le_profile *p = &core->profiles[core->cx_profile[c]];
-        int32_t qc = 0;
-        if (dirty) {
-            qc = q[c];
-            q[c] = 0;
+    if (core->joins) {
+        int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
+        for (uint32_t c = 0; c < n; c++) {
+            const le_cx_consts *p = &kc[cxp[c]];
+            int32_t qc = dirty ? q[c] : 0;
+            int32_t join = p->join_add ? pushed : 0;
+            if (cx_step_fast(p, &u[c], &v[c], &ref[c], qc, join)) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
+            pushed = p->stack_out ? v[c] : 0;
+            if (u[c] != 0 || v[c] != 0)
+                active++;
+            if (ref[c] != 0)
+                busy = 1;
         }
-        int32_t join = p->join_op == LE_JOIN_ADD ? pushed : 0;
-        if (le_cx_step(p, &u[c], &v[c], &ref[c], qc, join)) {
-            fired[nf++] = (uint16_t)c;
-            out += core->out_start[c + 1] - core->out_start[c];
+    } else if (core->uniform) {
+        /* q is all zero when the slot is clean: accumulators are cleared as they are read. */
+        uint8_t *spk = core->spk;
+        active = update_uniform(&kc[0], u, v, ref, q, spk, n, &busy);
+        /* Spikes are rare: scan eight flags at a time. */
+        uint32_t c = 0;
+        for (; c + 8 <= n; c += 8) {
+            uint64_t w;
+            memcpy(&w, spk + c, 8);
+            if (!w)
+                continue;
+            for (uint32_t j = c; j < c + 8; j++)
+                if (spk[j]) {
+                    fired[nf++] = (uint16_t)j;
+                    out += core->out_start[j + 1] - core->out_start[j];
+                }
         }
-        pushed = p->stack_out ? v[c] : 0;
-        if (u[c] != 0 || v[c] != 0)
-            active++;
-        if (ref[c] != 0)
-            busy = 1;
+        for (; c < n; c++)
+            if (spk[c]) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
+    } else {
+        /* No compartment joins another. Without bias, a compartment with zero state, no
+         * input and no refractory count stays zero and cannot fire (thresholds are >= 0), so
+         * its update is skipped; the chip still spends the update (cx_updates counts it). */
+        const int skip_idle = !core->has_bias;
+        for (uint32_t c = 0; c < n; c++) {
+            int32_t qc = dirty ? q[c] : 0;
+            if (skip_idle && (u[c] | v[c] | qc | (int32_t)ref[c]) == 0)
+                continue;
+            if (cx_step_fast(&kc[cxp[c]], &u[c], &v[c], &ref[c], qc, 0)) {
+                fired[nf++] = (uint16_t)c;
+                out += core->out_start[c + 1] - core->out_start[c];
+            }
+            active += (u[c] | v[c]) != 0;
+            busy |= ref[c] != 0;
+        }
     }
+    if (dirty)
+        memset(q, 0, sizeof *q * n);
     core->slot_dirty[s] = 0;
     core->ctr.cx_updates += n;
     core->ctr.cx_active += active;
@@ -423,6 +743,14 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
         pending |= core->slot_dirty[k];
     core->awake = active > 0 || busy || pending || core->has_bias;
     return nf;
+}
+
+void le_core_set_decay_v(le_neurocore *core, uint32_t p, int32_t decay_v)
+{
+    if (p >= core->n_profiles)
+        return;
+    core->profiles[p].decay_v = decay_v;
+    core->consts[p].keep_v = LE_DECAY_ONE - decay_v;
 }
 
 void le_core_reset(le_neurocore *core)

@@ -36,6 +36,16 @@ typedef struct {
     uint32_t axon; /* input axon index on that core */
 } le_axon_dst;
 
+/* A shared synapse set of population axons [nengo-loihi Synapse.set_population_weights]: one
+ * row of synapses per atom, compartment indices relative to the base of the axon that reads it. */
+typedef struct {
+    uint32_t row0;        /* its atoms are rows row0 .. row0 + n_atoms - 1 of row_start */
+    uint32_t n_atoms;
+    le_axon_fmt fmt;      /* storage format of every row */
+    uint8_t pop_type;     /* 16 or 32 */
+    uint8_t pad[3];
+} le_syn_set;
+
 /* Everything needed to configure a core; arrays are copied by le_core_build. */
 typedef struct {
     uint32_t gid;
@@ -49,6 +59,21 @@ typedef struct {
     const le_axon_fmt *in_fmt;   /* [n_in_axons]; NULL = 8-bit sparse with just enough delay bits */
     const uint32_t *out_start;   /* [n_cx + 1]: output axons of cx c are out[out_start[c] .. out_start[c+1]); NULL = none */
     const le_axon_dst *out;
+    /* Output axons into population axons: out_atom[i] is the atom (row of the shared set) the
+     * spike carries, out_pop32[i] = 1 for a pop32 axon, which takes two output-axon slots
+     * [nengo-loihi Axon.slots_per_axon]. NULL: every output axon is discrete. */
+    const uint16_t *out_atom;
+    const uint8_t *out_pop32;
+    /* Population axons: input axons n_in_axons .. n_in_axons + n_pop_axons - 1. Axon
+     * n_in_axons + j reads set pop_set[j] with compartment base pop_base[j]; row r of the sets
+     * is set_syn[row_start[r] .. row_start[r + 1]), compartments relative to the base. */
+    uint32_t n_pop_axons;
+    const uint32_t *pop_set;     /* [n_pop_axons] */
+    const uint16_t *pop_base;    /* [n_pop_axons] */
+    uint32_t n_sets;
+    const le_syn_set *sets;      /* [n_sets] */
+    const uint32_t *row_start;   /* [rows + 1], rows = the sum of the sets' n_atoms */
+    const le_synapse *set_syn;
 } le_core_spec;
 
 /* Per-step work counters, read and cleared by the run loop for the ledger. */
@@ -63,11 +88,21 @@ typedef struct {
     uint32_t bad_axons;    /* le_core_deliver calls naming an axon the core does not have (ignored) */
 } le_core_counters;
 
+/* A profile with its constants worked out once (the update loop's form of le_profile). */
+typedef struct {
+    int32_t keep_u, keep_v; /* 4096 - decay */
+    int32_t bias;           /* bias_mant * 2^bias_exp */
+    int32_t vmin, vmax;
+    int32_t vth;            /* vth_mant << 6 */
+    uint8_t refract, stack_out, join_add, pad;
+} le_cx_consts;
+
 typedef struct {
     uint32_t gid;
     uint32_t n_cx;
     uint32_t n_profiles;
     le_profile *profiles;
+    le_cx_consts *consts; /* [n_profiles] */
     uint16_t *cx_profile;
     /* state */
     int32_t *u, *v;
@@ -77,16 +112,28 @@ typedef struct {
     uint8_t *slot_dirty; /* [n_slots]: slot holds input */
     int awake;           /* 0: all state zero, no bias, no input: the update can be skipped */
     int has_bias;
+    int joins;           /* some compartment pushes its v (stack_out) or joins one (join_op) */
+    int uniform;         /* no joins and every compartment runs profile 0: the vector update */
+    uint8_t *spk;        /* [n_cx] spike flags of the vector update */
     /* synapse memory */
     uint32_t n_in_axons;
     uint32_t *in_start;
     le_synapse *syn;
     le_axon_fmt *in_fmt;
     uint64_t syn_bits;   /* synapse SRAM used, in bits, in the chip's format */
+    /* population axons (le_core_spec); their synapses follow the discrete ones in syn */
+    uint32_t n_pop_axons;
+    uint32_t *pop_set;
+    uint16_t *pop_base;
+    uint32_t n_sets;
+    le_syn_set *sets;
+    uint32_t *row_start; /* into syn, already offset past the discrete synapses */
     /* output axons */
     uint32_t *out_start;
     le_axon_dst *out;
+    uint16_t *out_atom;  /* [n_out_axons] or NULL when every output axon is discrete */
     uint32_t n_out_axons;
+    uint32_t out_slots;  /* output-axon slots: pop32 axons take two */
     le_core_counters ctr;
     int32_t acc_min, acc_max; /* accumulator range from limits */
     uint32_t acc_bits;
@@ -122,6 +169,11 @@ static inline uint32_t le_out_axon_limit(const le_limits *lim, int off_chip)
 /* Synapse SRAM bits for one axon with n synapses in format fmt on a core of n_cx compartments. */
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx);
 
+/* Synapse SRAM bits of one shared set of a population axon: its rows stored as one synapse
+ * list of n_atoms * per_atom entries [nengo-loihi Synapse.bits: bits_per_axon(w.size) per
+ * weight set], with index bits for relative indices up to max_idx. */
+uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx);
+
 /* Validates spec against lim (compartments, input axons, output axons, fan-out, synapse
  * memory, delays, profiles) and builds the core. Error messages name the core as
  * "core C of chip K" plus the limit, the value and the maximum. */
@@ -130,11 +182,17 @@ void le_core_free(le_neurocore *core);
 
 /* Synaptic phase: input axon `axon` received a spike for step t. */
 void le_core_deliver(le_neurocore *core, uint32_t axon, uint32_t t);
+/* The same for a spike that carries an atom (population axons; discrete axons ignore it). */
+void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t);
 
 /* Compartment phase of step t. Writes fired compartment indices to `fired` (capacity n_cx),
  * returns how many fired. Compartments are updated in index order; a stack_out compartment
  * passes its v to the next compartment with join_op ADD. */
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired);
+
+/* Rewrites the voltage decay of profile p (an x86 register write); the update loop's
+ * constants follow. */
+void le_core_set_decay_v(le_neurocore *core, uint32_t p, int32_t decay_v);
 
 /* Zeroes u, v, refractory counters and the accumulators (the authors' reset snip). */
 void le_core_reset(le_neurocore *core);

@@ -14,9 +14,13 @@ static void conn_free_arrays(le_connection *c)
     free(c->dst);
     free(c->weight);
     free(c->delay);
+    if (c->conv)
+        free(c->conv->weight);
+    free(c->conv);
     c->src = c->dst = NULL;
     c->weight = NULL;
     c->delay = NULL;
+    c->conv = NULL;
 }
 
 void le_network_free(le_network *net)
@@ -187,6 +191,7 @@ le_code le_network_add_conn(le_network *net, le_connection *conn, le_error *err)
         return le_fail(err, LE_ERR_NOMEM, "connection %u: out of memory", net->n_conns);
     }
     net->conns[net->n_conns++] = *conn;
+    conn->conv = NULL;
     conn->src = conn->dst = NULL;
     conn->weight = NULL;
     conn->delay = NULL;
@@ -373,6 +378,8 @@ le_code le_network_check_conn(const le_network *net, uint32_t ci, le_error *err)
                        c->weight_bits);
     if ((int)c->sign < LE_SIGN_SPLIT || (int)c->sign > LE_SIGN_INH)
         return le_fail(err, LE_ERR_CONFIG, "connection %s -> %s: unknown sign mode %d", sn, dn, (int)c->sign);
+    if (c->conv)
+        return le_conv_check(net, c, err);
     if (c->n && (!c->src || !c->dst || !c->weight))
         return le_fail(err, LE_ERR_CONFIG, "connection %s -> %s: %u synapses but no arrays", sn, dn, c->n);
     int32_t lo, hi;

@@ -48,8 +48,45 @@ typedef struct {
     int traced;
 } le_population;
 
+/* A convolution stored as the chip stores it: population axons and shared synapse sets
+ * [nengo-loihi Axon/Synapse pop_type 16/32, conv2d_loihi_weights]. Both populations hold feature
+ * maps channels last: neuron (y, x, c) of an H x W x C map is index (y * W + x) * C + c, so the
+ * channels of one pixel are the atoms of one population axon and the channels of one output pixel
+ * are consecutive compartments (one base offset addresses them all). The destination must be a
+ * LIF population of out_h * out_w * out_ch neurons with
+ *   out_h = (in_h + 2 pad_h - kernel_h) / stride_h + 1, out_w likewise,
+ * and the source a population of in_h * in_w * in_ch neurons. Input neuron (iy, ix, ci) reaches
+ * output neuron (oy, ox, co) through kernel tap (ky, kx) = (iy + pad_h - oy stride_h,
+ * ix + pad_w - ox stride_w) when the tap lies inside the kernel, with weight
+ * weight[((co * in_ch + ci) * kernel_h + ky) * kernel_w + kx] (PyTorch's OIHW order, a
+ * cross-correlation as torch.nn.Conv2d computes it). Zero weights are kept (the chip's shared
+ * set stores the whole kernel). Every synapse has the connection's delay. */
+typedef enum {
+    LE_POP16 = 16, /* 1 output-axon slot per axon; compartment base a multiple of 4; atoms <= 2^9 */
+    LE_POP32 = 32  /* 2 output-axon slots per axon; any base */
+} le_pop_axon_type;
+
+typedef struct {
+    uint32_t in_h, in_w, in_ch;   /* source feature map */
+    uint32_t out_ch;              /* output channels (filters) */
+    uint32_t kernel_h, kernel_w;
+    uint32_t stride_h, stride_w;  /* >= 1 */
+    uint32_t pad_h, pad_w;        /* zero padding on each side */
+    int16_t *weight;              /* [out_ch][in_ch][kernel_h][kernel_w] 8-bit mantissas, owned */
+    uint8_t delay;                /* every synapse's delay 0..62 */
+    uint8_t pop_type;             /* le_pop_axon_type (16 or 32) */
+} le_conv;
+
+/* Output map size of a convolution (0 when the kernel does not fit the padded input). */
+uint32_t le_conv_out_h(const le_conv *cv);
+uint32_t le_conv_out_w(const le_conv *cv);
+
 typedef struct {
     uint32_t src_pop, dst_pop;
+    /* NULL: a discrete connection (the arrays below). Otherwise a convolution through population
+     * axons (owned, freed by le_network_free): n is 0 and src, dst, weight, delay are NULL;
+     * wexp, weight_bits and sign apply to its kernel as to discrete weights. */
+    le_conv *conv;
     uint32_t n;          /* synapse count */
     uint32_t *src;       /* [n] neuron index in src_pop */
     uint32_t *dst;       /* [n] neuron index in dst_pop */
@@ -103,6 +140,24 @@ le_code le_connection_init(le_connection *c, uint32_t src_pop, uint32_t dst_pop,
 /* Builds a connection from a dense [n_src][n_dst] row-major matrix of mantissas (zeros skipped). */
 le_code le_network_connect_dense(le_network *net, uint32_t src_pop, uint32_t dst_pop, const float *w,
                                  int32_t wexp, le_sign_mode sign, le_error *err);
+
+/* Adds a convolution src_pop -> dst_pop through population axons; takes ownership of
+ * conv->weight (and copies *conv). Checks the shapes against the populations:
+ * "connection SRC -> DST: convolution output 30x30x16 = 14400 neurons but DST has 14000". */
+le_code le_network_add_conv(le_network *net, uint32_t src_pop, uint32_t dst_pop, const le_conv *conv, int32_t wexp,
+                            le_sign_mode sign, le_error *err);
+
+/* The same convolution as a discrete connection (every synapse listed, zero weights kept so
+ * that synapse counts match): the population form's bit-exact reference. Fills *out as
+ * le_connection_init does (the caller owns it, or hands it to le_network_add_conn). */
+le_code le_conv_expand(const le_connection *conv_conn, le_connection *out, le_error *err);
+
+/* Synapses a convolution connects (the expanded count). */
+uint64_t le_conv_n_synapses(const le_conv *cv);
+
+/* Checks a convolution connection: shapes against its populations, kernel mantissas for the
+ * sign mode, delay, pop_type (le_network_check_conn calls it). */
+le_code le_conv_check(const le_network *net, const le_connection *c, le_error *err);
 
 le_code le_network_add_input(le_network *net, uint32_t pop, uint32_t neuron, uint32_t step, le_error *err);
 

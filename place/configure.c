@@ -26,6 +26,14 @@ typedef struct {
     le_synapse syn; /* syn.pad holds the connection's weight bits until the format is set */
 } syn_rec;
 
+/* One output axon while the tables are built: local core, input axon, and for a population
+ * axon the atom and whether it is pop32. */
+typedef struct {
+    uint32_t core, axon;
+    uint16_t atom;
+    uint8_t pop32, pad;
+} nout_rec;
+
 /* What the stages hand each other; freed in one place. */
 typedef struct {
     uint32_t *core_gid;     /* [n_cores]: board gid of each configured core */
@@ -37,8 +45,25 @@ typedef struct {
     le_vec fmt;             /* per axon: its format */
     le_vec ax_src;          /* per axon: source neuron */
     size_t *nout_start;     /* [n_neurons + 1]: axons fed by each neuron */
-    le_axon_dst *nout;      /* (local core, axon) */
+    nout_rec *nout;         /* (local core, axon, atom) */
+    /* population axons (convolutions), core by core: */
+    size_t *pax_base;       /* [n_cores + 1]: population axons of core i */
+    le_vec pax;             /* pop_axon records */
+    size_t *set_base;       /* [n_cores + 1]: synapse sets of core i */
+    le_vec sets;            /* le_syn_set, row0 counted from the core's first row */
+    size_t *row_base;       /* [n_cores + 1]: rows of core i, whose starts are at row_base[i] + i */
+    le_vec row_start;       /* uint32_t, counted from the core's first set synapse */
+    size_t *ssyn_base;      /* [n_cores + 1]: set synapses of core i */
+    le_vec set_syn;         /* le_synapse, cx relative to the base */
 } scratch;
+
+typedef struct {
+    uint32_t conn, pixel; /* source: the in_ch neurons of this pixel of conn's source map */
+    uint32_t set;
+    uint16_t base;
+    uint8_t pop32;
+    uint8_t pad;
+} pop_axon;
 
 static void scratch_free(scratch *t)
 {
@@ -52,6 +77,20 @@ static void scratch_free(scratch *t)
     le_vec_free(&t->ax_src);
     free(t->nout_start);
     free(t->nout);
+    free(t->pax_base);
+    le_vec_free(&t->pax);
+    free(t->set_base);
+    le_vec_free(&t->sets);
+    free(t->row_base);
+    le_vec_free(&t->row_start);
+    free(t->ssyn_base);
+    le_vec_free(&t->set_syn);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -324,15 +363,294 @@ static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
     return ok ? LE_OK : nomem(err, "the axon tables");
 }
 
+/* --- population axons ---
+ *
+ * A convolution reaches a core through one population axon per source pixel with a target on
+ * the core; the pixel's channels are its atoms. The axon's targets on the core, relative to
+ * its compartment base, and the kernel taps behind them decide its synapse set; axons with the
+ * same targets and taps share one set (the chip's shared synapses [nengo-loihi
+ * conv2d_loihi_weights]). The base is the lowest target compartment, held at the field's
+ * maximum (a pop16 base rounded down to a multiple of 4): a core whose targets lie beyond the
+ * base field gets more, longer sets, as on the chip. */
+
+typedef struct {
+    uint32_t cx, tap, co; /* target compartment, kernel tap ky * kernel_w + kx, output channel */
+} pop_ent;
+
+static int cmp_ent(const void *a, const void *b)
+{
+    const pop_ent *x = a, *y = b;
+    return x->cx < y->cx ? -1 : x->cx > y->cx;
+}
+
+/* Open-addressing table of the sets of one core, keyed by (connection, targets, taps). */
+typedef struct {
+    uint32_t *slot;    /* set index + 1, 0 = empty */
+    uint32_t cap;
+    le_vec key_start;  /* size_t per set: where its key begins in keys */
+    le_vec keys;       /* uint32_t: conn, n, then (rel cx, tap, co) per entry */
+    le_vec key_hash;   /* uint32_t per set */
+} set_table;
+
+static uint32_t hash_key(const uint32_t *k, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ k[i]) * 16777619u;
+    return h ? h : 1u;
+}
+
+static int set_table_grow(set_table *st)
+{
+    uint32_t cap = st->cap ? st->cap * 2 : 256;
+    uint32_t *sl = calloc(cap, sizeof *sl);
+    if (!sl)
+        return 0;
+    const uint32_t *hs = st->key_hash.a;
+    for (size_t i = 0; i < st->key_hash.n; i++) {
+        uint32_t h = hs[i] & (cap - 1);
+        while (sl[h])
+            h = (h + 1) & (cap - 1);
+        sl[h] = (uint32_t)i + 1;
+    }
+    free(st->slot);
+    st->slot = sl;
+    st->cap = cap;
+    return 1;
+}
+
+/* Index of the set with key k (n words), or n_sets when it is new (then recorded). -1: no memory. */
+static int64_t set_table_find(set_table *st, const uint32_t *k, size_t n)
+{
+    if (2 * (st->key_hash.n + 1) > st->cap && !set_table_grow(st))
+        return -1;
+    uint32_t h = hash_key(k, n);
+    const size_t *ks = st->key_start.a;
+    const uint32_t *kw = st->keys.a, *hs = st->key_hash.a;
+    uint32_t at = h & (st->cap - 1);
+    for (; st->slot[at]; at = (at + 1) & (st->cap - 1)) {
+        uint32_t i = st->slot[at] - 1;
+        size_t b = ks[i], e = i + 1 < st->key_start.n ? ks[i + 1] : st->keys.n;
+        if (hs[i] == h && e - b == n && !memcmp(kw + b, k, n * sizeof *k))
+            return i;
+    }
+    size_t start = st->keys.n, idx = st->key_hash.n;
+    for (size_t i = 0; i < n; i++)
+        if (!le_vec_push(&st->keys, &k[i]))
+            return -1;
+    if (!le_vec_push(&st->key_start, &start) || !le_vec_push(&st->key_hash, &h))
+        return -1;
+    st->slot[at] = (uint32_t)idx + 1;
+    return (int64_t)idx;
+}
+
+static void set_table_reset(set_table *st)
+{
+    if (st->slot)
+        memset(st->slot, 0, st->cap * sizeof *st->slot);
+    st->key_start.n = st->keys.n = st->key_hash.n = 0;
+}
+
+static void set_table_free(set_table *st)
+{
+    free(st->slot);
+    le_vec_free(&st->key_start);
+    le_vec_free(&st->keys);
+    le_vec_free(&st->key_hash);
+}
+
+/* The population axons and sets of core i for convolution ci (its destination neurons on the
+ * core are those of cx_nrn). */
+static le_code conv_core(const le_chipcfg *s, const le_network *net, const le_limits *lim, scratch *t, uint32_t i,
+                         uint32_t ci, set_table *st, uint32_t *stamp, le_vec *pix, le_vec *ent, le_vec *key,
+                         le_error *err)
+{
+    const le_connection *cn = &net->conns[ci];
+    const le_conv *cv = cn->conv;
+    const uint32_t dbase = s->pops[cn->dst_pop].base, dsize = s->pops[cn->dst_pop].size;
+    const uint32_t oh = le_conv_out_h(cv), ow = le_conv_out_w(cv), O = cv->out_ch, C = cv->in_ch;
+    const uint32_t KH = cv->kernel_h, KW = cv->kernel_w;
+    (void)oh;
+    /* Candidate source pixels: those under the kernel windows of the core's output pixels. */
+    pix->n = 0;
+    uint32_t last_opix = NONE;
+    for (size_t c = s->cx_base[i]; c < s->cx_base[i + 1]; c++) {
+        uint32_t g = s->cx_nrn[c];
+        if (g == NONE || (g & AUX_FLAG) || g < dbase || g >= dbase + dsize)
+            continue;
+        uint32_t opix = (g - dbase) / O;
+        if (opix == last_opix)
+            continue;
+        last_opix = opix;
+        uint32_t oy = opix / ow, ox = opix % ow;
+        for (uint32_t ky = 0; ky < KH; ky++) {
+            int64_t iy = (int64_t)oy * cv->stride_h - cv->pad_h + ky;
+            if (iy < 0 || iy >= cv->in_h)
+                continue;
+            for (uint32_t kx = 0; kx < KW; kx++) {
+                int64_t ix = (int64_t)ox * cv->stride_w - cv->pad_w + kx;
+                if (ix < 0 || ix >= cv->in_w)
+                    continue;
+                uint32_t p = (uint32_t)iy * cv->in_w + (uint32_t)ix;
+                if (stamp[p] != i + 1) {
+                    stamp[p] = i + 1;
+                    if (!le_vec_push(pix, &p))
+                        return nomem(err, "the population axons");
+                }
+            }
+        }
+    }
+    uint32_t *pp = pix->a;
+    qsort(pp, pix->n, sizeof *pp, cmp_u32);
+    const uint32_t ncx = (uint32_t)(s->cx_base[i + 1] - s->cx_base[i]);
+    (void)ncx;
+    for (size_t j = 0; j < pix->n; j++) {
+        uint32_t p = pp[j], iy = p / cv->in_w, ix = p % cv->in_w;
+        stamp[p] = 0; /* the next core or connection starts clean */
+        ent->n = 0;
+        for (uint32_t ky = 0; ky < KH; ky++) {
+            int64_t ny = (int64_t)iy + cv->pad_h - ky;
+            if (ny < 0 || ny % cv->stride_h)
+                continue;
+            uint32_t oy = (uint32_t)(ny / cv->stride_h);
+            if (oy >= oh)
+                continue;
+            for (uint32_t kx = 0; kx < KW; kx++) {
+                int64_t nx = (int64_t)ix + cv->pad_w - kx;
+                if (nx < 0 || nx % cv->stride_w)
+                    continue;
+                uint32_t ox = (uint32_t)(nx / cv->stride_w);
+                if (ox >= ow)
+                    continue;
+                for (uint32_t co = 0; co < O; co++) {
+                    uint32_t g = dbase + (oy * ow + ox) * O + co;
+                    if (s->nrn_core[g] != i)
+                        continue;
+                    pop_ent e = {s->nrn_cx[g], ky * KW + kx, co};
+                    if (!le_vec_push(ent, &e))
+                        return nomem(err, "the population axons");
+                }
+            }
+        }
+        if (ent->n == 0)
+            continue;
+        pop_ent *es = ent->a;
+        qsort(es, ent->n, sizeof *es, cmp_ent);
+        uint32_t base = es[0].cx;
+        if (base > lim->pop_cx_base_max)
+            base = lim->pop_cx_base_max;
+        if (cv->pop_type == LE_POP16)
+            base -= base % lim->pop16_base_align;
+        key->n = 0;
+        uint32_t hdr[2] = {ci, (uint32_t)ent->n};
+        int ok = le_vec_push(key, &hdr[0]) && le_vec_push(key, &hdr[1]);
+        for (size_t k = 0; k < ent->n && ok; k++) {
+            uint32_t w3[3] = {es[k].cx - base, es[k].tap, es[k].co};
+            ok = le_vec_push(key, &w3[0]) && le_vec_push(key, &w3[1]) && le_vec_push(key, &w3[2]);
+        }
+        if (!ok)
+            return nomem(err, "the population axons");
+        size_t before = st->key_hash.n;
+        int64_t set = set_table_find(st, key->a, key->n);
+        if (set < 0)
+            return nomem(err, "the synapse sets");
+        if ((size_t)set == before) {
+            /* A new set: one row per atom (input channel), the taps' weights for that channel. */
+            le_syn_set ss;
+            memset(&ss, 0, sizeof ss);
+            ss.row0 = (uint32_t)(t->row_start.n - t->row_base[i] - i);
+            ss.n_atoms = C;
+            ss.fmt = le_axon_fmt_for(cn->weight_bits, cv->delay);
+            ss.pop_type = cv->pop_type;
+            ok = le_vec_push(&t->sets, &ss);
+            for (uint32_t a = 0; a < C && ok; a++) {
+                uint32_t r0 = (uint32_t)(t->set_syn.n - t->ssyn_base[i]);
+                ok = le_vec_push(&t->row_start, &r0);
+                for (size_t k = 0; k < ent->n && ok; k++) {
+                    uint32_t ky = es[k].tap / KW, kx = es[k].tap % KW;
+                    int32_t m = cv->weight[(((size_t)es[k].co * C + a) * KH + ky) * KW + kx];
+                    le_synapse y;
+                    memset(&y, 0, sizeof y);
+                    y.weight = le_actual_weight(le_weight_truncate(m, cn->sign, cn->weight_bits), cn->wexp);
+                    y.cx = (uint16_t)(es[k].cx - base);
+                    y.delay = cv->delay;
+                    ok = le_vec_push(&t->set_syn, &y);
+                }
+            }
+            if (!ok)
+                return nomem(err, "the synapse sets");
+        }
+        pop_axon pa = {ci, p, (uint32_t)set, (uint16_t)base, cv->pop_type == LE_POP32, 0};
+        if (!le_vec_push(&t->pax, &pa))
+            return nomem(err, "the population axons");
+    }
+    return LE_OK;
+}
+
+static le_code population_axons(const le_chipcfg *s, const le_network *net, const le_limits *lim, scratch *t,
+                                le_error *err)
+{
+    const uint32_t NC = s->n_cores;
+    t->pax = LE_VEC(pop_axon);
+    t->sets = LE_VEC(le_syn_set);
+    t->row_start = LE_VEC(uint32_t);
+    t->set_syn = LE_VEC(le_synapse);
+    t->pax_base = calloc((size_t)NC + 2, sizeof *t->pax_base);
+    t->set_base = calloc((size_t)NC + 2, sizeof *t->set_base);
+    t->row_base = calloc((size_t)NC + 2, sizeof *t->row_base);
+    t->ssyn_base = calloc((size_t)NC + 2, sizeof *t->ssyn_base);
+    if (!t->pax_base || !t->set_base || !t->row_base || !t->ssyn_base)
+        return nomem(err, "the population axons");
+    uint32_t max_pix = 0, n_conv = 0;
+    for (uint32_t ci = 0; ci < net->n_conns; ci++)
+        if (net->conns[ci].conv) {
+            n_conv++;
+            uint32_t np = net->conns[ci].conv->in_h * net->conns[ci].conv->in_w;
+            if (np > max_pix)
+                max_pix = np;
+        }
+    uint32_t *stamp = n_conv ? calloc((size_t)max_pix + 1, sizeof *stamp) : NULL;
+    set_table st;
+    memset(&st, 0, sizeof st);
+    st.key_start = LE_VEC(size_t);
+    st.keys = LE_VEC(uint32_t);
+    st.key_hash = LE_VEC(uint32_t);
+    le_vec pix = LE_VEC(uint32_t), ent = LE_VEC(pop_ent), key = LE_VEC(uint32_t);
+    le_code rc = (n_conv && !stamp) ? nomem(err, "the population axons") : LE_OK;
+    for (uint32_t i = 0; i < NC && !rc; i++) {
+        set_table_reset(&st);
+        for (uint32_t ci = 0; ci < net->n_conns && !rc; ci++)
+            if (net->conns[ci].conv)
+                rc = conv_core(s, net, lim, t, i, ci, &st, stamp, &pix, &ent, &key, err);
+        uint32_t end = (uint32_t)(t->set_syn.n - t->ssyn_base[i]);
+        if (!rc && !le_vec_push(&t->row_start, &end))
+            rc = nomem(err, "the synapse sets");
+        t->pax_base[i + 1] = t->pax.n;
+        t->set_base[i + 1] = t->sets.n;
+        t->row_base[i + 1] = t->row_start.n - (i + 1);
+        t->ssyn_base[i + 1] = t->set_syn.n;
+    }
+    free(stamp);
+    set_table_free(&st);
+    le_vec_free(&pix);
+    le_vec_free(&ent);
+    le_vec_free(&key);
+    return rc;
+}
+
 /* Axons bucketed by source neuron: each neuron's output axons, and the injection lists of
  * the input neurons (local core indexes). */
-static le_code output_axons(le_chipcfg *s, scratch *t, le_error *err)
+static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le_error *err)
 {
     const uint32_t NC = s->n_cores, N = s->n_neurons;
     const size_t A = t->ax_base[NC];
     const uint32_t *asrc = t->ax_src.a;
+    const pop_axon *pax = t->pax.a;
+    size_t P = 0; /* output axons of population axons: one per source neuron (atom) */
+    for (size_t j = 0; j < t->pax.n; j++)
+        P += net->conns[pax[j].conn].conv->in_ch;
     t->nout_start = calloc((size_t)N + 2, sizeof *t->nout_start);
-    t->nout = malloc((A + 1) * sizeof *t->nout);
+    t->nout = malloc((A + P + 1) * sizeof *t->nout);
     size_t *nf = malloc(((size_t)N + 1) * sizeof *nf);
     if (!t->nout_start || !t->nout || !nf) {
         free(nf);
@@ -340,14 +658,31 @@ static le_code output_axons(le_chipcfg *s, scratch *t, le_error *err)
     }
     for (size_t a = 0; a < A; a++)
         t->nout_start[asrc[a] + 1]++;
+    for (size_t j = 0; j < t->pax.n; j++) {
+        const le_connection *cn = &net->conns[pax[j].conn];
+        uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
+        for (uint32_t a = 0; a < cn->conv->in_ch; a++)
+            t->nout_start[g0 + a + 1]++;
+    }
     for (uint32_t g = 0; g < N; g++)
         t->nout_start[g + 1] += t->nout_start[g];
     memcpy(nf, t->nout_start, ((size_t)N + 1) * sizeof *nf);
-    for (uint32_t i = 0; i < NC; i++)
+    for (uint32_t i = 0; i < NC; i++) {
         for (size_t a = t->ax_base[i]; a < t->ax_base[i + 1]; a++) {
-            le_axon_dst d = {i, (uint32_t)(a - t->ax_base[i])};
+            nout_rec d = {i, (uint32_t)(a - t->ax_base[i]), 0, 0, 0};
             t->nout[nf[asrc[a]]++] = d;
         }
+        /* Population axons follow the core's discrete axons; the atom is the source's channel. */
+        uint32_t n_disc = (uint32_t)(t->ax_base[i + 1] - t->ax_base[i]);
+        for (size_t j = t->pax_base[i]; j < t->pax_base[i + 1]; j++) {
+            const le_connection *cn = &net->conns[pax[j].conn];
+            uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
+            for (uint32_t a = 0; a < cn->conv->in_ch; a++) {
+                nout_rec d = {i, n_disc + (uint32_t)(j - t->pax_base[i]), (uint16_t)a, pax[j].pop32, 0};
+                t->nout[nf[g0 + a]++] = d;
+            }
+        }
+    }
     free(nf);
 
     s->inj_start = calloc((size_t)N + 2, sizeof *s->inj_start);
@@ -366,7 +701,7 @@ static le_code output_axons(le_chipcfg *s, scratch *t, le_error *err)
     for (uint32_t g = 0; g < N; g++)
         if (s->nrn_core[g] == NONE)
             for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
-                le_delivery d = {t->nout[j].core, t->nout[j].axon};
+                le_delivery d = {t->nout[j].core, t->nout[j].axon, t->nout[j].atom};
                 s->inj[s->inj_start[g] + (j - t->nout_start[g])] = d;
             }
     return LE_OK;
@@ -379,7 +714,12 @@ typedef struct {
     uint16_t *cxp;
     uint32_t *ostart;
     le_axon_dst *obuf;
+    uint16_t *oatom;
+    uint8_t *opop32;
     size_t obuf_cap;
+    uint32_t *pset;
+    uint16_t *pbase;
+    size_t pcap;
 } core_bufs;
 
 static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t,
@@ -409,18 +749,31 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     b->ostart[ncx] = (uint32_t)n_out;
     if (n_out > b->obuf_cap) {
         le_axon_dst *nb = realloc(b->obuf, n_out * sizeof *nb);
-        if (!nb)
+        if (nb)
+            b->obuf = nb;
+        uint16_t *na = realloc(b->oatom, n_out * sizeof *na);
+        if (na)
+            b->oatom = na;
+        uint8_t *np32 = realloc(b->opop32, n_out);
+        if (np32)
+            b->opop32 = np32;
+        if (!nb || !na || !np32)
             return nomem(err, "the output axons");
-        b->obuf = nb;
         b->obuf_cap = n_out;
     }
+    int any_pop = 0;
     for (uint32_t c = 0; c < ncx; c++) {
         uint32_t g = s->cx_nrn[s->cx_base[i] + c];
         if (g == NONE || (g & AUX_FLAG))
             continue;
         for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
-            le_axon_dst d = {t->core_gid[t->nout[j].core], t->nout[j].axon};
-            b->obuf[b->ostart[c] + (j - t->nout_start[g])] = d;
+            const nout_rec *r = &t->nout[j];
+            size_t at = b->ostart[c] + (j - t->nout_start[g]);
+            le_axon_dst d = {t->core_gid[r->core], r->axon};
+            b->obuf[at] = d;
+            b->oatom[at] = r->atom;
+            b->opop32[at] = r->pop32;
+            any_pop |= r->pop32 | (r->atom != 0);
         }
     }
     le_core_spec spec;
@@ -436,6 +789,33 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     spec.in_fmt = (const le_axon_fmt *)t->fmt.a + t->ax_base[i];
     spec.out_start = b->ostart;
     spec.out = b->obuf;
+    spec.out_atom = any_pop ? b->oatom : NULL;
+    spec.out_pop32 = any_pop ? b->opop32 : NULL;
+    /* Population axons: set and base per axon, from the stage's records. */
+    const size_t np_ax = t->pax_base[i + 1] - t->pax_base[i];
+    if (np_ax > b->pcap) {
+        uint32_t *ps = realloc(b->pset, np_ax * sizeof *ps);
+        if (ps)
+            b->pset = ps;
+        uint16_t *pb = realloc(b->pbase, np_ax * sizeof *pb);
+        if (pb)
+            b->pbase = pb;
+        if (!ps || !pb)
+            return nomem(err, "the population axons");
+        b->pcap = np_ax;
+    }
+    const pop_axon *pax = (const pop_axon *)t->pax.a + t->pax_base[i];
+    for (size_t j = 0; j < np_ax; j++) {
+        b->pset[j] = pax[j].set;
+        b->pbase[j] = pax[j].base;
+    }
+    spec.n_pop_axons = (uint32_t)np_ax;
+    spec.pop_set = b->pset;
+    spec.pop_base = b->pbase;
+    spec.n_sets = (uint32_t)(t->set_base[i + 1] - t->set_base[i]);
+    spec.sets = (const le_syn_set *)t->sets.a + t->set_base[i];
+    spec.row_start = (const uint32_t *)t->row_start.a + t->row_base[i] + i;
+    spec.set_syn = (const le_synapse *)t->set_syn.a + t->ssyn_base[i];
     le_code rc = le_core_build(&s->cores[i], &spec, lim, err);
     if (rc) {
         char ctx[512];
@@ -447,7 +827,7 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
 
 static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t, le_error *err)
 {
-    core_bufs b = {NULL, NULL, NULL, NULL, 0};
+    core_bufs b = {NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0};
     b.prof = malloc(((size_t)s->max_cx + 2) * sizeof *b.prof);
     b.cxp = malloc(((size_t)s->max_cx + 1) * sizeof *b.cxp);
     b.ostart = malloc(((size_t)s->max_cx + 2) * sizeof *b.ostart);
@@ -458,6 +838,10 @@ static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits
     free(b.cxp);
     free(b.ostart);
     free(b.obuf);
+    free(b.oatom);
+    free(b.opop32);
+    free(b.pset);
+    free(b.pbase);
     return rc;
 }
 
@@ -506,7 +890,9 @@ le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le
     if (!rc)
         rc = input_axons(c, &t, err);
     if (!rc)
-        rc = output_axons(c, &t, err);
+        rc = population_axons(c, net, lim, &t, err);
+    if (!rc)
+        rc = output_axons(c, net, &t, err);
     if (!rc)
         rc = build_cores(c, net, lim, &t, err);
     if (!rc)

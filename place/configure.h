@@ -25,6 +25,7 @@ extern "C" {
 typedef struct {
     uint32_t core;
     uint32_t axon;
+    uint32_t atom; /* population axons: the row of the shared synapse set */
 } le_delivery;
 
 typedef struct {

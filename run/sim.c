@@ -194,7 +194,7 @@ static void deliver_all(le_sim *s, le_vec *q, uint32_t t)
 {
     const le_delivery *d = q->a;
     for (size_t j = 0; j < q->n; j++) {
-        le_core_deliver(&s->c.cores[d[j].core], d[j].axon, t);
+        le_core_deliver_atom(&s->c.cores[d[j].core], d[j].axon, d[j].atom, t);
         touch(s, d[j].core);
         wake(s, d[j].core);
     }
@@ -232,7 +232,7 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
             for (uint32_t o = c->out_start[cx]; o < c->out_start[cx + 1]; o++) {
                 const le_axon_dst *od = &c->out[o];
                 le_packet pk = {c->gid, od->core, cx, 0};
-                le_delivery dv = {s->c.gid_local[od->core], od->axon};
+                le_delivery dv = {s->c.gid_local[od->core], od->axon, c->out_atom ? c->out_atom[o] : 0u};
                 if (!le_vec_push(&s->packets, &pk) || !le_vec_push(&s->pend_next, &dv))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
             }

@@ -186,7 +186,7 @@ static void decay_core(le_sim *s, uint32_t i, void *arg)
         uint16_t p = core->cx_profile[x];
         if (p < 256 && !seen[p]) {
             seen[p] = 1;
-            core->profiles[p].decay_v = d->decay_v;
+            le_core_set_decay_v(core, p, d->decay_v);
             writes++;
         }
     }
