@@ -13,9 +13,9 @@
 #include "models/netfile_parts.h"
 #include "models/npy.h"
 
-enum { C_FROM, C_TO, C_SYNAPSES, C_WEIGHTS, C_NPY, C_WEXP, C_DELAY, C_SIGN, C_WBITS, C_TO_AUX, C_NPYS, C_N };
-static const char *const conn_keys[C_N] = {"from", "to",    "synapses",  "weights",     "npy",   "wexp",
-                                           "delay", "sign_mode", "weight_bits", "to_aux", "npy_sparse"};
+enum { C_FROM, C_TO, C_SYNAPSES, C_WEIGHTS, C_NPY, C_WEXP, C_DELAY, C_SIGN, C_WBITS, C_TO_AUX, C_NPYS, C_CONV, C_N };
+static const char *const conn_keys[C_N] = {"from",  "to",        "synapses",    "weights", "npy",        "wexp",
+                                           "delay", "sign_mode", "weight_bits", "to_aux",  "npy_sparse", "conv"};
 /* In le_sign_mode order. */
 static const char *const sign_names[] = {"split", "mixed", "excitatory", "inhibitory"};
 
@@ -79,11 +79,11 @@ static le_code read_options(le_netfile_ctx *c, int n, conn *k)
             return le_cfg_fail(cfg, v[C_TO_AUX], c->err, LE_ERR_CONFIG,
                                "%s: to_aux needs an ahp destination ('%s' is not)", k->what, k->D->name);
     }
-    int n_forms = !!v[C_SYNAPSES] + !!v[C_WEIGHTS] + !!v[C_NPY] + !!v[C_NPYS];
+    int n_forms = !!v[C_SYNAPSES] + !!v[C_WEIGHTS] + !!v[C_NPY] + !!v[C_NPYS] + !!v[C_CONV];
     if (n_forms != 1)
         return le_cfg_fail(cfg, n, c->err, LE_ERR_PARSE,
-                           "%s: give exactly one of 'synapses', 'weights', 'npy' or 'npy_sparse' (found %d)", k->what,
-                           n_forms);
+                           "%s: give exactly one of 'synapses', 'weights', 'npy', 'npy_sparse' or 'conv' (found %d)",
+                           k->what, n_forms);
     le_sign_range(k->sign, &k->lo, &k->hi);
     if (v[C_DELAY]) {
         le_netfile_label(w, sizeof w, k->what, "delay");
@@ -374,6 +374,135 @@ static le_code read_sparse(le_netfile_ctx *c, int n, const conn *k)
     return LE_OK;
 }
 
+enum { V_IN_SIZE, V_IN_CH, V_OUT_CH, V_KERNEL, V_STRIDE, V_PADDING, V_WEIGHTS, V_POP_TYPE, V_N };
+static const char *const conv_keys[V_N] = {"in_size", "in_channels", "out_channels", "kernel",
+                                           "stride",  "padding",     "weights",      "pop_type"};
+
+/* A size given as one number (both axes) or as [height, width]. */
+static le_code read_pair(le_netfile_ctx *c, int node, const char *what, long long lo, long long hi, uint32_t out[2])
+{
+    le_cfg *cfg = c->cfg;
+    long long x = 0;
+    le_code rc;
+    if (le_cfg_kind_of(cfg, node) != LE_CFG_SEQ) {
+        if ((rc = le_cfg_int(cfg, node, what, lo, hi, &x, c->err)))
+            return rc;
+        out[0] = out[1] = (uint32_t)x;
+        return LE_OK;
+    }
+    if (le_cfg_seq_len(cfg, node) != 2)
+        return le_cfg_fail(cfg, node, c->err, LE_ERR_PARSE, "%s: expected one number or [height, width], found %d values",
+                           what, le_cfg_seq_len(cfg, node));
+    for (int i = 0; i < 2; i++) {
+        if ((rc = le_cfg_int(cfg, le_cfg_seq_item(cfg, node, i), what, lo, hi, &x, c->err)))
+            return rc;
+        out[i] = (uint32_t)x;
+    }
+    return LE_OK;
+}
+
+/* 'conv': a convolution through population axons (models/network.h, le_conv): shapes, and the
+ * kernel from a .npy file in PyTorch's (out_channels, in_channels, kernel_h, kernel_w) order
+ * (also accepted flattened to 1-D or to (out_channels, rest)). */
+static le_code read_conv(le_netfile_ctx *c, const conn *k)
+{
+    le_cfg *cfg = c->cfg;
+    int node = k->v[C_CONV], cv_[V_N];
+    char w[260], wi[300];
+    le_netfile_label(w, sizeof w, k->what, "conv");
+    le_code rc = le_cfg_keys(cfg, node, w, conv_keys, V_N, cv_, c->err);
+    if (rc)
+        return rc;
+    static const int required[] = {V_IN_SIZE, V_IN_CH, V_OUT_CH, V_KERNEL, V_WEIGHTS};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!cv_[required[i]])
+            return le_cfg_fail(cfg, node, c->err, LE_ERR_PARSE, "%s: missing '%s'", w, conv_keys[required[i]]);
+    if (k->delay_list)
+        return le_cfg_fail(cfg, k->delay_list, c->err, LE_ERR_PARSE,
+                           "%s: a convolution takes one delay for all its synapses, not a list", k->what);
+    le_conv cv;
+    memset(&cv, 0, sizeof cv);
+    uint32_t pr[2] = {1, 1};
+    long long x = 0;
+    if ((rc = read_pair(c, cv_[V_IN_SIZE], le_netfile_label(wi, sizeof wi, w, "in_size"), 1, 65535, pr)))
+        return rc;
+    cv.in_h = pr[0];
+    cv.in_w = pr[1];
+    if ((rc = le_cfg_int(cfg, cv_[V_IN_CH], le_netfile_label(wi, sizeof wi, w, "in_channels"), 1, 65535, &x, c->err)))
+        return rc;
+    cv.in_ch = (uint32_t)x;
+    if ((rc = le_cfg_int(cfg, cv_[V_OUT_CH], le_netfile_label(wi, sizeof wi, w, "out_channels"), 1, 65535, &x,
+                         c->err)))
+        return rc;
+    cv.out_ch = (uint32_t)x;
+    if ((rc = read_pair(c, cv_[V_KERNEL], le_netfile_label(wi, sizeof wi, w, "kernel"), 1, 1024, pr)))
+        return rc;
+    cv.kernel_h = pr[0];
+    cv.kernel_w = pr[1];
+    pr[0] = pr[1] = 1;
+    if (cv_[V_STRIDE] && (rc = read_pair(c, cv_[V_STRIDE], le_netfile_label(wi, sizeof wi, w, "stride"), 1, 1024, pr)))
+        return rc;
+    cv.stride_h = pr[0];
+    cv.stride_w = pr[1];
+    pr[0] = pr[1] = 0;
+    if (cv_[V_PADDING] &&
+        (rc = read_pair(c, cv_[V_PADDING], le_netfile_label(wi, sizeof wi, w, "padding"), 0, 1024, pr)))
+        return rc;
+    cv.pad_h = pr[0];
+    cv.pad_w = pr[1];
+    cv.pop_type = LE_POP32;
+    if (cv_[V_POP_TYPE]) {
+        if ((rc = le_cfg_int(cfg, cv_[V_POP_TYPE], le_netfile_label(wi, sizeof wi, w, "pop_type"), 16, 32, &x,
+                             c->err)))
+            return rc;
+        if (x != 16 && x != 32)
+            return le_cfg_fail(cfg, cv_[V_POP_TYPE], c->err, LE_ERR_RANGE, "%s: %lld: expected 16 or 32", wi, x);
+        cv.pop_type = (uint8_t)x;
+    }
+    cv.delay = (uint8_t)k->delay_all;
+    /* The kernel. */
+    const char *rel = NULL;
+    le_netfile_label(wi, sizeof wi, w, "weights");
+    if ((rc = le_cfg_str(cfg, cv_[V_WEIGHTS], wi, &rel, c->err)))
+        return rc;
+    char full[4096];
+    npy_path(cfg->path, rel, full, sizeof full);
+    le_npy_raw a;
+    if ((rc = le_npy_read_raw(full, 0, 0, &a, c->err))) {
+        le_error_prefix(c->err, "%s", wi);
+        return le_cfg_prefix(cfg, cv_[V_WEIGHTS], c->err, rc);
+    }
+    const size_t nk = (size_t)cv.out_ch * cv.in_ch * cv.kernel_h * cv.kernel_w;
+    const size_t want4[4] = {cv.out_ch, cv.in_ch, cv.kernel_h, cv.kernel_w};
+    int shape_ok = a.count == nk && (a.ndim == 1 || (a.ndim == 2 && a.shape[0] == cv.out_ch) ||
+                                     (a.ndim == 4 && !memcmp(a.shape, want4, sizeof want4)));
+    if (!shape_ok) {
+        le_npy_raw_free(&a);
+        return le_cfg_fail(cfg, cv_[V_WEIGHTS], c->err, LE_ERR_PARSE,
+                           "%s: %s: %zu values in %u dimensions; expected (%u, %u, %u, %u) = %zu (out_channels, "
+                           "in_channels, kernel_h, kernel_w)",
+                           wi, rel, a.count, a.ndim, cv.out_ch, cv.in_ch, cv.kernel_h, cv.kernel_w, nk);
+    }
+    if (!(cv.weight = malloc((nk ? nk : 1) * sizeof *cv.weight))) {
+        le_npy_raw_free(&a);
+        return le_cfg_fail(cfg, cv_[V_WEIGHTS], c->err, LE_ERR_NOMEM, "%s: out of memory", wi);
+    }
+    for (size_t q = 0; q < nk; q++) {
+        double v = le_npy_raw_value(&a, q);
+        if (!isfinite(v) || v != floor(v) || v < -32768 || v > 32767) {
+            le_npy_raw_free(&a);
+            free(cv.weight);
+            return le_cfg_fail(cfg, cv_[V_WEIGHTS], c->err, LE_ERR_RANGE, "%s: %s: entry %zu is %g, not a weight mantissa",
+                               wi, rel, q, v);
+        }
+        cv.weight[q] = (int16_t)v;
+    }
+    le_npy_raw_free(&a);
+    if ((rc = le_network_add_conv(c->net, k->sp, k->dp, &cv, k->wexp, k->sign, c->err)))
+        return le_cfg_prefix(cfg, node, c->err, rc);
+    return LE_OK;
+}
+
 /* 'delay' as a list: one entry per synapse of the connection just added. */
 static le_code read_delay_list(le_netfile_ctx *c, int n, const conn *k, le_connection *cn)
 {
@@ -422,7 +551,8 @@ le_code le_netfile_connection(le_netfile_ctx *c, int n, uint32_t idx)
         return le_cfg_fail(cfg, v[C_TO], c->err, LE_ERR_CONFIG,
                            "%s: '%s' is an input population (it has no compartments)", what, k.D->name);
     if ((rc = read_options(c, n, &k)) ||
-        (rc = v[C_SYNAPSES] ? read_synapses(c, n, &k) : (v[C_NPYS] ? read_sparse(c, n, &k) : read_dense(c, n, &k))))
+        (rc = v[C_SYNAPSES] ? read_synapses(c, n, &k)
+                        : (v[C_NPYS] ? read_sparse(c, n, &k) : (v[C_CONV] ? read_conv(c, &k) : read_dense(c, n, &k)))))
         return rc;
     le_connection *cn = &c->net->conns[c->net->n_conns - 1];
     cn->weight_bits = k.wbits;

@@ -226,6 +226,7 @@ static double item_value(const unsigned char *b, const dtype *dt)
 
 /* The header and then the data in one read, as stored. */
 static le_code read_raw(const char *path, FILE *f, int64_t fsize, le_npy_raw *out, size_t er, size_t ec,
+                        uint32_t max_ndim,
                         le_error *err)
 {
     unsigned char pre[12];
@@ -264,9 +265,15 @@ static le_code read_raw(const char *path, FILE *f, int64_t fsize, le_npy_raw *ou
     memcpy(out->shape, hdr.shape, sizeof out->shape);
     char shp[128];
     describe_shape(&hdr, shp, sizeof shp);
-    if (out->ndim != 1 && out->ndim != 2)
-        return le_fail(err, LE_ERR_PARSE, "%s: array has shape %s; expected 1 or 2 dimensions", path, shp);
-    size_t rows = out->shape[0], cols = out->ndim == 2 ? out->shape[1] : 1;
+    if (out->ndim < 1 || out->ndim > max_ndim)
+        return le_fail(err, LE_ERR_PARSE, "%s: array has shape %s; expected 1 %s %u dimensions", path, shp,
+                       max_ndim == 2 ? "or" : "to", max_ndim);
+    size_t rows = out->shape[0], cols = 1;
+    for (uint32_t i = 1; i < out->ndim; i++) {
+        if (out->shape[i] && cols > SIZE_MAX / 8 / out->shape[i])
+            return le_fail(err, LE_ERR_PARSE, "%s: array shape %s is too large", path, shp);
+        cols *= out->shape[i];
+    }
     if ((er && (rows != er)) || (ec && (out->ndim != 2 || cols != ec))) {
         if (ec)
             return le_fail(err, LE_ERR_PARSE, "%s: array has shape %s; expected (%zu, %zu)", path, shp, er, ec);
@@ -336,7 +343,7 @@ le_code le_npy_read_raw(const char *path, size_t expect_rows, size_t expect_cols
     le_code rc = le_input_open(path, "a .npy file", &f, &fsize, err);
     if (rc)
         return rc;
-    rc = read_raw(path, f, fsize, out, expect_rows, expect_cols, err);
+    rc = read_raw(path, f, fsize, out, expect_rows, expect_cols, 4, err);
     fclose(f);
     if (rc)
         le_npy_raw_free(out);
@@ -347,7 +354,7 @@ static le_code read_all(const char *path, FILE *f, int64_t fsize, le_npy *out, s
 {
     le_npy_raw r;
     memset(&r, 0, sizeof r);
-    le_code rc = read_raw(path, f, fsize, &r, er, ec, err);
+    le_code rc = read_raw(path, f, fsize, &r, er, ec, 2, err);
     if (rc) {
         le_npy_raw_free(&r);
         return rc;

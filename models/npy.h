@@ -25,8 +25,9 @@ typedef struct {
 le_code le_npy_read(const char *path, size_t expect_rows, size_t expect_cols, le_npy *out, le_error *err);
 void le_npy_free(le_npy *a);
 
-/* The same array as stored, read in one go (no float copy): for readers that need exact
- * integers beyond float's 2^24 (synapse indices) or the memory of the file's dtype only. */
+/* The same array as stored (1 to 4 dimensions), read in one go (no float copy): for readers
+ * that need exact integers beyond float's 2^24 (synapse indices), the memory of the file's
+ * dtype only, or a convolution kernel's four dimensions. */
 typedef struct {
     uint32_t ndim;
     size_t shape[8];

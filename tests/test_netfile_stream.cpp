@@ -358,7 +358,7 @@ TEST(NetfileStream, NpySparseErrorsNameTheArray)
                  LE_ERR_IO, 8, "npy_sparse: src: ");
     expect_error("sp_two.yaml", head + "      src: nfs_s3.npy\n      dst: nfs_s3.npy\n      w: nfs_w300.npy\n"
                                        "    synapses: []\n",
-                 LE_ERR_PARSE, 5, "give exactly one of 'synapses', 'weights', 'npy' or 'npy_sparse' (found 2)");
+                 LE_ERR_PARSE, 5, "give exactly one of 'synapses', 'weights', 'npy', 'npy_sparse' or 'conv' (found 2)");
 }
 
 // A large list: every synapse as written, whatever the size (values from the generator here).
