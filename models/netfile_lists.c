@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/netfile_parts.h"
+#include "util/budget.h"
 
 void le_netfile_list_free(le_netfile_list *L)
 {
@@ -220,6 +221,15 @@ le_code le_netfile_list_read(le_ys *s, int mode, int line, le_netfile_list *L)
             continue;
         }
         size_t j = L->n;
+        /* A list is as long as the file makes it, but a big file must still fit the memory
+         * budget (--mem-limit) before its arrays double once more. */
+        if (j + 1 > L->cap) {
+            le_code brc = le_budget_check("list", 2 * (uint64_t)(j + 1), "items", 4 + 4 + 4 + 4 + 2 + 4, s->err);
+            if (brc) {
+                le_error_prefix(s->err, "%s:%u", s->path, (unsigned)e.line);
+                return brc;
+            }
+        }
         if (!grow_items(L, j + 1))
             return nomem(s);
         L->n++;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/budget.h"
+
 /* A recorded event; type LE_YS_REF stands for the whole expansion of anchor `ref` (an alias
  * inside an anchored node is kept as one entry, not copied out). */
 enum { LE_YS_REF = 255 };
@@ -363,11 +365,9 @@ le_code le_ys_open(le_ys *s, const char *path, int fast, le_error *err)
     s->path = path;
     s->err = err;
     s->marker = -1;
-    struct stat st;
-    if (!stat(path, &st) && S_ISDIR(st.st_mode))
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    if (!(s->f = fopen(path, "rb")))
-        return le_fail(err, LE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    le_code orc = le_input_open(path, "a YAML file", &s->f, NULL, err);
+    if (orc)
+        return orc;
     if (!yaml_parser_initialize(&s->p))
         return le_fail(err, LE_ERR_NOMEM, "%s: cannot start the YAML parser", path);
     s->p_ok = 1;

@@ -65,7 +65,7 @@ TEST(NetfileStream, ADirectoryIsNotAFile)
     std::string d = ::testing::TempDir();
     Loaded l(d);
     EXPECT_EQ(l.rc, LE_ERR_IO) << l.err.msg;
-    EXPECT_TRUE(l.says("cannot open")) << l.err.msg;
+    EXPECT_TRUE(l.says("is a directory, expected a YAML file")) << l.err.msg;
 }
 
 TEST(NetfileStream, KeysAfterTheListStillApplyToIt)
