@@ -21,7 +21,8 @@ const char *le_config_dir(void)
 
 const char *le_arch_default_path(void)
 {
-    static char buf[1024];
+    /* Per thread: relnet --jobs workers ask for it at the same time. */
+    static _Thread_local char buf[1024];
     snprintf(buf, sizeof buf, "%s/loihi.yaml", le_config_dir());
     return buf;
 }

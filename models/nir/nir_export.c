@@ -78,6 +78,12 @@ le_code le_nir_export_yaml(const le_network *net, const char *yaml_path, const c
             return le_fail(err, LE_ERR_CONFIG,
                            "population '%s': its placement (own cores or a chip) has no network-file key", pop->name);
     }
+    for (uint32_t i = 0; i < net->n_conns; i++)
+        if (net->conns[i].conv)
+            return le_fail(err, LE_ERR_CONFIG,
+                           "connection %u ('%s' to '%s'): a convolution (population axons) is written as a "
+                           "synapse list only after le_conv_expand",
+                           i, net->pops[net->conns[i].src_pop].name, net->pops[net->conns[i].dst_pop].name);
     /* Written to a temporary file and renamed into place when complete (util/outfile.h). */
     le_outfile out;
     le_code rc = le_outfile_open_path(&out, "", yaml_path, err);
