@@ -47,6 +47,8 @@ WRAPPERS = {
     "le_error_prefix": (1, "prefix"),
     "perr": (1, "LE_ERR_PARSE"),        # models/relnet/babi.c: "PATH:LINE: " + format
     "usage_error": (0, "LE_ERR_USAGE"),  # emu/cmd_*.c
+    "le_netfile_list_fail": (3, 2),      # models/netfile_lists.c: "FILE:LINE: " + format
+    "le_ys_fail": (3, 2),                # models/netfile_stream.c: "FILE:LINE: " + format
 }
 # Functions with a printf format that print no error.
 NOT_ERRORS = {"le_progress_update", "le_progress_init"}
