@@ -193,16 +193,17 @@ keep("idx", "lying_gz.gz", gzip.compress(idx3(1000000, 28, 28, b"\0" * 64), mtim
 keep("idx", "lying_labels", idx1(1000000, b"\1" * 8))
 
 # ---- bAbI story files
-seed("babi", "qa1.txt", """1 John travelled to the hallway.
-2 Mary journeyed to the bathroom.
-3 Where is John? \thallway\t1
-4 Daniel went back to the bathroom.
-5 John moved to the bedroom.
-6 Where is Mary? \tbathroom\t2
-1 Sandra went to the garden.
-2 Where is Sandra? \tgarden\t1
+# Stories in bAbI's format, written here (the corpus holds no copy of the reference data).
+seed("babi", "where.txt", """1 Ada walked to the cellar.
+2 Bo hurried to the attic.
+3 Where is Ada? \tcellar\t1
+4 Cy drifted back to the attic.
+5 Ada moved to the porch.
+6 Where is Bo? \tattic\t2
+1 Dee went to the orchard.
+2 Where is Dee? \torchard\t1
 """)
-seed("babi", "qa19.txt", "1 The kitchen is north of the hallway.\n2 How do you go from the hallway to the kitchen?\tn,s\t1\n")
+seed("babi", "path.txt", "1 The pantry is east of the porch.\n2 How do you go from the porch to the pantry?\te,n\t1\n")
 seed("babi", "bad_numbers.txt", "0 x.\n999999999999 y.\n2 Where? \t\t99\n")
 seed("babi", "long_line.txt", "1 " + "word " * 5000 + ".\n")
 seed("babi", "nul.txt", b"1 John\x00 went.\n")
