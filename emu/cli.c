@@ -62,6 +62,15 @@ int le_cli_report_error(const le_error *err)
     return le_exit_status(err->code);
 }
 
+int le_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    le_error e;
+    le_fail(&e, LE_ERR_USAGE, fmt, arg);
+    le_cli_report_error(&e);
+    fprintf(stderr, "(see loihi-emu %s --help)\n", cmd);
+    return le_exit_status(LE_ERR_USAGE);
+}
+
 /* --mem-limit SIZE (or --mem-limit=SIZE) anywhere after the command: the memory budget every
  * reader checks sizes against (util/budget.h). Taken out of argv so that the commands never
  * see it. Returns -1 after printing a usage error. */

@@ -39,6 +39,10 @@ int le_cmd_sweep(int argc, char **argv);   /* emu/cmd_sweep.c */
 /* Prints "loihi-emu: <msg>" to stderr and returns the exit status for the code. */
 int le_cli_report_error(const le_error *err);
 
+/* A usage error of command cmd: prints "loihi-emu: " + fmt (with arg) and a pointer to the
+ * command's --help; returns the usage exit status. */
+int le_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,14 +34,7 @@ static void usage(FILE *f)
                "  --help             this text\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    le_error e;
-    le_fail(&e, LE_ERR_USAGE, fmt, arg);
-    le_cli_report_error(&e);
-    fprintf(stderr, "(see loihi-emu compare --help)\n");
-    return le_exit_status(LE_ERR_USAGE);
-}
+#define usage_error(fmt, arg) le_cli_usage_error("compare", fmt, arg)
 
 typedef struct {
     char name[64], dir[1100], trace[1200], report[1200];

@@ -87,14 +87,7 @@ static void usage(FILE *f)
             "  --help               this text\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    le_error e;
-    le_fail(&e, LE_ERR_USAGE, fmt, arg);
-    le_cli_report_error(&e);
-    fprintf(stderr, "(see loihi-emu relnet --help)\n");
-    return le_exit_status(LE_ERR_USAGE);
-}
+#define usage_error(fmt, arg) le_cli_usage_error("relnet", fmt, arg)
 
 /* A comma-separated list of numbers in [lo, hi]; 0 on a malformed list. */
 static int parse_list(const char *s, uint32_t lo, uint32_t hi, uint32_t *out, uint32_t cap, uint32_t *n)

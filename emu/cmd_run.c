@@ -57,14 +57,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-18s %s\n", le_noc_mode_name(le_noc_mode_at(i)), le_noc_mode_help(le_noc_mode_at(i)));
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    le_error e;
-    le_fail(&e, LE_ERR_USAGE, fmt, arg);
-    le_cli_report_error(&e);
-    fprintf(stderr, "(see loihi-emu run --help)\n");
-    return le_exit_status(LE_ERR_USAGE);
-}
+#define usage_error(fmt, arg) le_cli_usage_error("run", fmt, arg)
 
 static int parse_u32(const char *s, unsigned long long lo, unsigned long long hi, uint32_t *out)
 {

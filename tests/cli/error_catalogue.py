@@ -46,7 +46,8 @@ WRAPPERS = {
     "le_cfg_fail": (4, 3),
     "le_error_prefix": (1, "prefix"),
     "perr": (1, "LE_ERR_PARSE"),        # models/relnet/babi.c: "PATH:LINE: " + format
-    "usage_error": (0, "LE_ERR_USAGE"),  # emu/cmd_*.c
+    "usage_error": (0, "LE_ERR_USAGE"),  # emu/cmd_*.c: le_cli_usage_error with the command named
+    "le_cli_usage_error": (1, "LE_ERR_USAGE"),
     "le_netfile_list_fail": (3, 2),      # models/netfile_lists.c: "FILE:LINE: " + format
     "le_ys_fail": (3, 2),                # models/netfile_stream.c: "FILE:LINE: " + format
 }
