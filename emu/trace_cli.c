@@ -1,11 +1,10 @@
 #include "emu/trace_cli.h"
 
+#include "emu/study.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cost/costmodel_internal.h"
 #include "run/sim_internal.h"
@@ -150,35 +149,10 @@ void le_trace_cli_free(le_trace_cli *c)
 
 le_code le_trace_plot(const char *dir, const char *out, const char *report, le_error *err)
 {
-    const char *script = LE_SOURCE_DIR "/tools/plot_traces.py";
-    const char *argv[12];
-    int n = 0;
-    argv[n++] = "/usr/bin/python3";
-    argv[n++] = script;
-    argv[n++] = dir;
-    argv[n++] = "--out";
-    argv[n++] = out;
-    if (report) {
-        argv[n++] = "--report";
-        argv[n++] = report;
-    }
-    argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return le_fail(err, LE_ERR_IO, "--plot: cannot start python3: %s", strerror(errno));
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY); /* the scripts list their files; the command says where */
-        if (null >= 0)
-            dup2(null, 1);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return le_fail(err, LE_ERR_IO, "--plot: %s %s failed (exit %d; needs Debian's python3-matplotlib)", script, dir,
-                       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-    return LE_OK;
+    const char *args[] = {LE_SOURCE_DIR "/tools/plot_traces.py", dir, "--out", out, report ? "--report" : NULL,
+                          report, NULL};
+    le_code rc = le_study_python(args, err);
+    if (rc)
+        le_error_prefix(err, "--plot");
+    return rc;
 }
