@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "emu/cli.h"
+#include "report/report.h"
 #include "emu/study.h"
 #include "emu/trace_cli.h"
 
@@ -158,6 +159,7 @@ static le_code table(FILE *f, side *s, uint32_t top, le_error *err)
         fprintf(f, "    %-32s %12llu -> %-12llu %+lld\n", name, (unsigned long long)(ch[k].a ? ch[k].a->packets : 0),
                 (unsigned long long)(ch[k].b ? ch[k].b->packets : 0), (long long)ch[k].diff);
     }
+    fprintf(f, "\n  %s\n", LE_REPORT_CALIBRATED);
     free(ch);
     free(la);
     free(lb);

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "emu/cli.h"
+#include "report/report.h"
 #include "emu/study.h"
 #include "util/json.h"
 
@@ -363,6 +364,7 @@ int le_cmd_sweep(int argc, char **argv)
             else
                 printf("  %-48s failed (exit %d): %s\n", line, jobs[p].status, jobs[p].log);
         }
+        printf("  %s\n", LE_REPORT_CALIBRATED);
     }
     if (!rc && plot && failed < n_points) {
         char csvp[1300];

@@ -201,6 +201,7 @@ static void write_table(const le_report *r, FILE *f)
         fprintf(f, "  %-36s %12llu packets %13s busy %13s\n", l->name, (unsigned long long)l->packets,
                 eng(a, sizeof a, l->busy_s, "s"), eng(k, sizeof k, l->energy_j, "J"));
     }
+    fprintf(f, "\n  %s\n", LE_REPORT_CALIBRATED);
 }
 
 static le_code json_writer(void *ctx, FILE *f, const char *name, le_error *err)

@@ -11,6 +11,13 @@
 #include "util/error.h"
 #include "cost/costmodel.h"
 
+/* Said under every figure the cost model derives: which of its inputs were fitted to the
+ * paper's tables (the `calibrated:` entries of config/loihi.yaml) rather than reproduced. */
+#define LE_REPORT_CALIBRATED                                                                           \
+    "calibrated, not reproduced: the chip link's time (fitted on Table S2 M = 2 and 20), the x86 "   \
+    "snip and host-channel figures and the static powers (fitted on Table S1); see the "             \
+    "'calibrated:' entries of the architecture file"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
