@@ -255,10 +255,11 @@ static le_code trace_step(void *ctx, const le_sim *sim, uint32_t t, le_error *er
     b->rows.n = 0;
     for (uint32_t j = 0; j < b->n_traced; j++) {
         uint32_t g = b->traced[j];
-        if (c->nrn_core[g] == LE_CFG_NONE)
+        if (le_chipcfg_core_of(c, g) == LE_CFG_NONE)
             continue;
-        const le_neurocore *core = &c->cores[c->nrn_core[g]];
-        int32_t row[4] = {(int32_t)j, core->u[c->nrn_cx[g]], core->v[c->nrn_cx[g]], le_sim_fired(sim, g, t)};
+        const le_neurocore *core = &c->cores[le_chipcfg_core_of(c, g)];
+        uint16_t cx = le_chipcfg_cx_of(c, g);
+        int32_t row[4] = {(int32_t)j, core->u[cx], core->v[cx], le_sim_fired(sim, g, t)};
         for (int i = 0; i < 4; i++)
             if (!le_vec_push(&b->rows, &row[i]))
                 return le_fail(err, LE_ERR_NOMEM, "trace: out of memory at step %u", t);

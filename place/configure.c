@@ -43,8 +43,8 @@ typedef struct {
     size_t *ax_base;        /* [n_cores + 1]: input axons of core i */
     le_vec in_start;        /* per core: n_axons + 1 entries, at ax_base[i] + i */
     le_vec fmt;             /* per axon: its format */
-    le_vec ax_src;          /* per axon: source neuron */
-    size_t *nout_start;     /* [n_neurons + 1]: axons fed by each neuron */
+    le_vec ax_src;          /* per axon: source neuron, then its slot */
+    size_t *nout_start;     /* [slots + 1]: axons fed by each neuron (le_chipcfg_slot) */
     nout_rec *nout;         /* (local core, axon, atom) */
     /* population axons (convolutions), core by core: */
     size_t *pax_base;       /* [n_cores + 1]: population axons of core i */
@@ -117,6 +117,21 @@ uint32_t le_chipcfg_pop_of(const le_chipcfg *c, uint32_t g)
     return lo;
 }
 
+uint32_t le_chipcfg_slot(const le_chipcfg *c, uint32_t g)
+{
+    if (g - c->nrn_lo < c->nrn_n)
+        return g - c->nrn_lo;
+    uint32_t lo = 0, hi = c->n_ext; /* ext_gid[lo..hi) may hold g */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->ext_gid[mid] < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n_ext && c->ext_gid[lo] == g ? c->nrn_n + lo : NONE;
+}
+
 /* "population 'a' (neurons 0..99), population 'b' (neurons 0..3)" for the neurons of core i. */
 static void core_context(const le_chipcfg *s, uint32_t i, char *buf, size_t cap)
 {
@@ -149,10 +164,8 @@ static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_plac
 {
     const uint32_t N = s->n_neurons, n_board = s->geom.n_chips * s->geom.cores_per_chip;
     s->pops = calloc(net->n_pops + 1, sizeof *s->pops);
-    s->nrn_core = malloc(((size_t)N + 1) * sizeof *s->nrn_core);
-    s->nrn_cx = malloc(((size_t)N + 1) * sizeof *s->nrn_cx);
     s->gid_local = malloc(((size_t)n_board + 1) * sizeof *s->gid_local);
-    if (!s->pops || !s->nrn_core || !s->nrn_cx || !s->gid_local)
+    if (!s->pops || !s->gid_local)
         return nomem(err, "the neuron tables");
     for (uint32_t p = 0; p < net->n_pops; p++) {
         memcpy(s->pops[p].name, net->pops[p].name, LE_NAME_MAX);
@@ -164,6 +177,7 @@ static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_plac
     s->pops[net->n_pops].base = N;
     for (uint32_t c = 0; c < n_board; c++)
         s->gid_local[c] = NONE;
+    uint32_t lo = s->part ? N : 0, hi = s->part ? 0 : N; /* the span of this part's neurons */
     for (uint32_t p = 0; p < net->n_pops; p++) {
         if (net->pops[p].kind == LE_POP_INPUT)
             continue;
@@ -177,10 +191,21 @@ static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_plac
                                "population '%s' neuron %u: AHP main compartment at index 0 leaves "
                                "no room for its auxiliary compartment",
                                net->pops[p].name, k);
-            if (!s->part || (core / s->geom.cores_per_chip >= s->chip_lo && core / s->geom.cores_per_chip < s->chip_hi))
+            if (!s->part || (core / s->geom.cores_per_chip >= s->chip_lo && core / s->geom.cores_per_chip < s->chip_hi)) {
                 s->gid_local[core] = 0;
+                if (g < lo)
+                    lo = g;
+                if (g + 1 > hi)
+                    hi = g + 1;
+            }
         }
     }
+    s->nrn_lo = lo < hi ? lo : 0;
+    s->nrn_n = lo < hi ? hi - lo : 0;
+    s->nrn_core = malloc(((size_t)s->nrn_n + 1) * sizeof *s->nrn_core);
+    s->nrn_cx = malloc(((size_t)s->nrn_n + 1) * sizeof *s->nrn_cx);
+    if (!s->nrn_core || !s->nrn_cx)
+        return nomem(err, "the neuron tables");
     for (uint32_t c = 0; c < n_board; c++)
         if (s->gid_local[c] != NONE)
             s->gid_local[c] = s->n_cores++;
@@ -199,20 +224,20 @@ static le_code neuron_tables(le_chipcfg *s, const le_network *net, const le_plac
 static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, const scratch *t,
                                   le_error *err)
 {
-    const uint32_t N = s->n_neurons;
-    for (uint32_t g = 0; g < N; g++) {
-        s->nrn_core[g] = NONE;
-        s->nrn_cx[g] = 0;
+    const uint32_t lo = s->nrn_lo, n = s->nrn_n;
+    for (uint32_t j = 0; j < n; j++) {
+        s->nrn_core[j] = NONE;
+        s->nrn_cx[j] = 0;
     }
     for (uint32_t p = 0; p < net->n_pops; p++) {
         if (net->pops[p].kind == LE_POP_INPUT)
             continue;
         for (uint32_t k = 0; k < net->pops[p].size; k++) {
             uint32_t g = pl->pop_base[p] + k, lc = s->gid_local[pl->core[g]];
-            s->nrn_core[g] = lc;
-            s->nrn_cx[g] = pl->cx[g];
             if (lc == NONE) /* another part's */
                 continue;
+            s->nrn_core[g - lo] = lc;
+            s->nrn_cx[g - lo] = pl->cx[g];
             if ((size_t)pl->cx[g] + 1 > s->cx_base[lc + 1])
                 s->cx_base[lc + 1] = (size_t)pl->cx[g] + 1;
         }
@@ -228,11 +253,11 @@ static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le
         return nomem(err, "the compartment tables");
     for (size_t c = 0; c < s->cx_base[s->n_cores]; c++)
         s->cx_nrn[c] = NONE;
-    for (uint32_t g = 0; g < N; g++) {
-        if (s->nrn_core[g] == NONE)
+    for (uint32_t g = lo; g - lo < n; g++) {
+        if (s->nrn_core[g - lo] == NONE)
             continue;
         uint32_t p = le_chipcfg_pop_of(s, g);
-        size_t at = s->cx_base[s->nrn_core[g]] + s->nrn_cx[g];
+        size_t at = s->cx_base[s->nrn_core[g - lo]] + s->nrn_cx[g - lo];
         int ahp = net->pops[p].kind == LE_POP_AHP;
         if (s->cx_nrn[at] != NONE || (ahp && s->cx_nrn[at - 1] != NONE)) {
             uint32_t o = s->cx_nrn[at] != NONE ? s->cx_nrn[at] : s->cx_nrn[at - 1];
@@ -242,7 +267,7 @@ static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le
                            "placement puts population '%s' neuron %u and population '%s' neuron %u on compartment %u "
                            "of core %u",
                            net->pops[p].name, g - pl->pop_base[p], net->pops[op].name, o - pl->pop_base[op],
-                           (unsigned)s->nrn_cx[g], t->core_gid[s->nrn_core[g]]);
+                           (unsigned)s->nrn_cx[g - lo], t->core_gid[s->nrn_core[g - lo]]);
         }
         s->cx_nrn[at] = g;
         if (ahp)
@@ -262,7 +287,7 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
     for (uint32_t ci = 0; ci < net->n_conns; ci++) {
         const le_connection *cn = &net->conns[ci];
         for (uint32_t k = 0; k < cn->n; k++) {
-            uint32_t lc = s->nrn_core[pl->pop_base[cn->dst_pop] + cn->dst[k]];
+            uint32_t lc = le_chipcfg_core_of(s, pl->pop_base[cn->dst_pop] + cn->dst[k]);
             if (lc != NONE) /* NONE: another part's core */
                 cnt[lc + 1]++;
         }
@@ -270,8 +295,8 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
     for (uint32_t p = 0; p < net->n_pops; p++)
         if (le_ahp_has_self_synapse(&net->pops[p]))
             for (uint32_t k = 0; k < net->pops[p].size; k++)
-                if (s->nrn_core[pl->pop_base[p] + k] != NONE)
-                    cnt[s->nrn_core[pl->pop_base[p] + k] + 1]++;
+                if (le_chipcfg_core_of(s, pl->pop_base[p] + k) != NONE)
+                    cnt[le_chipcfg_core_of(s, pl->pop_base[p] + k) + 1]++;
     for (uint32_t i = 0; i < NC; i++)
         cnt[i + 1] += cnt[i];
     const size_t S = cnt[NC];
@@ -286,14 +311,14 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
     for (uint32_t ci = 0; ci < net->n_conns; ci++) {
         const le_connection *cn = &net->conns[ci];
         for (uint32_t k = 0; k < cn->n; k++) {
-            uint32_t d = pl->pop_base[cn->dst_pop] + cn->dst[k];
-            if (s->nrn_core[d] == NONE)
+            uint32_t d = pl->pop_base[cn->dst_pop] + cn->dst[k], lc = le_chipcfg_core_of(s, d);
+            if (lc == NONE)
                 continue;
-            syn_rec *r = &t->recs[fill[s->nrn_core[d]]++];
+            syn_rec *r = &t->recs[fill[lc]++];
             r->src = pl->pop_base[cn->src_pop] + cn->src[k];
             int32_t m = le_weight_truncate(cn->weight[k], cn->sign, cn->weight_bits);
             r->syn.weight = le_actual_weight(m, cn->wexp);
-            r->syn.cx = (uint16_t)(s->nrn_cx[d] - (cn->to_aux ? 1 : 0));
+            r->syn.cx = (uint16_t)(le_chipcfg_cx_of(s, d) - (cn->to_aux ? 1 : 0));
             r->syn.delay = cn->delay ? cn->delay[k] : 0;
             r->syn.pad = cn->weight_bits;
         }
@@ -303,12 +328,12 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
         if (!le_ahp_has_self_synapse(pop))
             continue;
         for (uint32_t k = 0; k < pop->size; k++) {
-            uint32_t g = pl->pop_base[p] + k;
-            if (s->nrn_core[g] == NONE)
+            uint32_t g = pl->pop_base[p] + k, lc = le_chipcfg_core_of(s, g);
+            if (lc == NONE)
                 continue;
-            syn_rec *r = &t->recs[fill[s->nrn_core[g]]++];
+            syn_rec *r = &t->recs[fill[lc]++];
             r->src = g;
-            r->syn = le_ahp_self_synapse(pop, s->nrn_cx[g]);
+            r->syn = le_ahp_self_synapse(pop, le_chipcfg_cx_of(s, g));
             r->syn.pad = 8;
         }
     }
@@ -535,9 +560,9 @@ static le_code conv_core(const le_chipcfg *s, const le_network *net, const le_li
                     continue;
                 for (uint32_t co = 0; co < O; co++) {
                     uint32_t g = dbase + (oy * ow + ox) * O + co;
-                    if (s->nrn_core[g] != i)
+                    if (le_chipcfg_core_of(s, g) != i)
                         continue;
-                    pop_ent e = {s->nrn_cx[g], ky * KW + kx, co};
+                    pop_ent e = {le_chipcfg_cx_of(s, g), ky * KW + kx, co};
                     if (!le_vec_push(ent, &e))
                         return nomem(err, "the population axons");
                 }
@@ -649,20 +674,74 @@ static le_code population_axons(const le_chipcfg *s, const le_network *net, cons
     return rc;
 }
 
-/* Axons bucketed by source neuron: each neuron's output axons, and the injection lists of
- * the input neurons (local core indexes). */
+/* The neurons outside the span of this part's own that need a slot: sources of its input
+ * axons and population axons, and in a part every input neuron (each part delivers its
+ * injections, the recording part sends their packets). Empty for a whole configuration. */
+static le_code ext_table(le_chipcfg *s, const le_network *net, const scratch *t, le_error *err)
+{
+    const uint32_t lo = s->nrn_lo, n = s->nrn_n, NC = s->n_cores;
+    const uint32_t *asrc = t->ax_src.a;
+    const pop_axon *pax = t->pax.a;
+    le_vec ext = LE_VEC(uint32_t);
+    int ok = 1;
+    for (size_t a = 0; a < t->ax_base[NC] && ok; a++)
+        if (asrc[a] - lo >= n)
+            ok = le_vec_push(&ext, &asrc[a]);
+    for (size_t j = 0; j < t->pax.n && ok; j++) {
+        const le_connection *cn = &net->conns[pax[j].conn];
+        uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
+        for (uint32_t k = 0; k < cn->conv->in_ch && ok; k++)
+            if (g0 + k - lo >= n) {
+                uint32_t g = g0 + k;
+                ok = le_vec_push(&ext, &g);
+            }
+    }
+    for (uint32_t p = 0; p < s->n_pops && ok && s->part; p++)
+        if (s->pops[p].kind == LE_POP_INPUT)
+            for (uint32_t g = s->pops[p].base; g < s->pops[p].base + s->pops[p].size && ok; g++)
+                if (g - lo >= n)
+                    ok = le_vec_push(&ext, &g);
+    if (!ok) {
+        le_vec_free(&ext);
+        return nomem(err, "the neurons of other parts");
+    }
+    uint32_t *e = ext.a;
+    qsort(e, ext.n, sizeof *e, cmp_u32);
+    size_t m = 0;
+    for (size_t j = 0; j < ext.n; j++)
+        if (!m || e[j] != e[m - 1])
+            e[m++] = e[j];
+    s->n_ext = (uint32_t)m;
+    s->ext_gid = malloc((m + 1) * sizeof *s->ext_gid);
+    if (!s->ext_gid) {
+        le_vec_free(&ext);
+        return nomem(err, "the neurons of other parts");
+    }
+    if (m)
+        memcpy(s->ext_gid, e, m * sizeof *e);
+    le_vec_free(&ext);
+    return LE_OK;
+}
+
+/* Axons bucketed by source neuron (by slot): each neuron's output axons, and the injection
+ * lists of the input neurons and of other parts' neurons (local core indexes). */
 static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le_error *err)
 {
-    const uint32_t NC = s->n_cores, N = s->n_neurons;
+    le_code rc = ext_table(s, net, t, err);
+    if (rc)
+        return rc;
+    const uint32_t NC = s->n_cores, S = s->nrn_n + s->n_ext;
     const size_t A = t->ax_base[NC];
-    const uint32_t *asrc = t->ax_src.a;
+    uint32_t *asrc = t->ax_src.a;
+    for (size_t a = 0; a < A; a++) /* from here on, the source's slot */
+        asrc[a] = le_chipcfg_slot(s, asrc[a]);
     const pop_axon *pax = t->pax.a;
     size_t P = 0; /* output axons of population axons: one per source neuron (atom) */
     for (size_t j = 0; j < t->pax.n; j++)
         P += net->conns[pax[j].conn].conv->in_ch;
-    t->nout_start = calloc((size_t)N + 2, sizeof *t->nout_start);
+    t->nout_start = calloc((size_t)S + 2, sizeof *t->nout_start);
     t->nout = malloc((A + P + 1) * sizeof *t->nout);
-    size_t *nf = malloc(((size_t)N + 1) * sizeof *nf);
+    size_t *nf = malloc(((size_t)S + 1) * sizeof *nf);
     if (!t->nout_start || !t->nout || !nf) {
         free(nf);
         return nomem(err, "the output axons");
@@ -673,11 +752,11 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
         const le_connection *cn = &net->conns[pax[j].conn];
         uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
         for (uint32_t a = 0; a < cn->conv->in_ch; a++)
-            t->nout_start[g0 + a + 1]++;
+            t->nout_start[le_chipcfg_slot(s, g0 + a) + 1]++;
     }
-    for (uint32_t g = 0; g < N; g++)
-        t->nout_start[g + 1] += t->nout_start[g];
-    memcpy(nf, t->nout_start, ((size_t)N + 1) * sizeof *nf);
+    for (uint32_t q = 0; q < S; q++)
+        t->nout_start[q + 1] += t->nout_start[q];
+    memcpy(nf, t->nout_start, ((size_t)S + 1) * sizeof *nf);
     for (uint32_t i = 0; i < NC; i++) {
         for (size_t a = t->ax_base[i]; a < t->ax_base[i + 1]; a++) {
             nout_rec d = {i, (uint32_t)(a - t->ax_base[i]), 0, 0, 0};
@@ -690,47 +769,48 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
             uint32_t g0 = s->pops[cn->src_pop].base + pax[j].pixel * cn->conv->in_ch;
             for (uint32_t a = 0; a < cn->conv->in_ch; a++) {
                 nout_rec d = {i, n_disc + (uint32_t)(j - t->pax_base[i]), (uint16_t)a, pax[j].pop32, 0};
-                t->nout[nf[g0 + a]++] = d;
+                t->nout[nf[le_chipcfg_slot(s, g0 + a)]++] = d;
             }
         }
     }
     free(nf);
+    le_vec_free(&t->ax_src);
 
-    s->inj_start = calloc((size_t)N + 2, sizeof *s->inj_start);
+    s->inj_start = calloc((size_t)S + 2, sizeof *s->inj_start);
     if (!s->inj_start)
         return nomem(err, "the injection lists");
     size_t n_inj = 0;
-    for (uint32_t g = 0; g < N; g++) {
-        s->inj_start[g] = n_inj;
-        if (s->nrn_core[g] == NONE)
-            n_inj += t->nout_start[g + 1] - t->nout_start[g];
+    for (uint32_t q = 0; q < S; q++) {
+        s->inj_start[q] = n_inj;
+        if (q >= s->nrn_n || s->nrn_core[q] == NONE)
+            n_inj += t->nout_start[q + 1] - t->nout_start[q];
     }
-    s->inj_start[N] = n_inj;
+    s->inj_start[S] = n_inj;
     s->inj = malloc((n_inj + 1) * sizeof *s->inj);
     if (!s->inj)
         return nomem(err, "the injection lists");
-    for (uint32_t g = 0; g < N; g++)
-        if (s->nrn_core[g] == NONE)
-            for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
+    for (uint32_t q = 0; q < S; q++)
+        if (q >= s->nrn_n || s->nrn_core[q] == NONE)
+            for (size_t j = t->nout_start[q]; j < t->nout_start[q + 1]; j++) {
                 le_delivery d = {t->nout[j].core, t->nout[j].axon, t->nout[j].atom};
-                s->inj[s->inj_start[g] + (j - t->nout_start[g])] = d;
+                s->inj[s->inj_start[q] + (j - t->nout_start[q])] = d;
             }
     return LE_OK;
 }
 
 /* A part: the destination cores of each input neuron (all of them) and of each local neuron
- * (those on other parts), sorted and distinct, in inj_gid. */
+ * (those on other parts), sorted and distinct, in inj_gid, by slot. */
 static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, le_error *err)
 {
-    const uint32_t N = s->n_neurons;
+    const uint32_t S = s->nrn_n + s->n_ext;
     le_vec pairs = LE_VEC(uint64_t);
     for (uint32_t ci = 0; ci < net->n_conns; ci++) {
         const le_connection *cn = &net->conns[ci];
         int input = net->pops[cn->src_pop].kind == LE_POP_INPUT;
         for (uint32_t k = 0; k < cn->n; k++) {
             uint32_t src = pl->pop_base[cn->src_pop] + cn->src[k], dc = pl->core[pl->pop_base[cn->dst_pop] + cn->dst[k]];
-            if (input || (s->nrn_core[src] != NONE && s->gid_local[dc] == NONE)) {
-                uint64_t key = ((uint64_t)src << 32) | dc;
+            if (input || (le_chipcfg_core_of(s, src) != NONE && s->gid_local[dc] == NONE)) {
+                uint64_t key = ((uint64_t)le_chipcfg_slot(s, src) << 32) | dc;
                 if (!le_vec_push(&pairs, &key)) {
                     le_vec_free(&pairs);
                     return nomem(err, "the output axons to other parts");
@@ -740,9 +820,9 @@ static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_plac
     }
     uint64_t *pk = pairs.a;
     qsort(pk, pairs.n, sizeof *pk, cmp_u64);
-    s->inj_gid_start = calloc((size_t)N + 2, sizeof *s->inj_gid_start);
+    s->inj_gid_start = calloc((size_t)S + 2, sizeof *s->inj_gid_start);
     s->inj_gid = malloc((pairs.n + 1) * sizeof *s->inj_gid);
-    s->remote_out = calloc((size_t)N + 1, 1);
+    s->remote_out = calloc((size_t)s->nrn_n + 1, 1);
     if (!s->inj_gid_start || !s->inj_gid || !s->remote_out) {
         le_vec_free(&pairs);
         return nomem(err, "the output axons to other parts");
@@ -751,14 +831,14 @@ static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_plac
     for (size_t j = 0; j < pairs.n; j++) {
         if (j && pk[j] == pk[j - 1])
             continue;
-        uint32_t src = (uint32_t)(pk[j] >> 32);
+        uint32_t q = (uint32_t)(pk[j] >> 32);
         s->inj_gid[n++] = (uint32_t)pk[j];
-        s->inj_gid_start[src + 1]++;
-        if (s->nrn_core[src] != NONE)
-            s->remote_out[src] = 1;
+        s->inj_gid_start[q + 1]++;
+        if (q < s->nrn_n && s->nrn_core[q] != NONE)
+            s->remote_out[q] = 1;
     }
-    for (uint32_t g = 0; g < N; g++)
-        s->inj_gid_start[g + 1] += s->inj_gid_start[g];
+    for (uint32_t q = 0; q < S; q++)
+        s->inj_gid_start[q + 1] += s->inj_gid_start[q];
     le_vec_free(&pairs);
     return LE_OK;
 }
@@ -800,9 +880,10 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
         b->cxp[c] = (uint16_t)last_prof;
         b->ostart[c] = (uint32_t)n_out;
         if (g != NONE && !(g & AUX_FLAG)) {
-            n_out += t->nout_start[g + 1] - t->nout_start[g];
+            const uint32_t q = g - s->nrn_lo; /* a local neuron's slot */
+            n_out += t->nout_start[q + 1] - t->nout_start[q];
             if (s->part)
-                n_out += s->inj_gid_start[g + 1] - s->inj_gid_start[g];
+                n_out += s->inj_gid_start[q + 1] - s->inj_gid_start[q];
         }
     }
     b->ostart[ncx] = (uint32_t)n_out;
@@ -825,10 +906,11 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
         uint32_t g = s->cx_nrn[s->cx_base[i] + c];
         if (g == NONE || (g & AUX_FLAG))
             continue;
+        const uint32_t q = g - s->nrn_lo;
         if (s->part) {
             /* Local and remote destinations merged in gid order, as the whole board has them. */
-            size_t j = t->nout_start[g], je = t->nout_start[g + 1];
-            size_t r = s->inj_gid_start[g], re = s->inj_gid_start[g + 1], o = b->ostart[c];
+            size_t j = t->nout_start[q], je = t->nout_start[q + 1];
+            size_t r = s->inj_gid_start[q], re = s->inj_gid_start[q + 1], o = b->ostart[c];
             while (j < je || r < re) {
                 if (r == re || (j < je && t->core_gid[t->nout[j].core] < s->inj_gid[r])) {
                     const nout_rec *rec = &t->nout[j];
@@ -852,9 +934,9 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
             }
             continue;
         }
-        for (size_t j = t->nout_start[g]; j < t->nout_start[g + 1]; j++) {
+        for (size_t j = t->nout_start[q]; j < t->nout_start[q + 1]; j++) {
             const nout_rec *r = &t->nout[j];
-            size_t at = b->ostart[c] + (j - t->nout_start[g]);
+            size_t at = b->ostart[c] + (j - t->nout_start[q]);
             le_axon_dst d = {t->core_gid[r->core], r->axon};
             b->obuf[at] = d;
             b->oatom[at] = r->atom;
@@ -1028,6 +1110,7 @@ void le_chipcfg_free(le_chipcfg *c)
     free(c->cx_nrn);
     free(c->inputs);
     free(c->remote_out);
+    free(c->ext_gid);
     free(c->inj_gid_start);
     free(c->inj_gid);
     memset(c, 0, sizeof *c);

@@ -41,9 +41,18 @@ typedef struct {
     uint32_t n_pops;
     le_cfg_pop *pops;      /* [n_pops + 1]; the last has base = n_neurons */
     uint32_t n_neurons;
-    uint32_t *nrn_core;    /* local core of each neuron, LE_CFG_NONE for inputs */
-    uint16_t *nrn_cx;      /* its main compartment */
-    size_t *inj_start;     /* [n_neurons + 1]: injection list of an input neuron */
+    /* The per-neuron tables cover the neurons nrn_lo .. nrn_lo + nrn_n - 1 (every neuron of a
+     * whole configuration; in a part, the span of the ids of its own neurons, so that a rank
+     * holds tables for its share of the board, not for the board), followed by n_ext slots for
+     * the neurons outside that span that deliver here or whose destinations are recorded here
+     * (sources of this part's input axons on other parts, input neurons), ext_gid ascending.
+     * Index them through le_chipcfg_core_of and le_chipcfg_slot. */
+    uint32_t nrn_lo, nrn_n;
+    uint32_t n_ext;
+    uint32_t *ext_gid;     /* [n_ext] */
+    uint32_t *nrn_core;    /* [nrn_n]: local core of each neuron, LE_CFG_NONE for inputs and other parts' */
+    uint16_t *nrn_cx;      /* [nrn_n]: its main compartment */
+    size_t *inj_start;     /* [nrn_n + n_ext + 1] by slot: deliveries of an input neuron or another part's */
     le_delivery *inj;
     uint32_t n_cores;      /* configured cores, in gid order */
     le_neurocore *cores;
@@ -62,10 +71,26 @@ typedef struct {
     int part;
     int part_records;      /* this part records the x86 injections (one part does) */
     uint32_t chip_lo, chip_hi;
-    uint8_t *remote_out;   /* [n_neurons]: a local neuron with synapses on another part */
-    size_t *inj_gid_start; /* [n_neurons + 1] */
+    uint8_t *remote_out;   /* [nrn_n]: a local neuron with synapses on another part */
+    size_t *inj_gid_start; /* [nrn_n + n_ext + 1] by slot */
     uint32_t *inj_gid;
 } le_chipcfg;
+
+/* Local core of neuron g, LE_CFG_NONE for an input neuron or a neuron of another part. */
+static inline uint32_t le_chipcfg_core_of(const le_chipcfg *c, uint32_t g)
+{
+    return g - c->nrn_lo < c->nrn_n ? c->nrn_core[g - c->nrn_lo] : LE_CFG_NONE;
+}
+
+/* Main compartment of neuron g, which has a local core. */
+static inline uint16_t le_chipcfg_cx_of(const le_chipcfg *c, uint32_t g)
+{
+    return c->nrn_cx[g - c->nrn_lo];
+}
+
+/* Slot of neuron g in inj_start and inj_gid_start, LE_CFG_NONE when it has none (a neuron of
+ * another part that delivers nothing here). */
+uint32_t le_chipcfg_slot(const le_chipcfg *c, uint32_t g);
 
 le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
                          const le_limits *lim, le_chipcfg *c, le_error *err);

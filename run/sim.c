@@ -32,9 +32,9 @@ static le_code create(const le_network *net, const le_placement *pl, const le_bo
     s->packets = s->injected = LE_VEC(le_packet);
     s->exported = LE_VEC(uint32_t);
     s->inject_latency = 1;
-    const uint32_t NC = s->c.n_cores, N = s->c.n_neurons, nch = geom->n_chips;
+    const uint32_t NC = s->c.n_cores, nch = geom->n_chips;
     s->fired = malloc(((size_t)s->c.max_cx + 1) * sizeof *s->fired);
-    s->spiked_at = calloc((size_t)N + 1, sizeof *s->spiked_at);
+    s->spiked_at = calloc((size_t)s->c.nrn_n + 1, sizeof *s->spiked_at);
     s->awake = malloc((NC + 1) * sizeof *s->awake);
     s->disabled = calloc(NC + 1, 1);
     s->in_awake = calloc(NC + 1, 1);
@@ -85,10 +85,12 @@ void le_sim_set_exchange(le_sim *s, le_sim_exchange fn, void *ctx)
 le_code le_sim_deliver_remote(le_sim *s, const uint32_t *gids, uint32_t n, le_error *err)
 {
     for (uint32_t j = 0; j < n; j++) {
-        uint32_t g = gids[j];
-        if (g >= s->c.n_neurons || s->c.nrn_core[g] != NONE)
+        uint32_t g = gids[j], q = le_chipcfg_slot(&s->c, g);
+        if (g >= s->c.n_neurons || le_chipcfg_core_of(&s->c, g) != NONE)
             return le_fail(err, LE_ERR_CONFIG, "remote spike of neuron %u: not a neuron of another part", g);
-        for (size_t k = s->c.inj_start[g]; k < s->c.inj_start[g + 1]; k++)
+        if (q == NONE) /* it reaches no core of this part */
+            continue;
+        for (size_t k = s->c.inj_start[q]; k < s->c.inj_start[q + 1]; k++)
             if (!le_vec_push(&s->pend, &s->c.inj[k]))
                 return le_fail(err, LE_ERR_NOMEM, "out of memory for remote spikes");
     }
@@ -152,7 +154,10 @@ const le_chipcfg *le_sim_config(const le_sim *s) { return &s->c; }
 uint32_t le_sim_n_cores(const le_sim *s) { return s->c.n_cores; }
 const le_neurocore *le_sim_core(const le_sim *s, uint32_t i) { return i < s->c.n_cores ? &s->c.cores[i] : NULL; }
 uint64_t le_sim_total_spikes(const le_sim *s) { return s->total_spikes; }
-int le_sim_fired(const le_sim *s, uint32_t g, uint32_t t) { return g < s->c.n_neurons && s->spiked_at[g] == t; }
+int le_sim_fired(const le_sim *s, uint32_t g, uint32_t t)
+{
+    return g - s->c.nrn_lo < s->c.nrn_n && s->spiked_at[g - s->c.nrn_lo] == t;
+}
 
 static void touch(le_sim *s, uint32_t i)
 {
@@ -265,7 +270,7 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
             const uint32_t g = s->c.cx_nrn[base + cx];
             s->total_spikes++;
             if (g != NONE && !(g & AUX_FLAG))
-                s->spiked_at[g] = t;
+                s->spiked_at[g - s->c.nrn_lo] = t;
             for (uint32_t o = c->out_start[cx]; o < c->out_start[cx + 1]; o++) {
                 const le_axon_dst *od = &c->out[o];
                 le_packet pk = {c->gid, od->core, cx, 0};
@@ -274,7 +279,7 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
                 if (!le_vec_push(&s->packets, &pk) || (dv.core != NONE && !le_vec_push(&s->pend_next, &dv)))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
             }
-            if (s->c.part && g != NONE && !(g & AUX_FLAG) && s->c.remote_out[g] && !le_vec_push(&s->exported, &g))
+            if (s->c.part && g != NONE && !(g & AUX_FLAG) && s->c.remote_out[g - s->c.nrn_lo] && !le_vec_push(&s->exported, &g))
                 return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spikes to other parts", t);
         }
         if (c->awake)

@@ -24,15 +24,16 @@ le_code le_sim_inject_into(le_sim *s, uint32_t pop, uint32_t neuron, le_vec *que
         return le_fail(err, LE_ERR_CONFIG, "x86 inject: population %u is not an input population (neuron %u)", pop,
                        neuron);
     uint32_t g = p->base + neuron, chip = (uint32_t)(p->input_chip < 0 ? 0 : p->input_chip);
+    uint32_t q = le_chipcfg_slot(c, g); /* every input neuron has one */
     if (c->part) {
         /* Board mode: this part's deliveries; one part records the x86's packets to every core. */
-        for (size_t j = c->inj_start[g]; j < c->inj_start[g + 1]; j++)
+        for (size_t j = c->inj_start[q]; j < c->inj_start[q + 1]; j++)
             if (!le_vec_push(queue, &c->inj[j]))
                 return le_fail(err, LE_ERR_NOMEM, "x86 inject: out of memory (population %u neuron %u)", pop, neuron);
         if (!c->part_records)
             return LE_OK;
         le_x86_activity *x = x86_of(s, chip);
-        for (size_t j = c->inj_gid_start[g]; j < c->inj_gid_start[g + 1]; j++) {
+        for (size_t j = c->inj_gid_start[q]; j < c->inj_gid_start[q + 1]; j++) {
             le_packet pk = {LE_SRC_X86(chip), c->inj_gid[j], 0, 0};
             if (!le_vec_push(&s->injected, &pk))
                 return le_fail(err, LE_ERR_NOMEM, "x86 inject: out of memory (population %u neuron %u)", pop, neuron);
@@ -41,7 +42,7 @@ le_code le_sim_inject_into(le_sim *s, uint32_t pop, uint32_t neuron, le_vec *que
         return LE_OK;
     }
     le_x86_activity *x = x86_of(s, chip);
-    for (size_t j = c->inj_start[g]; j < c->inj_start[g + 1]; j++) {
+    for (size_t j = c->inj_start[q]; j < c->inj_start[q + 1]; j++) {
         const le_delivery *d = &c->inj[j];
         le_packet pk = {LE_SRC_X86(chip), c->cores[d->core].gid, 0, 0};
         if (!le_vec_push(queue, d) || !le_vec_push(&s->injected, &pk))
@@ -66,12 +67,12 @@ static le_code read_reg(void *ctx, uint32_t pop, uint32_t neuron, le_reg reg, in
     if (pop >= c->n_pops || neuron >= c->pops[pop].size)
         return le_fail(err, LE_ERR_CONFIG, "x86 read %s: population %u neuron %u does not exist", what, pop, neuron);
     uint32_t g = c->pops[pop].base + neuron;
-    if (c->nrn_core[g] == LE_CFG_NONE)
+    if (le_chipcfg_core_of(c, g) == LE_CFG_NONE)
         return le_fail(err, LE_ERR_CONFIG, "x86 read %s: population %u neuron %u has no compartment", what, pop,
                        neuron);
-    const le_neurocore *core = &c->cores[c->nrn_core[g]];
+    const le_neurocore *core = &c->cores[le_chipcfg_core_of(c, g)];
     x86_of(s, core->gid / c->geom.cores_per_chip)->reg_reads++;
-    *out = reg == LE_REG_V ? core->v[c->nrn_cx[g]] : core->u[c->nrn_cx[g]];
+    *out = reg == LE_REG_V ? core->v[le_chipcfg_cx_of(c, g)] : core->u[le_chipcfg_cx_of(c, g)];
     return LE_OK;
 }
 
@@ -124,8 +125,8 @@ static le_code for_pop_cores(le_sim *s, uint32_t pop, const char *what, le_error
         return le_fail(err, LE_ERR_CONFIG, "x86 %s: population '%s' has no compartments", what, c->pops[pop].name);
     uint32_t last = LE_CFG_NONE;
     for (uint32_t g = c->pops[pop].base; g < c->pops[pop].base + c->pops[pop].size; g++) {
-        uint32_t core = c->nrn_core[g];
-        if (core == last)
+        uint32_t core = le_chipcfg_core_of(c, g);
+        if (core == last || core == LE_CFG_NONE) /* NONE: a core of another part */
             continue; /* a population's neurons fill its cores one after the other */
         last = core;
         for (size_t x = c->cx_base[core]; x < c->cx_base[core + 1]; x++) {

@@ -121,9 +121,9 @@ Trace run(const std::vector<Layer> &layers, bool expand, uint32_t steps)
         std::vector<int32_t> v;
         std::vector<uint8_t> s;
         for (uint32_t g = 0; g < c->n_neurons; g++) {
-            if (c->nrn_core[g] == LE_CFG_NONE)
+            if (le_chipcfg_core_of(c, g) == LE_CFG_NONE)
                 continue;
-            v.push_back(c->cores[c->nrn_core[g]].v[c->nrn_cx[g]]);
+            v.push_back(c->cores[le_chipcfg_core_of(c, g)].v[le_chipcfg_cx_of(c, g)]);
             s.push_back((uint8_t)le_sim_fired(p.sim, g, t));
         }
         tr.v.push_back(v);

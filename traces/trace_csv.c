@@ -63,8 +63,8 @@ static le_code write_step(void *ctx, const le_sim *sim, uint32_t step, le_error 
             le_csv_field(c->pops[p].name, name, sizeof name);
             name_of = p;
         }
-        const le_neurocore *core = &c->cores[c->nrn_core[g]];
-        uint32_t cx = c->nrn_cx[g];
+        const le_neurocore *core = &c->cores[le_chipcfg_core_of(c, g)];
+        uint32_t cx = le_chipcfg_cx_of(c, g);
         bad |= fprintf(t->f, "%u,%s,%u,%d,%d,%d\n", step, name, g - c->pops[p].base, core->u[cx], core->v[cx],
                        le_sim_fired(sim, g, step)) < 0;
     }

@@ -178,8 +178,11 @@ static le_code plan_routes(le_trace_net *t, uint64_t *max_hops, le_error *err)
             if (p->input_chip < 0)
                 continue;
             src = LE_SRC_X86((uint32_t)p->input_chip);
-            for (uint32_t g = p->base; g < p->base + p->size; g++)
-                for (size_t k = c->inj_start[g]; k < c->inj_start[g + 1]; k++) {
+            for (uint32_t g = p->base; g < p->base + p->size; g++) {
+                const uint32_t q = le_chipcfg_slot(c, g);
+                if (q == LE_CFG_NONE)
+                    continue;
+                for (size_t k = c->inj_start[q]; k < c->inj_start[q + 1]; k++) {
                     uint32_t d = c->cores[c->inj[k].core].gid;
                     if (stamp[d] != id) {
                         stamp[d] = id;
@@ -188,6 +191,7 @@ static le_code plan_routes(le_trace_net *t, uint64_t *max_hops, le_error *err)
                     }
                     mult[d]++;
                 }
+            }
         } else
             break;
         if (!le_topo_valid_src(tp, src))

@@ -465,8 +465,8 @@ static le_code record_step(void *ctx, const le_sim *sim, uint32_t t, le_error *e
     size_t row = (size_t)r->steps * r->n;
     for (uint32_t j = 0; j < r->n; j++) {
         uint32_t g = r->gid[j];
-        const le_neurocore *core = &c->cores[c->nrn_core[g]];
-        uint32_t cx = c->nrn_cx[g];
+        const le_neurocore *core = &c->cores[le_chipcfg_core_of(c, g)];
+        uint32_t cx = le_chipcfg_cx_of(c, g);
         r->u[row + j] = core->u[cx];
         r->v[row + j] = core->v[cx];
         r->fired[row + j] = (uint8_t)(le_sim_fired(sim, g, t) != 0);
