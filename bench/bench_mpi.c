@@ -2,7 +2,7 @@
  * (768 chips), one LIF population per neuro-core in use, run with `mpirun -np R`.
  *
  *   mpirun -np R bench_mpi [--chips C] [--cores K] [--per-core N] [--fanin F] [--steps T]
- *                          [--noc load|packet|none] [--board NAME]
+ *                          [--noc load|packet|none] [--board NAME] [--check 1]
  *
  * Defaults: all 768 chips, 128 cores each, 512 neurons per core (50.3 M neurons), fan-in 64.
  * Each neuron of the population on (chip c, core k) receives F synapses, F/4 from each of four
@@ -28,6 +28,7 @@
 typedef struct {
     uint32_t chips, cores, per_core, fanin, steps;
     const char *noc, *board;
+    int check;
 } options;
 
 static uint64_t mix(uint64_t x)
@@ -67,8 +68,17 @@ static le_code build(const options *o, const le_board_geom *geom, uint32_t lo, u
         pop.per_core = o->per_core;
         pop.main.decay_u = 1024;
         pop.main.decay_v = 256;
-        pop.main.bias_mant = (int32_t)(300 + mix(p) % 200);
-        pop.main.bias_exp = 6;
+        /* Each population reaches its threshold first at about step k0 spread evenly over 2..40:
+         * v_k = b (1 - q^k) / (1 - q) with q = 1 - decay_v / 4096 = 15/16 exceeds vth from
+         * k0 on when b = vth (1 - q) / (1 - q^k0). A bias that drove every neuron over its
+         * threshold at once made the first steps a volley of the whole board, whose packets
+         * rank 0's cost model had to route in one step. */
+        uint32_t k0 = 2 + (uint32_t)(mix(p) % 39);
+        double qk = 1.0;
+        for (uint32_t k = 0; k < k0; k++)
+            qk *= 15.0 / 16.0;
+        pop.main.bias_mant = (int32_t)((600.0 * 64.0 / 16.0) / (1.0 - qk) / 16.0) + 1; /* exponent 4 */
+        pop.main.bias_exp = 4;
         pop.main.vth_mant = 600;
         pop.main.refract = 20 + (int32_t)(mix(p + 7) % 20); /* a few percent per step */
         uint32_t idx;
@@ -113,12 +123,70 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
+/* Peak resident memory so far (VmHWM), in kB; getrusage where /proc is missing. */
+static long hwm_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb < 0 ? peak_rss_kb() : kb;
+}
+
 typedef struct {
     double config_s, run_s, exch_s, steps_s;
     uint64_t bytes, cores, synapses, spikes;
-    long rss_kb;
+    uint64_t neurons;        /* neurons on the rank's configured cores */
+    uint64_t slots;          /* per-neuron table entries the rank holds (own span + outside slots) */
+    long rss_kb, net_kb, cfg_kb; /* peak at the end, after generating the network, after configuring */
     uint32_t lo, hi;
 } rank_row;
+
+/* The configured cores of the ranks are disjoint and together the chips x cores in use, their
+ * neurons the network's, and no rank's per-neuron tables reach the whole board when several
+ * ranks share it. */
+static int check_shares(const options *o, uint32_t cores_per_chip, const rank_row *rows, uint32_t R, const uint32_t *gids,
+                        const size_t *lens)
+{
+    const uint64_t n_cores = (uint64_t)o->chips * o->cores, n_neurons = n_cores * o->per_core;
+    uint64_t cores = 0, neurons = 0;
+    uint8_t *seen = calloc((size_t)n_cores * 2 + 1, 1);
+    int bad = !seen;
+    size_t at = 0;
+    for (uint32_t r = 0; r < R && !bad; r++) {
+        cores += rows[r].cores;
+        neurons += rows[r].neurons;
+        if (lens[r] / sizeof *gids != rows[r].cores)
+            bad = fprintf(stderr, "bench_mpi: rank %u sent %zu core ids for %llu cores\n", r, lens[r] / sizeof *gids,
+                          (unsigned long long)rows[r].cores) > 0;
+        for (uint64_t k = 0; k < rows[r].cores && !bad; k++, at++) {
+            uint32_t g = gids[at];
+            /* the bench's cores are cores 0..K-1 of chips 0..C-1 */
+            uint32_t chip = g / cores_per_chip, core = g % cores_per_chip, idx = chip * o->cores + core;
+            if (chip >= o->chips || core >= o->cores || chip < rows[r].lo || chip >= rows[r].hi || seen[idx])
+                bad = fprintf(stderr, "bench_mpi: rank %u configured core %u (chip %u): %s\n", r, g, chip,
+                              seen[idx] ? "another rank configured it too" : "not one of its chips") > 0;
+            else
+                seen[idx] = 1;
+        }
+        if (!bad && R > 1 && rows[r].slots >= n_neurons)
+            bad = fprintf(stderr, "bench_mpi: rank %u holds per-neuron tables for %llu neurons: the whole board's %llu\n",
+                          r, (unsigned long long)rows[r].slots, (unsigned long long)n_neurons) > 0;
+    }
+    if (!bad && (cores != n_cores || neurons != n_neurons))
+        bad = fprintf(stderr, "bench_mpi: the ranks configured %llu cores and %llu neurons, the network has %llu and %llu\n",
+                      (unsigned long long)cores, (unsigned long long)neurons, (unsigned long long)n_cores,
+                      (unsigned long long)n_neurons) > 0;
+    free(seen);
+    if (!bad)
+        printf("  shares: %llu cores and %llu neurons, each configured by one rank\n", (unsigned long long)cores,
+               (unsigned long long)neurons);
+    return bad;
+}
 
 static int run(const options *o)
 {
@@ -161,6 +229,7 @@ static int run(const options *o)
     double t0 = le_mpi_wtime();
     uint64_t synapses = 0;
     rc = build(o, &geom, lo, hi, &net, &synapses, &err);
+    long net_kb = hwm_kb();
     if (!rc && R > 1 && !(rc = le_board_mpi_new(spec, &bm, &err)))
         le_board_mpi_options(bm, &po);
     if (!costed)
@@ -180,6 +249,7 @@ static int run(const options *o)
         return 1;
     }
     double t1 = le_mpi_wtime();
+    long cfg_kb = hwm_kb();
     rc = le_sim_run(pipe.sim, o->steps, NULL, &err);
     if (rc)
         le_mpi_abort(&err);
@@ -194,13 +264,30 @@ static int run(const options *o)
     row.cores = le_sim_n_cores(pipe.sim);
     row.synapses = synapses;
     row.spikes = le_sim_total_spikes(pipe.sim);
-    row.rss_kb = peak_rss_kb();
+    row.rss_kb = hwm_kb();
+    row.net_kb = net_kb;
+    row.cfg_kb = cfg_kb;
     row.lo = lo;
     row.hi = hi;
+    const le_chipcfg *cfg = le_sim_config(pipe.sim);
+    for (size_t c = 0; c < cfg->cx_base[cfg->n_cores]; c++)
+        row.neurons += cfg->cx_nrn[c] != LE_CFG_NONE && !(cfg->cx_nrn[c] & LE_CFG_AUX);
+    row.slots = (uint64_t)cfg->nrn_n + cfg->n_ext;
+    uint32_t *gids = malloc(((size_t)cfg->n_cores + 1) * sizeof *gids);
+    if (!gids)
+        le_mpi_abort(&err);
+    for (uint32_t i = 0; i < cfg->n_cores; i++)
+        gids[i] = cfg->cores[i].gid;
     void *all = NULL;
     size_t *lens = NULL;
     if ((rc = le_mpi_allgatherv(&row, sizeof row, &all, &lens, &err)))
         le_mpi_abort(&err);
+    void *all_gids = NULL;
+    size_t *gid_lens = NULL;
+    if (o->check && (rc = le_mpi_gatherv(gids, (size_t)cfg->n_cores * sizeof *gids, &all_gids, &gid_lens, &err)))
+        le_mpi_abort(&err);
+    free(gids);
+    int bad = 0;
     if (r == 0) {
         const rank_row *rows = all;
         uint64_t neurons = (uint64_t)o->chips * o->cores * o->per_core, spikes = 0;
@@ -210,26 +297,34 @@ static int run(const options *o)
                o->chips, o->cores, o->per_core, (unsigned long long)neurons, o->fanin, o->steps, o->noc, R,
                R > 1 ? "s" : "");
         printf("  spikes per neuron per step: %.4f\n", (double)spikes / (double)neurons / o->steps);
-        printf("  %-5s %-9s %8s %12s %10s %10s %9s %9s %12s\n", "rank", "chips", "cores", "synapses gen",
-               "peak MB", "config s", "steps/s", "exch %", "sent MB");
+        printf("  %-5s %-9s %8s %10s %12s %10s %8s %8s %8s %10s %9s %9s %10s\n", "rank", "chips", "cores", "neurons",
+               "synapses gen", "table slots", "net MB", "cfg MB", "peak MB", "config s", "steps/s", "exch %", "sent MB");
         for (uint32_t k = 0; k < R; k++)
-            printf("  %-5u %3u..%-4u %8llu %12llu %10.0f %10.2f %9.3f %8.1f%% %12.1f\n", k, rows[k].lo, rows[k].hi - 1,
-                   (unsigned long long)rows[k].cores, (unsigned long long)rows[k].synapses,
-                   rows[k].rss_kb / 1024.0, rows[k].config_s, rows[k].steps_s,
+            printf("  %-5u %3u..%-4u %8llu %10llu %12llu %10llu %8.0f %8.0f %8.0f %10.2f %9.3f %8.1f%% %10.1f\n", k,
+                   rows[k].lo, rows[k].hi - 1, (unsigned long long)rows[k].cores, (unsigned long long)rows[k].neurons,
+                   (unsigned long long)rows[k].synapses, (unsigned long long)rows[k].slots, rows[k].net_kb / 1024.0,
+                   rows[k].cfg_kb / 1024.0, rows[k].rss_kb / 1024.0, rows[k].config_s, rows[k].steps_s,
                    rows[k].run_s > 0 ? 100.0 * rows[k].exch_s / rows[k].run_s : 0.0, rows[k].bytes / 1e6);
+        if (o->check)
+            bad = check_shares(o, geom.cores_per_chip, rows, R, all_gids, gid_lens);
     }
     free(all);
     free(lens);
+    free(all_gids);
+    free(gid_lens);
     le_board_mpi_free(bm);
     le_pipeline_close(&pipe);
     le_network_free(&net);
-    return 0;
+    uint64_t b = (uint64_t)bad; /* every rank exits with rank 0's verdict */
+    if (le_mpi_allreduce_sum_u64(&b, 1, &err))
+        le_mpi_abort(&err);
+    return b ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     le_mpi_init(&argc, &argv);
-    options o = {768, 128, 512, 64, 20, "load", "pohoiki-springs"};
+    options o = {768, 128, 512, 64, 20, "load", "pohoiki-springs", 0};
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *a = argv[i], *v = argv[i + 1];
         if (!strcmp(a, "--chips"))
@@ -246,9 +341,11 @@ int main(int argc, char **argv)
             o.noc = v;
         else if (!strcmp(a, "--board"))
             o.board = v;
+        else if (!strcmp(a, "--check"))
+            o.check = strcmp(v, "0") != 0;
         else {
             fprintf(stderr, "usage: bench_mpi [--chips C] [--cores K] [--per-core N] [--fanin F] [--steps T] "
-                            "[--noc load|packet|none] [--board NAME]\n");
+                            "[--noc load|packet|none] [--board NAME] [--check 1]\n");
             return le_mpi_finalize(2);
         }
     }
