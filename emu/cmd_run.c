@@ -234,6 +234,8 @@ int le_cmd_run(int argc, char **argv)
         le_board_mpi_options(bm, &po);
     if (!rc)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
+    if (!rc && mpi) /* the configuration holds this rank's synapses; the others' need not stay */
+        le_network_drop_conns(&net);
     if (mpi) /* every rank set up alike, or all stop with the first rank's error */
         rc = le_mpi_agree(rc, &err);
     le_costmodel *cm = pipe.cm;
@@ -321,8 +323,12 @@ int le_cmd_run(int argc, char **argv)
         uint32_t lo, hi;
         le_board_mpi_stats(bm, &bytes, &secs);
         le_board_mpi_chips(bm, &lo, &hi);
-        fprintf(stderr, "loihi-emu run: rank %u: chips %u..%u, %llu cores, exchange %llu bytes sent, %.3f s\n",
-                le_mpi_rank(), lo, hi - 1, (unsigned long long)le_sim_n_cores(sim), (unsigned long long)bytes, secs);
+        const le_chipcfg *cfg = le_sim_config(sim);
+        fprintf(stderr,
+                "loihi-emu run: rank %u: chips %u..%u, %llu cores, exchange %llu bytes sent, %.3f s, per-neuron "
+                "tables for %llu of %u neurons\n",
+                le_mpi_rank(), lo, hi - 1, (unsigned long long)le_sim_n_cores(sim), (unsigned long long)bytes, secs,
+                (unsigned long long)cfg->nrn_n + cfg->n_ext, cfg->n_neurons);
     }
     if (!rc && interrupted) {
         fprintf(stderr, "loihi-emu run: %s; the trace and the report are marked incomplete\n", incomplete);

@@ -39,7 +39,8 @@ typedef struct {
     uint32_t *core_gid;     /* [n_cores]: board gid of each configured core */
     size_t *cnt;            /* [n_cores + 1]: synapses of core i at cnt[i] .. cnt[i + 1] */
     syn_rec *recs;
-    le_synapse *syn_all;
+    le_synapse **syn_core;  /* [n_cores]: core i's synapses sorted by input axon, freed once the core
+                             * holds its copy, so that a board's synapses are not held twice */
     size_t *ax_base;        /* [n_cores + 1]: input axons of core i */
     le_vec in_start;        /* per core: n_axons + 1 entries, at ax_base[i] + i */
     le_vec fmt;             /* per axon: its format */
@@ -55,6 +56,7 @@ typedef struct {
     le_vec row_start;       /* uint32_t, counted from the core's first set synapse */
     size_t *ssyn_base;      /* [n_cores + 1]: set synapses of core i */
     le_vec set_syn;         /* le_synapse, cx relative to the base */
+    uint32_t n_syn_core;
 } scratch;
 
 typedef struct {
@@ -70,7 +72,9 @@ static void scratch_free(scratch *t)
     free(t->core_gid);
     free(t->cnt);
     free(t->recs);
-    free(t->syn_all);
+    for (uint32_t i = 0; t->syn_core && i < t->n_syn_core; i++)
+        free(t->syn_core[i]);
+    free(t->syn_core);
     free(t->ax_base);
     le_vec_free(&t->in_start);
     le_vec_free(&t->fmt);
@@ -301,9 +305,10 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
         cnt[i + 1] += cnt[i];
     const size_t S = cnt[NC];
     t->recs = malloc((S + 1) * sizeof *t->recs);
-    t->syn_all = malloc((S + 1) * sizeof *t->syn_all);
+    t->syn_core = calloc((size_t)NC + 1, sizeof *t->syn_core);
+    t->n_syn_core = NC;
     size_t *fill = malloc(((size_t)NC + 1) * sizeof *fill);
-    if (!t->recs || !t->syn_all || !fill) {
+    if (!t->recs || !t->syn_core || !fill) {
         free(fill);
         return nomem(err, "the synapses");
     }
@@ -361,6 +366,8 @@ static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
         for (size_t j = 0; j < n; j++)
             keys[j] = ((uint64_t)t->recs[b + j].src << 32) | (uint64_t)j;
         qsort(keys, n, sizeof *keys, cmp_u64);
+        le_synapse *syn = t->syn_core[i] = malloc((n + 1) * sizeof *syn);
+        ok = syn != NULL;
         t->ax_base[i + 1] = t->ax_base[i];
         uint32_t prev = NONE, a_start = 0;
         le_axon_fmt f = {0, 0, 0, 0};
@@ -388,7 +395,7 @@ static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
             if (sy.delay > dmax)
                 dmax = sy.delay;
             sy.pad = 0;
-            t->syn_all[b + j] = sy;
+            syn[j] = sy;
         }
         uint32_t end = (uint32_t)n;
         ok = ok && le_vec_push(&t->in_start, &end);
@@ -953,7 +960,7 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     spec.cx_profile = b->cxp;
     spec.n_in_axons = (uint32_t)(t->ax_base[i + 1] - t->ax_base[i]);
     spec.in_start = (const uint32_t *)t->in_start.a + t->ax_base[i] + i;
-    spec.syn = t->syn_all + t->cnt[i];
+    spec.syn = t->syn_core[i];
     spec.in_fmt = (const le_axon_fmt *)t->fmt.a + t->ax_base[i];
     spec.out_start = b->ostart;
     spec.out = b->obuf;
@@ -993,15 +1000,18 @@ static le_code build_core(le_chipcfg *s, const le_network *net, const le_limits 
     return rc;
 }
 
-static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits *lim, const scratch *t, le_error *err)
+static le_code build_cores(le_chipcfg *s, const le_network *net, const le_limits *lim, scratch *t, le_error *err)
 {
     core_bufs b = {NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0};
     b.prof = malloc(((size_t)s->max_cx + 2) * sizeof *b.prof);
     b.cxp = malloc(((size_t)s->max_cx + 1) * sizeof *b.cxp);
     b.ostart = malloc(((size_t)s->max_cx + 2) * sizeof *b.ostart);
     le_code rc = b.prof && b.cxp && b.ostart ? LE_OK : nomem(err, "the core specification");
-    for (uint32_t i = 0; i < s->n_cores && !rc; i++)
+    for (uint32_t i = 0; i < s->n_cores && !rc; i++) {
         rc = build_core(s, net, lim, t, &b, i, err);
+        free(t->syn_core[i]); /* the core holds its copy */
+        t->syn_core[i] = NULL;
+    }
     free(b.prof);
     free(b.cxp);
     free(b.ostart);
