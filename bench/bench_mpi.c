@@ -232,12 +232,14 @@ static int run(const options *o)
     long net_kb = hwm_kb();
     if (!rc && R > 1 && !(rc = le_board_mpi_new(spec, &bm, &err)))
         le_board_mpi_options(bm, &po);
-    if (!costed)
-        po.board = NULL, po.costed = 0;
-    if (!costed && o->board) /* functional only, on the board's geometry */
-        po.board = o->board;
     if (!rc)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
+    if (!rc && !costed) {
+        /* Functional only: the board's geometry came from its cost model, which then goes. */
+        le_costmodel_free(pipe.cm);
+        pipe.cm = NULL;
+        le_sim_set_cost_sink(pipe.sim, NULL);
+    }
     if (!rc)
         le_network_drop_conns(&net); /* the chip configuration holds the synapses now */
     if (!rc && bm)

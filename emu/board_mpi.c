@@ -304,8 +304,10 @@ le_code le_board_mpi_attach(le_board_mpi *b, le_pipeline *p, const le_network *n
         b->has_sink = b->rank == 0;
     }
     le_sim_set_exchange(p->sim, exchange, b);
-    le_cost_sink g = {gather_step, b};
-    le_sim_set_cost_sink(p->sim, &g);
+    if (p->cm) { /* without a cost model (a functional run) there is nothing to gather */
+        le_cost_sink g = {gather_step, b};
+        le_sim_set_cost_sink(p->sim, &g);
+    }
     if (!tracing)
         return LE_OK;
     uint32_t n = 0;
