@@ -653,18 +653,23 @@ static le_code population_axons(const le_chipcfg *s, const le_network *net, cons
                 max_pix = np;
         }
     uint32_t *stamp = n_conv ? calloc((size_t)max_pix + 1, sizeof *stamp) : NULL;
+    /* The convolutions' indexes: each core visits those, not every connection (a board of
+     * 10^5 cores and as many discrete connections would take 10^10 steps). */
+    uint32_t *convs = malloc(((size_t)n_conv + 1) * sizeof *convs);
+    for (uint32_t ci = 0, k = 0; convs && ci < net->n_conns; ci++)
+        if (net->conns[ci].conv)
+            convs[k++] = ci;
     set_table st;
     memset(&st, 0, sizeof st);
     st.key_start = LE_VEC(size_t);
     st.keys = LE_VEC(uint32_t);
     st.key_hash = LE_VEC(uint32_t);
     le_vec pix = LE_VEC(uint32_t), ent = LE_VEC(pop_ent), key = LE_VEC(uint32_t);
-    le_code rc = (n_conv && !stamp) ? nomem(err, "the population axons") : LE_OK;
+    le_code rc = ((n_conv && !stamp) || !convs) ? nomem(err, "the population axons") : LE_OK;
     for (uint32_t i = 0; i < NC && !rc; i++) {
         set_table_reset(&st);
-        for (uint32_t ci = 0; ci < net->n_conns && !rc; ci++)
-            if (net->conns[ci].conv)
-                rc = conv_core(s, net, lim, t, i, ci, &st, stamp, &pix, &ent, &key, err);
+        for (uint32_t k = 0; k < n_conv && !rc; k++)
+            rc = conv_core(s, net, lim, t, i, convs[k], &st, stamp, &pix, &ent, &key, err);
         uint32_t end = (uint32_t)(t->set_syn.n - t->ssyn_base[i]);
         if (!rc && !le_vec_push(&t->row_start, &end))
             rc = nomem(err, "the synapse sets");
@@ -674,6 +679,7 @@ static le_code population_axons(const le_chipcfg *s, const le_network *net, cons
         t->ssyn_base[i + 1] = t->set_syn.n;
     }
     free(stamp);
+    free(convs);
     set_table_free(&st);
     le_vec_free(&pix);
     le_vec_free(&ent);
