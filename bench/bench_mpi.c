@@ -13,9 +13,13 @@
  *
  * Every rank generates only the connections it needs (those into its chips, for their
  * synapses, and those out of them, for their output axons); each connection's synapses come
- * from its own seeded stream, so all ranks agree on them. Rank 0 prints one line per rank:
- * chips, cores, peak memory (RSS), configuration time, steps/s, share of the run spent in the
- * exchange (spikes, activity gather), bytes it sent. Not a test: see bench/README.md. */
+ * from its own seeded stream (one per target population and source), so all ranks agree on
+ * them whatever their number. Rank 0 prints one line per rank: chips, cores, neurons,
+ * per-neuron table entries, peak memory (VmHWM) after generating the network, after
+ * configuring and at the end, configuration time (generation included), steps/s, share of
+ * the run spent in the exchange (spike all-gather, activity gather; waiting for rank 0
+ * included) and, on rank 0, in the cost model, bytes it sent. --check 1 also checks that the
+ * ranks' shares are disjoint and make up the network (tests/cli/mpi_share.sh). Not a test: see bench/README.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +142,7 @@ static long hwm_kb(void)
 }
 
 typedef struct {
-    double config_s, run_s, exch_s, steps_s;
+    double config_s, run_s, exch_s, cost_s, steps_s;
     uint64_t bytes, cores, synapses, spikes;
     uint64_t neurons;        /* neurons on the rank's configured cores */
     uint64_t slots;          /* per-neuron table entries the rank holds (own span + outside slots) */
@@ -261,8 +265,12 @@ static int run(const options *o)
     row.config_s = t1 - t0;
     row.run_s = t2 - t1;
     row.steps_s = o->steps / (t2 - t1);
-    if (bm)
+    if (bm) {
         le_board_mpi_stats(bm, &row.bytes, &row.exch_s);
+        row.cost_s = le_board_mpi_cost_seconds(bm);
+        row.exch_s -= row.cost_s; /* rank 0 costs the step inside the gather */
+    } else
+        row.cost_s = pipe.cm ? -1.0 : 0.0; /* one process: the cost model runs inside the step */
     row.cores = le_sim_n_cores(pipe.sim);
     row.synapses = synapses;
     row.spikes = le_sim_total_spikes(pipe.sim);
@@ -299,14 +307,19 @@ static int run(const options *o)
                o->chips, o->cores, o->per_core, (unsigned long long)neurons, o->fanin, o->steps, o->noc, R,
                R > 1 ? "s" : "");
         printf("  spikes per neuron per step: %.4f\n", (double)spikes / (double)neurons / o->steps);
-        printf("  %-5s %-9s %8s %10s %12s %10s %8s %8s %8s %10s %9s %9s %10s\n", "rank", "chips", "cores", "neurons",
-               "synapses gen", "table slots", "net MB", "cfg MB", "peak MB", "config s", "steps/s", "exch %", "sent MB");
-        for (uint32_t k = 0; k < R; k++)
-            printf("  %-5u %3u..%-4u %8llu %10llu %12llu %10llu %8.0f %8.0f %8.0f %10.2f %9.3f %8.1f%% %10.1f\n", k,
+        printf("  %-5s %-9s %8s %10s %12s %10s %8s %8s %8s %10s %9s %9s %9s %10s\n", "rank", "chips", "cores", "neurons",
+               "synapses gen", "table slots", "net MB", "cfg MB", "peak MB", "config s", "steps/s", "exch %", "cost %",
+               "sent MB");
+        for (uint32_t k = 0; k < R; k++) {
+            char cost[16] = "-";
+            if (rows[k].cost_s >= 0 && rows[k].run_s > 0)
+                snprintf(cost, sizeof cost, "%.1f%%", 100.0 * rows[k].cost_s / rows[k].run_s);
+            printf("  %-5u %3u..%-4u %8llu %10llu %12llu %10llu %8.0f %8.0f %8.0f %10.2f %9.3f %8.1f%% %9s %10.1f\n", k,
                    rows[k].lo, rows[k].hi - 1, (unsigned long long)rows[k].cores, (unsigned long long)rows[k].neurons,
                    (unsigned long long)rows[k].synapses, (unsigned long long)rows[k].slots, rows[k].net_kb / 1024.0,
                    rows[k].cfg_kb / 1024.0, rows[k].rss_kb / 1024.0, rows[k].config_s, rows[k].steps_s,
-                   rows[k].run_s > 0 ? 100.0 * rows[k].exch_s / rows[k].run_s : 0.0, rows[k].bytes / 1e6);
+                   rows[k].run_s > 0 ? 100.0 * rows[k].exch_s / rows[k].run_s : 0.0, cost, rows[k].bytes / 1e6);
+        }
         if (o->check)
             bad = check_shares(o, geom.cores_per_chip, rows, R, all_gids, gid_lens);
     }

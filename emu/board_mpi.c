@@ -25,6 +25,7 @@ struct le_board_mpi {
     uint8_t *tf;
     uint64_t bytes;
     double seconds;
+    double cost_seconds; /* rank 0: the part of seconds spent in the cost model */
 };
 
 le_code le_board_mpi_new(const char *spec, le_board_mpi **out, le_error *err)
@@ -132,6 +133,11 @@ void le_board_mpi_stats(const le_board_mpi *b, uint64_t *bytes, double *seconds)
     *seconds = b->seconds;
 }
 
+double le_board_mpi_cost_seconds(const le_board_mpi *b)
+{
+    return b->cost_seconds;
+}
+
 /* After the compartment phase: every rank's spikes towards other ranks, to every rank. */
 static le_code exchange(void *ctx, le_sim *sim, uint32_t t, const uint32_t *fired, uint32_t n, le_error *err)
 {
@@ -233,7 +239,9 @@ static le_code gather_step(void *ctx, const le_step_activity *a, le_error *err)
         }
         if (!rc && b->has_sink) {
             le_step_activity m = {a->step, cores, tot[0], pk, tot[1], inj, tot[2], x86, tot[3]};
+            double c0 = le_mpi_wtime();
             rc = b->sink.step(b->sink.ctx, &m, err);
+            b->cost_seconds += le_mpi_wtime() - c0;
         }
         free(cores);
         free(pk);

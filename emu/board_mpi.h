@@ -37,6 +37,8 @@ le_code le_board_mpi_totals(le_board_mpi *b, const le_pipeline *p, uint64_t *spi
 /* Exchange statistics of this rank: bytes sent in the spike exchange and the gathers, and
  * the seconds spent in them. */
 void le_board_mpi_stats(const le_board_mpi *b, uint64_t *bytes, double *seconds);
+/* Of those seconds, the ones rank 0 spent costing the merged activity (0 elsewhere). */
+double le_board_mpi_cost_seconds(const le_board_mpi *b);
 
 #ifdef __cplusplus
 }
