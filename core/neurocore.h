@@ -97,6 +97,17 @@ typedef struct {
     uint8_t refract, stack_out, join_add, pad;
 } le_cx_consts;
 
+/* A run of compartments the vector update takes in one call: one profile, or pairs of an
+ * auxiliary compartment (stack_out) and the compartment that joins its v (join_op ADD), as an
+ * AHP neuron is built; le_core_build finds them on a core with joins. */
+typedef struct {
+    uint32_t start, n; /* first compartment; compartments (one profile) or pairs */
+    uint16_t prof;     /* the profile, or the auxiliary compartments' */
+    uint16_t prof_join;/* pairs: the joining compartments' profile */
+    uint8_t pair;
+    uint8_t pad[3];
+} le_cx_run;
+
 typedef struct {
     uint32_t gid;
     uint32_t n_cx;
@@ -115,6 +126,8 @@ typedef struct {
     int joins;           /* some compartment pushes its v (stack_out) or joins one (join_op) */
     int uniform;         /* no joins and every compartment runs profile 0: the vector update */
     uint8_t *spk;        /* [n_cx] spike flags of the vector update */
+    le_cx_run *runs;     /* a core with joins as runs for the vector update; NULL: compartment by compartment */
+    uint32_t n_runs;
     /* synapse memory */
     uint32_t n_in_axons;
     uint32_t *in_start;
