@@ -97,6 +97,13 @@ typedef struct {
     uint8_t refract, stack_out, join_add, pad;
 } le_cx_consts;
 
+/* Consecutive compartments of one synapse list in n blocks of 8 (cx a multiple of 8): cx ..
+ * cx + 8n - 1, their weights seg_w[w .. w + 8n), zero where the list has no synapse. */
+typedef struct {
+    uint16_t cx, n;
+    uint32_t w;
+} le_syn_seg;
+
 /* A run of compartments the vector update takes in one call: one profile, or pairs of an
  * auxiliary compartment (stack_out) and the compartment that joins its v (join_op ADD), as an
  * AHP neuron is built; le_core_build finds them on a core with joins. */
@@ -141,6 +148,14 @@ typedef struct {
     uint32_t n_sets;
     le_syn_set *sets;
     uint32_t *row_start; /* into syn, already offset past the discrete synapses */
+    /* The same synapse lists (discrete axon a = list a, set row r = list n_in_axons + r) as
+     * segments of consecutive compartments with their weights in a row (gaps filled with zero
+     * weights), for a core without delays: the accumulation then runs in vector lanes. A list
+     * with a compartment twice, or too scattered to gain, has no segments and is read synapse
+     * by synapse. NULL: every list is. */
+    uint32_t *seg_start; /* [lists + 1] */
+    le_syn_seg *segs;
+    int32_t *seg_w;
     /* output axons */
     uint32_t *out_start;
     le_axon_dst *out;
