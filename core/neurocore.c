@@ -837,48 +837,98 @@ static inline int32_t scale_mag(int32_t m, int32_t keep)
     return (m >> 12) * keep + (((m & 4095) * keep) >> 12);
 }
 
-/* One profile for every compartment and no joins (a layer's core): the update of cx_step_fast
- * written without branches over flat arrays, so that the compiler runs it in vector lanes;
- * spk[c] = 1 where compartment c fired. Returns how many are active; *busy: some refractory. */
-/* Built twice, picked at load time by the CPU: with AVX2 the lanes are eight wide and the
- * 32-bit multiplies, minima and blends are single instructions. */
-__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
-                               const int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+/* The decay of x by keep/4096 as the chip computes it (sign-magnitude, truncating toward
+ * zero), in 32-bit lanes. */
+static inline __attribute__((always_inline)) int32_t decay_lane(int32_t x, int32_t keep)
+{
+    int32_t ax = x < 0 ? -x : x;
+    int32_t r = scale_mag(ax, keep);
+    return x < 0 ? -r : r;
+}
+
+/* One compartment of cx_step_fast without branches. plain_u: keep_u == 0 (u holds only this
+ * step's input); no_ref: refract == 1, so the counter loads and expires in the spiking step
+ * and stays zero (it starts at zero and only a spike loads it): it is neither read nor
+ * written. The callers pass both as constants, so each combination compiles to its own loop. */
+static inline __attribute__((always_inline)) int32_t cx_lane(int32_t ku, int32_t kv, int32_t bias, int32_t vmin,
+                                                             int32_t vmax, int32_t vth, int32_t refract, int32_t uc,
+                                                             int32_t vc, int32_t in, int32_t *r, int32_t *nu_out,
+                                                             int32_t *vv_out, const int plain_u, const int no_ref,
+                                                             const int can_fire)
+{
+    int32_t du = plain_u ? 0 : decay_lane(uc, ku);
+    int32_t nu = (int32_t)((uint32_t)(du + in) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+    int32_t vv = decay_lane(vc, kv) + nu + bias;
+    vv = vv < vmin ? vmin : vv;
+    vv = vv > vmax ? vmax : vv;
+    int32_t fire = 0;
+    if (no_ref) {
+        if (can_fire) {
+            fire = vv > vth;
+            vv = fire ? 0 : vv;
+        }
+    } else {
+        int32_t rr = *r;
+        fire = can_fire ? (rr == 0) & (vv > vth) : 0;
+        vv = ((rr != 0) | fire) ? 0 : vv;
+        rr = fire ? refract : rr;
+        *r = rr > 0 ? rr - 1 : 0;
+    }
+    *nu_out = nu;
+    *vv_out = vv;
+    return fire;
+}
+
+/* One profile over n compartments with no joins (a layer's core, or a run of a core with
+ * joins): spk[c] = 1 where compartment c fired, q (this step's accumulators) cleared as it is
+ * read. Returns how many are active; *busy: some refractory. */
+static inline __attribute__((always_inline)) uint32_t uniform_body(const le_cx_consts *k, int32_t *restrict u,
+                                                                   int32_t *restrict v, uint8_t *restrict ref,
+                                                                   int32_t *restrict q, uint8_t *restrict spk,
+                                                                   uint32_t n, int *busy, const int plain_u,
+                                                                   const int no_ref)
 {
     const int32_t ku = k->keep_u, kv = k->keep_v, bias = k->bias, vmin = k->vmin, vmax = k->vmax, vth = k->vth;
     const int32_t refract = k->refract;
     int32_t active = 0, anyref = 0;
     for (uint32_t c = 0; c < n; c++) {
-        int32_t uc = u[c], vc = v[c];
-        int32_t au = uc < 0 ? -uc : uc, av = vc < 0 ? -vc : vc;
-        int32_t ru = scale_mag(au, ku), rv = scale_mag(av, kv);
-        int32_t du = uc < 0 ? -ru : ru, dv = vc < 0 ? -rv : rv;
-        int32_t nu = (int32_t)((uint32_t)(du + q[c]) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
-        int32_t vv = dv + nu + bias;
-        vv = vv < vmin ? vmin : vv;
-        vv = vv > vmax ? vmax : vv;
-        int32_t r = ref[c];
-        int32_t fire = (r == 0) & (vv > vth);
-        vv = ((r != 0) | fire) ? 0 : vv;
-        r = fire ? refract : r;
-        r = r > 0 ? r - 1 : 0;
-        ref[c] = (uint8_t)r;
+        int32_t r = no_ref ? 0 : ref[c], nu, vv;
+        int32_t fire = cx_lane(ku, kv, bias, vmin, vmax, vth, refract, u[c], v[c], q[c], &r, &nu, &vv, plain_u, no_ref, 1);
+        q[c] = 0;
+        if (!no_ref) {
+            ref[c] = (uint8_t)r;
+            anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
+        }
         u[c] = nu;
         v[c] = vv;
         spk[c] = (uint8_t)fire;
         active += (nu | vv) != 0;
-        anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
     }
     *busy = anyref != 0;
     return (uint32_t)active;
 }
 
-/* Pairs of an auxiliary compartment (stack_out: it never fires, its v goes to the next
- * compartment's u) and the compartment that joins it, a = 2i and m = 2i + 1: the update of
- * cx_step_fast without branches, so that the pairs run in vector lanes; as update_uniform. */
-__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_pairs(const le_cx_consts *ka, const le_cx_consts *km, int32_t *restrict u, int32_t *restrict v,
-                             uint8_t *restrict ref, const int32_t *restrict q, uint8_t *restrict spk, uint32_t np,
-                             int *busy)
+/* Built for three CPU levels, picked at load time: with AVX2 the lanes are eight wide, with
+ * AVX-512 sixteen, and the 32-bit multiplies, minima and blends are single instructions. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
+                               int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+{
+    if (k->refract == 1)
+        return k->keep_u == 0 ? uniform_body(k, u, v, ref, q, spk, n, busy, 1, 1)
+                              : uniform_body(k, u, v, ref, q, spk, n, busy, 0, 1);
+    return k->keep_u == 0 ? uniform_body(k, u, v, ref, q, spk, n, busy, 1, 0)
+                          : uniform_body(k, u, v, ref, q, spk, n, busy, 0, 0);
+}
+
+/* Pairs of an auxiliary compartment (stack_out: it never fires, so its refractory counter
+ * stays zero; its v goes to the next compartment's u) and the compartment that joins it,
+ * a = 2i and m = 2i + 1, as uniform_body. */
+static inline __attribute__((always_inline)) uint32_t pairs_body(const le_cx_consts *ka, const le_cx_consts *km,
+                                                                 int32_t *restrict u, int32_t *restrict v,
+                                                                 uint8_t *restrict ref, int32_t *restrict q,
+                                                                 uint8_t *restrict spk, uint32_t np, int *busy,
+                                                                 const int plain_ua, const int plain_um,
+                                                                 const int no_ref)
 {
     const int32_t kua = ka->keep_u, kva = ka->keep_v, biasa = ka->bias, vmina = ka->vmin, vmaxa = ka->vmax;
     const int32_t kum = km->keep_u, kvm = km->keep_v, biasm = km->bias, vminm = km->vmin, vmaxm = km->vmax;
@@ -886,59 +936,51 @@ __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint3
     int32_t active = 0, anyref = 0;
     for (size_t i = 0; i < np; i++) {
         const size_t a = 2 * i, m = 2 * i + 1; /* size_t: no wrap, so the compiler sees two interleaved streams */
-        int32_t ua = u[a], va = v[a];
-        int32_t aua = ua < 0 ? -ua : ua, ava = va < 0 ? -va : va;
-        int32_t rua = scale_mag(aua, kua), rva = scale_mag(ava, kva);
-        int32_t dua = ua < 0 ? -rua : rua, dva = va < 0 ? -rva : rva;
-        int32_t nua = (int32_t)((uint32_t)(dua + q[a]) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
-        int32_t vva = dva + nua + biasa;
-        vva = vva < vmina ? vmina : vva;
-        vva = vva > vmaxa ? vmaxa : vva;
-        int32_t ra = ref[a];
-        vva = ra != 0 ? 0 : vva;
-        ra = ra > 0 ? ra - 1 : 0;
-
-        int32_t um = u[m], vm = v[m];
-        int32_t aum = um < 0 ? -um : um, avm = vm < 0 ? -vm : vm;
-        int32_t rum = scale_mag(aum, kum), rvm = scale_mag(avm, kvm);
-        int32_t dum = um < 0 ? -rum : rum, dvm = vm < 0 ? -rvm : rvm;
-        int32_t num = (int32_t)((uint32_t)(dum + q[m] + vva) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
-        int32_t vvm = dvm + num + biasm;
-        vvm = vvm < vminm ? vminm : vvm;
-        vvm = vvm > vmaxm ? vmaxm : vvm;
-        int32_t rm = ref[m];
-        int32_t fire = (rm == 0) & (vvm > vth);
-        vvm = ((rm != 0) | fire) ? 0 : vvm;
-        rm = fire ? refract : rm;
-        rm = rm > 0 ? rm - 1 : 0;
-
-        ref[a] = (uint8_t)ra;
+        int32_t ra = 0, nua, vva, num, vvm;
+        cx_lane(kua, kva, biasa, vmina, vmaxa, 0, 1, u[a], v[a], q[a], &ra, &nua, &vva, plain_ua, 1, 0);
+        int32_t rm = no_ref ? 0 : ref[m];
+        int32_t fire = cx_lane(kum, kvm, biasm, vminm, vmaxm, vth, refract, u[m], v[m], q[m] + vva, &rm, &num, &vvm,
+                               plain_um, no_ref, 1);
+        q[a] = q[m] = 0;
         u[a] = nua;
         v[a] = vva;
         spk[a] = 0;
-        ref[m] = (uint8_t)rm;
         u[m] = num;
         v[m] = vvm;
         spk[m] = (uint8_t)fire;
+        if (!no_ref) {
+            ref[m] = (uint8_t)rm;
+            anyref = anyref > rm ? anyref : rm;
+        }
         active += ((nua | vva) != 0) + ((num | vvm) != 0);
-        anyref = anyref > ra ? anyref : ra;
-        anyref = anyref > rm ? anyref : rm;
     }
     *busy = anyref != 0;
     return (uint32_t)active;
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_pairs(const le_cx_consts *ka, const le_cx_consts *km, int32_t *restrict u, int32_t *restrict v,
+                             uint8_t *restrict ref, int32_t *restrict q, uint8_t *restrict spk, uint32_t np,
+                             int *busy)
+{
+    if (km->refract == 1) {
+        if (ka->keep_u == 0 && km->keep_u == 0)
+            return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 1, 1, 1);
+        return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 0, 0, 1);
+    }
+    return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 0, 0, 0);
 }
 
 /* The compartments whose spike flag is set, in index order, and their output axons. */
 static uint32_t collect_spikes(const le_neurocore *core, const uint8_t *spk, uint32_t n, uint16_t *fired, uint32_t *out)
 {
     uint32_t nf = 0, c = 0;
-    /* Spikes are rare: scan eight flags at a time. */
-    for (; c + 8 <= n; c += 8) {
-        uint64_t w;
-        memcpy(&w, spk + c, 8);
-        if (!w)
+    /* Spikes are rare: scan 32 flags at a time. */
+    for (; c + 32 <= n; c += 32) {
+        uint64_t w[4];
+        memcpy(w, spk + c, 32);
+        if (!(w[0] | w[1] | w[2] | w[3]))
             continue;
-        for (uint32_t j = c; j < c + 8; j++)
+        for (uint32_t j = c; j < c + 32; j++)
             if (spk[j]) {
                 fired[nf++] = (uint16_t)j;
                 *out += core->out_start[j + 1] - core->out_start[j];
@@ -998,6 +1040,7 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
         }
     } else if (core->uniform) {
         /* q is all zero when the slot is clean: accumulators are cleared as they are read. */
+        (void)dirty;
         uint8_t *spk = core->spk;
         active = update_uniform(&kc[0], u, v, ref, q, spk, n, &busy);
         nf = collect_spikes(core, spk, n, fired, &out);
@@ -1018,7 +1061,7 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
             busy |= ref[c] != 0;
         }
     }
-    if (dirty)
+    if (dirty && !core->uniform && !core->runs) /* the vector updates clear q as they read it */
         memset(q, 0, sizeof *q * n);
     core->slot_dirty[s] = 0;
     core->ctr.cx_updates += n;
