@@ -775,7 +775,7 @@ static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_
 void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t)
 {
     const le_synapse *b, *e;
-    uint32_t base = 0;
+    uint32_t base = 0, list = axon; /* list: the synapse list's index among the segments' */
     if (axon < core->n_in_axons) {
         b = core->syn + core->in_start[axon];
         e = core->syn + core->in_start[axon + 1];
@@ -795,8 +795,9 @@ void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint
         b = core->syn + core->row_start[st->row0 + atom];
         e = core->syn + core->row_start[st->row0 + atom + 1];
         base = core->pop_base[j];
+        list = core->n_in_axons + st->row0 + atom;
     }
-    accumulate(core, b, e, base, t, axon < core->n_in_axons ? axon : core->n_in_axons + core->sets[core->pop_set[axon - core->n_in_axons]].row0 + atom);
+    accumulate(core, b, e, base, t, list);
     core->ctr.synops += (uint64_t)(e - b);
     core->ctr.axons_in++;
     core->awake = 1;
