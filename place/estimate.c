@@ -89,10 +89,12 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
     e->wb = malloc(n ? n : 1);
     e->dly = malloc(n ? n : 1);
     e->slots = malloc(n ? n : 1);
-    e->ent = malloc((n ? n : 1) * sizeof *e->ent);
-    e->key_conv = malloc(((size_t)(n_keys - total) + 1) * sizeof *e->key_conv);
+    /* Set entries only where a convolution makes population axons: no cost per synapse otherwise. */
+    const int conv = n_keys > total;
+    e->ent = conv ? malloc((n ? n : 1) * sizeof *e->ent) : NULL;
+    e->key_conv = conv ? malloc(((size_t)(n_keys - total) + 1) * sizeof *e->key_conv) : NULL;
     size_t *fill = malloc(((size_t)total + 1) * sizeof *fill);
-    if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || !e->ent || !e->key_conv || !fill) {
+    if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || (conv && (!e->ent || !e->key_conv)) || !fill) {
         free(fill);
         le_in_edges_free(e);
         return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for the input edges of %u neurons (%zu synapses)",
@@ -133,7 +135,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
             e->wb[at] = cn->weight_bits;
             e->dly[at] = cn->delay ? cn->delay[k] : 0;
             e->slots[at] = 1;
-            e->ent[at] = 0;
+            if (e->ent)
+                e->ent[at] = 0;
         }
     }
     for (uint32_t p = 0; p < net->n_pops; p++) {
@@ -148,7 +151,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
             e->slots[at] = 1;
             e->wb[at] = 8;
             e->dly[at] = le_ahp_self_synapse(pop, 1).delay;
-            e->ent[at] = 0;
+            if (e->ent)
+                e->ent[at] = 0;
         }
     }
     free(fill);

@@ -40,8 +40,9 @@ typedef struct {
     uint8_t *dly;      /* delay */
     uint8_t *slots;    /* output-axon slots its source spends on the core: 2 for pop32, else 1 */
     uint32_t *ent;     /* convolutions: tap * out_ch + output channel + 1 on the last channel's
-                        * edge of a (pixel, target) pair, the set entry it adds; else 0 */
-    uint32_t *key_conv; /* [n_keys - n_neurons]: the connection of each convolution pixel key */
+                        * edge of a (pixel, target) pair, the set entry it adds; else 0.
+                        * NULL when the network has no convolution */
+    uint32_t *key_conv; /* [n_keys - n_neurons]: the connection of each convolution pixel key (or NULL) */
     size_t max_in;     /* most synapses into one neuron */
 } le_in_edges;
 
