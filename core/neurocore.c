@@ -401,7 +401,11 @@ static int build_segments(le_neurocore *core, uint32_t n_rows)
         /* Each compartment at most once: then the order of the adds changes neither the sums
          * (wrapping is arithmetic modulo 2^bits) nor which adds wrap. */
         memcpy(tmp, core->syn + b, n * sizeof *tmp);
-        qsort(tmp, n, sizeof *tmp, cmp_syn_cx);
+        int in_order = 1;
+        for (uint32_t i = 1; i < n && in_order; i++)
+            in_order = tmp[i].cx >= tmp[i - 1].cx;
+        if (!in_order) /* the configuration usually lists them in compartment order already */
+            qsort(tmp, n, sizeof *tmp, cmp_syn_cx);
         int distinct = 1;
         for (uint32_t i = 1; i < n && distinct; i++)
             distinct = tmp[i].cx > tmp[i - 1].cx;
