@@ -180,11 +180,16 @@ static int cmp_u32(const void *a, const void *b)
  * where qsort's setup costs more than the sort. */
 static void sort_u32(uint32_t *a, uint32_t n)
 {
+    uint32_t i = 1;
+    while (i < n && a[i - 1] <= a[i])
+        i++;
+    if (i >= n)
+        return; /* the awake cores stay in order from step to step unless one wakes */
     if (n > 32) {
         qsort(a, n, sizeof *a, cmp_u32);
         return;
     }
-    for (uint32_t i = 1; i < n; i++) {
+    for (; i < n; i++) {
         uint32_t x = a[i], j = i;
         for (; j > 0 && a[j - 1] > x; j--)
             a[j] = a[j - 1];
@@ -287,8 +292,11 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
                 le_packet pk = {c->gid, od->core, cx, 0};
                 le_delivery dv = {s->c.gid_local[od->core], od->axon, c->out_atom ? c->out_atom[o] : 0u};
                 /* A core of another part (board mode): the packet is sent, that part delivers it. */
-                if (!le_vec_push(&s->packets, &pk) || (dv.core != NONE && !le_vec_push(&s->pend_next, &dv)))
+                if (!le_vec_room(&s->packets) || (dv.core != NONE && !le_vec_room(&s->pend_next)))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
+                ((le_packet *)s->packets.a)[s->packets.n++] = pk;
+                if (dv.core != NONE)
+                    ((le_delivery *)s->pend_next.a)[s->pend_next.n++] = dv;
             }
             if (s->c.part && g != NONE && !(g & AUX_FLAG) && s->c.remote_out[g] && !le_vec_push(&s->exported, &g))
                 return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spikes to other parts", t);
