@@ -5,7 +5,9 @@
  * and `packet` mode, and reports cores used, synapse memory, configuration time, peak memory
  * and synaptic events per CPU second of the step loop.
  * usage: bench_conv [--steps N] [--rate R] [--modes functional,load,packet]
- *                   [--form discrete|population|both] [--write DIR] [--stream]
+ *                   [--form discrete|population|both] [--place explicit|auto] [--write DIR] [--stream]
+ * --place auto places the population form automatically too (the estimate counts each shared
+ * synapse set once, as the chip configuration stores it).
  * --stream also measures this machine's memory bandwidth with a stream-like loop (sequential
  * 8-byte reads of 512 MiB, and dependent-free random 4-byte read-add-writes into 4 KiB, the two
  * halves of a synaptic event) for the bound bench/README.md compares the step loop with.
@@ -49,6 +51,8 @@ static long peak_rss_kb(void)
 
 /* The network: convolutions as population-axon connections (expand = 0) or expanded into
  * discrete synapse lists (expand = 1). per_core[k] > 0 places conv layer k explicitly. */
+static int place_auto; /* --place auto */
+
 static le_code build(le_network *net, int expand, const uint32_t *per_core, uint32_t steps, double rate,
                      le_error *err)
 {
@@ -221,13 +225,12 @@ static int run_one(const char *form, int expand, const char *mode, uint32_t step
 {
     le_error err;
     le_network net;
-    /* Population form: the automatic placement bounds a shared set's memory as if it were not
-     * shared, so it would leave cores half used; each convolution layer is placed explicitly
-     * instead, with the most neurons per core that configure, found by trying. */
+    /* Population form, explicit: each convolution layer on cores of its own with the most
+     * neurons per core (of a few round numbers) that configure, found by trying. */
     uint32_t per_core[N_CONV] = {0, 0, 0, 0};
     static const uint32_t cand[] = {1024, 896, 768, 640, 512, 384, 256, 128, 64, 32};
     uint32_t ci[N_CONV] = {0, 0, 0, 0};
-    for (int tries = 0; !expand && tries < 40; tries++) {
+    for (int tries = 0; !expand && !place_auto && tries < 40; tries++) {
         for (int k = 0; k < N_CONV; k++)
             per_core[k] = cand[ci[k]];
         le_pipeline pipe;
@@ -297,8 +300,10 @@ static int run_one(const char *form, int expand, const char *mode, uint32_t step
     }
     double c4 = cpu_s();
     uint64_t spikes = le_sim_total_spikes(pipe.sim);
-    if (!expand)
+    if (!expand && !place_auto)
         printf("form=%s per_core=%u,%u,%u,%u\n", form, per_core[0], per_core[1], per_core[2], per_core[3]);
+    if (!expand && place_auto)
+        printf("form=%s placement=auto\n", form);
     printf("form=%s mode=%s cores=%u uniform_cores=%llu synapses_stored=%llu syn_bits=%llu in_axons=%llu build_s=%.3f config_s=%.3f "
            "run_cpu_s=%.3f steps=%u spikes=%llu inputs=%u synops=%llu events_per_cpu_s=%.3g cx_updates=%llu cx_active=%llu peak_rss_mb=%.0f\n",
            form, mode, le_sim_n_cores(pipe.sim), (unsigned long long)uniform, (unsigned long long)stored, (unsigned long long)syn_bits,
@@ -362,11 +367,13 @@ int main(int argc, char **argv)
             form = argv[++i];
         else if (!strcmp(argv[i], "--write") && i + 1 < argc)
             write_dir = argv[++i];
+        else if (!strcmp(argv[i], "--place") && i + 1 < argc && (!strcmp(argv[i + 1], "auto") || !strcmp(argv[i + 1], "explicit")))
+            place_auto = !strcmp(argv[++i], "auto");
         else if (!strcmp(argv[i], "--stream"))
             do_stream = 1;
         else {
             fprintf(stderr, "usage: bench_conv [--steps N] [--rate R] [--modes functional,load,packet] "
-                            "[--form discrete|population|both] [--write DIR] [--stream]\n");
+                            "[--form discrete|population|both] [--place explicit|auto] [--write DIR] [--stream]\n");
             return 2;
         }
     }

@@ -354,6 +354,167 @@ static le_code check_spec(const le_core_spec *s, const le_limits *lim, const cha
     return LE_OK;
 }
 
+/* Segments are made of blocks of SEG_LANES compartments starting at a multiple of SEG_LANES,
+ * so that the accumulation loop has no remainder (the accumulators have SEG_LANES - 1 spare
+ * entries past the core's last compartment, and a zero weight leaves an accumulator as it is). */
+#define SEG_LANES 8
+/* Largest run of empty blocks a segment takes to join its neighbour: a new segment costs about
+ * as much as this many blocks of the vector loop. */
+#define SEG_GAP_BLOCKS 2
+
+static int cmp_syn_cx(const void *a, const void *b)
+{
+    const le_synapse *x = a, *y = b;
+    return x->cx < y->cx ? -1 : x->cx > y->cx;
+}
+
+/* Builds the segments of every synapse list (le_neurocore.seg_start); only for a core without
+ * delays (one accumulator slot). A list keeps them when they cost fewer instructions than its
+ * synapses one by one (about 8 a synapse, 1 a block, 10 a segment). Returns -1 when out of memory. */
+static int build_segments(le_neurocore *core, uint32_t n_rows)
+{
+    const uint32_t n_lists = core->n_in_axons + n_rows;
+    const uint32_t *ls = core->in_start;
+    core->seg_start = calloc((size_t)n_lists + 1, sizeof *core->seg_start);
+    size_t scap = 1024, wcap = 1024 * SEG_LANES, nw = 0, ns = 0;
+    core->segs = malloc(scap * sizeof *core->segs);
+    core->seg_w = malloc(wcap * sizeof *core->seg_w);
+    le_synapse *tmp = NULL; /* one list, sorted by compartment */
+    uint32_t tcap = 0;
+    int rc = -1;
+    if (!core->seg_start || !core->segs || !core->seg_w)
+        goto out;
+    for (uint32_t l = 0; l < n_lists; l++) {
+        const uint32_t b = l < core->n_in_axons ? ls[l] : core->row_start[l - core->n_in_axons];
+        const uint32_t e = l < core->n_in_axons ? ls[l + 1] : core->row_start[l - core->n_in_axons + 1];
+        const uint32_t n = e - b;
+        core->seg_start[l] = (uint32_t)ns;
+        if (n == 0)
+            continue;
+        if (n > tcap) {
+            le_synapse *tt = realloc(tmp, n * sizeof *tt);
+            if (!tt)
+                goto out;
+            tmp = tt;
+            tcap = n;
+        }
+        /* Each compartment at most once: then the order of the adds changes neither the sums
+         * (wrapping is arithmetic modulo 2^bits) nor which adds wrap. */
+        memcpy(tmp, core->syn + b, n * sizeof *tmp);
+        int in_order = 1;
+        for (uint32_t i = 1; i < n && in_order; i++)
+            in_order = tmp[i].cx >= tmp[i - 1].cx;
+        if (!in_order) /* the configuration usually lists them in compartment order already */
+            qsort(tmp, n, sizeof *tmp, cmp_syn_cx);
+        int distinct = 1;
+        for (uint32_t i = 1; i < n && distinct; i++)
+            distinct = tmp[i].cx > tmp[i - 1].cx;
+        if (!distinct)
+            continue;
+        /* Count the blocks and segments first: most scattered lists stay synapse by synapse. */
+        uint32_t blocks = 0, segs = 0, last = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t blk = tmp[i].cx / SEG_LANES;
+            if (blk == last)
+                continue;
+            if (last == UINT32_MAX || blk - last > SEG_GAP_BLOCKS + 1) {
+                segs++;
+                blocks++;
+            } else
+                blocks += blk - last;
+            last = blk;
+        }
+        if ((uint64_t)blocks + 10ull * segs >= 8ull * n)
+            continue;
+        if (ns + segs > scap || nw + (size_t)blocks * SEG_LANES > wcap) {
+            while (ns + segs > scap)
+                scap *= 2;
+            while (nw + (size_t)blocks * SEG_LANES > wcap)
+                wcap *= 2;
+            le_syn_seg *sg = realloc(core->segs, scap * sizeof *sg);
+            if (sg)
+                core->segs = sg;
+            int32_t *sw = realloc(core->seg_w, wcap * sizeof *sw);
+            if (sw)
+                core->seg_w = sw;
+            if (!sg || !sw)
+                goto out;
+        }
+        last = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t blk = tmp[i].cx / SEG_LANES;
+            if (blk != last) {
+                if (last == UINT32_MAX || blk - last > SEG_GAP_BLOCKS + 1) {
+                    core->segs[ns++] = (le_syn_seg){(uint16_t)(blk * SEG_LANES), 0, (uint32_t)nw};
+                    memset(core->seg_w + nw, 0, SEG_LANES * sizeof *core->seg_w);
+                    nw += SEG_LANES;
+                    core->segs[ns - 1].n = 1;
+                } else {
+                    uint32_t add = blk - last;
+                    memset(core->seg_w + nw, 0, (size_t)add * SEG_LANES * sizeof *core->seg_w);
+                    nw += (size_t)add * SEG_LANES;
+                    core->segs[ns - 1].n = (uint16_t)(core->segs[ns - 1].n + add);
+                }
+                last = blk;
+            }
+            const le_syn_seg *g = &core->segs[ns - 1];
+            core->seg_w[g->w + (tmp[i].cx - g->cx)] = tmp[i].weight;
+        }
+    }
+    core->seg_start[n_lists] = (uint32_t)ns;
+    /* Give back what the scattered lists did not use. */
+    le_syn_seg *sg = realloc(core->segs, (ns ? ns : 1) * sizeof *sg);
+    if (sg)
+        core->segs = sg;
+    int32_t *sw = realloc(core->seg_w, (nw ? nw : 1) * sizeof *sw);
+    if (sw)
+        core->seg_w = sw;
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+/* Splits a core with joins into runs of one profile and runs of (stack_out, join) pairs. A
+ * compartment that joins one that does not push, or one that both pushes and joins (a chain of
+ * more than two), leaves the core on the compartment-by-compartment path (runs stay NULL), as
+ * does a stack_out compartment whose next one does not join. Returns -1 when out of memory. */
+static int find_runs(le_neurocore *core)
+{
+    const uint32_t n = core->n_cx;
+    le_cx_run *r = calloc(n ? n : 1, sizeof *r);
+    if (!r)
+        return -1;
+    uint32_t nr = 0;
+    for (uint32_t c = 0; c < n;) {
+        const uint16_t p = core->cx_profile[c];
+        const le_profile *pp = &core->profiles[p];
+        if (pp->stack_out) {
+            const uint16_t q = c + 1 < n ? core->cx_profile[c + 1] : 0;
+            const le_profile *pq = &core->profiles[q];
+            if (pp->join_op != LE_JOIN_NONE || c + 1 >= n || pq->join_op != LE_JOIN_ADD || pq->stack_out) {
+                free(r);
+                return 0;
+            }
+            if (nr && r[nr - 1].pair && r[nr - 1].prof == p && r[nr - 1].prof_join == q)
+                r[nr - 1].n++;
+            else
+                r[nr++] = (le_cx_run){c, 1, p, q, 1, {0, 0, 0}};
+            c += 2;
+            continue;
+        }
+        /* Not after a stack_out compartment (that one would have made a pair): joins nothing. */
+        if (nr && !r[nr - 1].pair && r[nr - 1].prof == p)
+            r[nr - 1].n++;
+        else
+            r[nr++] = (le_cx_run){c, 1, p, 0, 0, {0, 0, 0}};
+        c++;
+    }
+    core->runs = r;
+    core->n_runs = nr;
+    return 0;
+}
+
 le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_limits *lim, le_error *err)
 {
     memset(core, 0, sizeof *core);
@@ -391,7 +552,8 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
     core->u = alloc_zero(n, sizeof *core->u);
     core->v = alloc_zero(n, sizeof *core->v);
     core->ref = alloc_zero(n, sizeof *core->ref);
-    core->acc = alloc_zero((size_t)core->n_slots * n, sizeof *core->acc);
+    /* SEG_LANES - 1 spare accumulators: the last block of a segment may reach past the last compartment. */
+    core->acc = alloc_zero((size_t)core->n_slots * n + SEG_LANES - 1, sizeof *core->acc);
     core->slot_dirty = alloc_zero(core->n_slots, sizeof *core->slot_dirty);
     core->in_start = alloc_zero((size_t)spec->n_in_axons + 1, sizeof *core->in_start);
     core->syn = alloc_zero(n_syn, sizeof *core->syn);
@@ -484,8 +646,16 @@ le_code le_core_build(le_neurocore *core, const le_core_spec *spec, const le_lim
         /* update_uniform reads the constants of profile 0 */
         core->uniform = 0;
     }
-    core->spk = core->uniform ? alloc_zero(n, 1) : NULL;
-    if (core->uniform && !core->spk) {
+    if (core->n_slots == 1 && build_segments(core, n_rows) < 0) {
+        le_core_free(core);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+    }
+    if (core->joins && find_runs(core) < 0) {
+        le_core_free(core);
+        return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
+    }
+    core->spk = core->uniform || core->runs ? alloc_zero(n, 1) : NULL;
+    if ((core->uniform || core->runs) && !core->spk) {
         le_core_free(core);
         return le_fail(err, LE_ERR_NOMEM, "%s: out of memory building the core", cn);
     }
@@ -500,6 +670,10 @@ void le_core_free(le_neurocore *core)
     free(core->profiles);
     free(core->consts);
     free(core->spk);
+    free(core->runs);
+    free(core->seg_start);
+    free(core->segs);
+    free(core->seg_w);
     free(core->cx_profile);
     free(core->u);
     free(core->v);
@@ -521,9 +695,52 @@ void le_core_free(le_neurocore *core)
 
 /* --- run time --- */
 
-/* Accumulates synapses [y, e) into the ring, compartments offset by base. */
-static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_synapse *e, uint32_t base, uint32_t t)
+/* Segments [g, ge) into the accumulators acc (already offset by the axon's base). The loop
+ * only notes whether some sum left the accumulator's range (bits wide: as an unsigned number,
+ * sum + 2^(bits-1) has no bit at or above `bits` when in range); then, rarely, the segments are
+ * read again to wrap those sums: the accumulators were in range before, and each compartment
+ * appears once, so a sum out of range is one wrap. Returns the number of wraps. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t accumulate_segs(int32_t *restrict acc, const le_syn_seg *g, const le_syn_seg *ge,
+                                                                                                const int32_t *restrict w, uint32_t bits)
 {
+    const uint32_t half = 1u << (bits - 1);
+    uint32_t out = 0;
+    for (const le_syn_seg *s = g; s < ge; s++) {
+        int32_t *restrict a = acc + s->cx;
+        const int32_t *restrict ww = w + s->w;
+        const uint32_t n = (uint32_t)s->n * SEG_LANES;
+        for (uint32_t k = 0; k < n; k++) {
+            int32_t sum = a[k] + ww[k]; /* |acc|, |w| < 2^21: no int32 overflow */
+            out |= (uint32_t)sum + half;
+            a[k] = sum;
+        }
+    }
+    if (!(out >> bits))
+        return 0;
+    const uint32_t sh = 32 - bits;
+    uint32_t over = 0;
+    for (const le_syn_seg *s = g; s < ge; s++) {
+        int32_t *a = acc + s->cx;
+        for (uint32_t k = 0; k < (uint32_t)s->n * SEG_LANES; k++) {
+            int32_t wrapped = (int32_t)((uint32_t)a[k] << sh) >> sh;
+            over += wrapped != a[k];
+            a[k] = wrapped;
+        }
+    }
+    return over;
+}
+
+/* Accumulates synapses [y, e) into the ring, compartments offset by base; list l of the
+ * segments when the core has them. */
+static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_synapse *e, uint32_t base, uint32_t t,
+                              uint32_t l)
+{
+    if (core->seg_start && (core->seg_start[l] < core->seg_start[l + 1] || y == e)) {
+        core->ctr.acc_overflow += accumulate_segs(core->acc + base, core->segs + core->seg_start[l],
+                                                  core->segs + core->seg_start[l + 1], core->seg_w, core->acc_bits);
+        core->slot_dirty[0] = 1;
+        return;
+    }
     const int32_t lo = core->acc_min, hi = core->acc_max;
     const uint32_t ns = core->n_slots;
     uint32_t over = 0;
@@ -562,7 +779,7 @@ static inline void accumulate(le_neurocore *core, const le_synapse *y, const le_
 void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint32_t t)
 {
     const le_synapse *b, *e;
-    uint32_t base = 0;
+    uint32_t base = 0, list = axon; /* list: the synapse list's index among the segments' */
     if (axon < core->n_in_axons) {
         b = core->syn + core->in_start[axon];
         e = core->syn + core->in_start[axon + 1];
@@ -582,8 +799,9 @@ void le_core_deliver_atom(le_neurocore *core, uint32_t axon, uint32_t atom, uint
         b = core->syn + core->row_start[st->row0 + atom];
         e = core->syn + core->row_start[st->row0 + atom + 1];
         base = core->pop_base[j];
+        list = core->n_in_axons + st->row0 + atom;
     }
-    accumulate(core, b, e, base, t);
+    accumulate(core, b, e, base, t, list);
     core->ctr.synops += (uint64_t)(e - b);
     core->ctr.axons_in++;
     core->awake = 1;
@@ -624,40 +842,174 @@ static inline int32_t scale_mag(int32_t m, int32_t keep)
     return (m >> 12) * keep + (((m & 4095) * keep) >> 12);
 }
 
-/* One profile for every compartment and no joins (a layer's core): the update of cx_step_fast
- * written without branches over flat arrays, so that the compiler runs it in vector lanes;
- * spk[c] = 1 where compartment c fired. Returns how many are active; *busy: some refractory. */
-/* Built twice, picked at load time by the CPU: with AVX2 the lanes are eight wide and the
- * 32-bit multiplies, minima and blends are single instructions. */
-__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
-                               const int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+/* The decay of x by keep/4096 as the chip computes it (sign-magnitude, truncating toward
+ * zero), in 32-bit lanes. */
+static inline __attribute__((always_inline)) int32_t decay_lane(int32_t x, int32_t keep)
+{
+    int32_t ax = x < 0 ? -x : x;
+    int32_t r = scale_mag(ax, keep);
+    return x < 0 ? -r : r;
+}
+
+/* One compartment of cx_step_fast without branches. plain_u: keep_u == 0 (u holds only this
+ * step's input); no_ref: refract == 1, so the counter loads and expires in the spiking step
+ * and stays zero (it starts at zero and only a spike loads it): it is neither read nor
+ * written. The callers pass both as constants, so each combination compiles to its own loop. */
+static inline __attribute__((always_inline)) int32_t cx_lane(int32_t ku, int32_t kv, int32_t bias, int32_t vmin,
+                                                             int32_t vmax, int32_t vth, int32_t refract, int32_t uc,
+                                                             int32_t vc, int32_t in, int32_t *r, int32_t *nu_out,
+                                                             int32_t *vv_out, const int plain_u, const int no_ref,
+                                                             const int can_fire)
+{
+    int32_t du = plain_u ? 0 : decay_lane(uc, ku);
+    int32_t nu = (int32_t)((uint32_t)(du + in) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
+    int32_t vv = decay_lane(vc, kv) + nu + bias;
+    vv = vv < vmin ? vmin : vv;
+    vv = vv > vmax ? vmax : vv;
+    int32_t fire = 0;
+    if (no_ref) {
+        if (can_fire) {
+            fire = vv > vth;
+            vv = fire ? 0 : vv;
+        }
+    } else {
+        int32_t rr = *r;
+        fire = can_fire ? (rr == 0) & (vv > vth) : 0;
+        vv = ((rr != 0) | fire) ? 0 : vv;
+        rr = fire ? refract : rr;
+        *r = rr > 0 ? rr - 1 : 0;
+    }
+    *nu_out = nu;
+    *vv_out = vv;
+    return fire;
+}
+
+/* One profile over n compartments with no joins (a layer's core, or a run of a core with
+ * joins): spk[c] = 1 where compartment c fired, q (this step's accumulators) cleared as it is
+ * read. Returns how many are active; *busy: some refractory. */
+static inline __attribute__((always_inline)) uint32_t uniform_body(const le_cx_consts *k, int32_t *restrict u,
+                                                                   int32_t *restrict v, uint8_t *restrict ref,
+                                                                   int32_t *restrict q, uint8_t *restrict spk,
+                                                                   uint32_t n, int *busy, const int plain_u,
+                                                                   const int no_ref)
 {
     const int32_t ku = k->keep_u, kv = k->keep_v, bias = k->bias, vmin = k->vmin, vmax = k->vmax, vth = k->vth;
     const int32_t refract = k->refract;
     int32_t active = 0, anyref = 0;
     for (uint32_t c = 0; c < n; c++) {
-        int32_t uc = u[c], vc = v[c];
-        int32_t au = uc < 0 ? -uc : uc, av = vc < 0 ? -vc : vc;
-        int32_t ru = scale_mag(au, ku), rv = scale_mag(av, kv);
-        int32_t du = uc < 0 ? -ru : ru, dv = vc < 0 ? -rv : rv;
-        int32_t nu = (int32_t)((uint32_t)(du + q[c]) << (32 - LE_U_BITS)) >> (32 - LE_U_BITS);
-        int32_t vv = dv + nu + bias;
-        vv = vv < vmin ? vmin : vv;
-        vv = vv > vmax ? vmax : vv;
-        int32_t r = ref[c];
-        int32_t fire = (r == 0) & (vv > vth);
-        vv = ((r != 0) | fire) ? 0 : vv;
-        r = fire ? refract : r;
-        r = r > 0 ? r - 1 : 0;
-        ref[c] = (uint8_t)r;
+        int32_t r = no_ref ? 0 : ref[c], nu, vv;
+        int32_t fire = cx_lane(ku, kv, bias, vmin, vmax, vth, refract, u[c], v[c], q[c], &r, &nu, &vv, plain_u, no_ref, 1);
+        q[c] = 0;
+        if (!no_ref) {
+            ref[c] = (uint8_t)r;
+            anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
+        }
         u[c] = nu;
         v[c] = vv;
         spk[c] = (uint8_t)fire;
         active += (nu | vv) != 0;
-        anyref = anyref > r ? anyref : r; /* a max, not an or: gcc vectorizes this reduction */
     }
     *busy = anyref != 0;
     return (uint32_t)active;
+}
+
+/* Built for three CPU levels, picked at load time: with AVX2 the lanes are eight wide, with
+ * AVX-512 sixteen, and the 32-bit multiplies, minima and blends are single instructions. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_uniform(const le_cx_consts *k, int32_t *restrict u, int32_t *restrict v, uint8_t *restrict ref,
+                               int32_t *restrict q, uint8_t *restrict spk, uint32_t n, int *busy)
+{
+    if (k->refract == 1)
+        return k->keep_u == 0 ? uniform_body(k, u, v, ref, q, spk, n, busy, 1, 1)
+                              : uniform_body(k, u, v, ref, q, spk, n, busy, 0, 1);
+    return k->keep_u == 0 ? uniform_body(k, u, v, ref, q, spk, n, busy, 1, 0)
+                          : uniform_body(k, u, v, ref, q, spk, n, busy, 0, 0);
+}
+
+/* Pairs of an auxiliary compartment (stack_out: it never fires, so its refractory counter
+ * stays zero; its v goes to the next compartment's u) and the compartment that joins it,
+ * a = 2i and m = 2i + 1, as uniform_body. */
+static inline __attribute__((always_inline)) uint32_t pairs_body(const le_cx_consts *ka, const le_cx_consts *km,
+                                                                 int32_t *restrict u, int32_t *restrict v,
+                                                                 uint8_t *restrict ref, int32_t *restrict q,
+                                                                 uint8_t *restrict spk, uint32_t np, int *busy,
+                                                                 const int plain_ua, const int plain_um,
+                                                                 const int no_ref)
+{
+    const int32_t kua = ka->keep_u, kva = ka->keep_v, biasa = ka->bias, vmina = ka->vmin, vmaxa = ka->vmax;
+    const int32_t kum = km->keep_u, kvm = km->keep_v, biasm = km->bias, vminm = km->vmin, vmaxm = km->vmax;
+    const int32_t vth = km->vth, refract = km->refract;
+    int32_t active = 0, anyref = 0;
+    for (size_t i = 0; i < np; i++) {
+        const size_t a = 2 * i, m = 2 * i + 1; /* size_t: no wrap, so the compiler sees two interleaved streams */
+        int32_t ra = 0, nua, vva, num, vvm;
+        cx_lane(kua, kva, biasa, vmina, vmaxa, 0, 1, u[a], v[a], q[a], &ra, &nua, &vva, plain_ua, 1, 0);
+        int32_t rm = no_ref ? 0 : ref[m];
+        int32_t fire = cx_lane(kum, kvm, biasm, vminm, vmaxm, vth, refract, u[m], v[m], q[m] + vva, &rm, &num, &vvm,
+                               plain_um, no_ref, 1);
+        q[a] = q[m] = 0;
+        u[a] = nua;
+        v[a] = vva;
+        spk[a] = 0;
+        u[m] = num;
+        v[m] = vvm;
+        spk[m] = (uint8_t)fire;
+        if (!no_ref) {
+            ref[m] = (uint8_t)rm;
+            anyref = anyref > rm ? anyref : rm;
+        }
+        active += ((nua | vva) != 0) + ((num | vvm) != 0);
+    }
+    *busy = anyref != 0;
+    return (uint32_t)active;
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint32_t update_pairs(const le_cx_consts *ka, const le_cx_consts *km, int32_t *restrict u, int32_t *restrict v,
+                             uint8_t *restrict ref, int32_t *restrict q, uint8_t *restrict spk, uint32_t np,
+                             int *busy)
+{
+    if (km->refract == 1) {
+        if (ka->keep_u == 0 && km->keep_u == 0)
+            return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 1, 1, 1);
+        return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 0, 0, 1);
+    }
+    return pairs_body(ka, km, u, v, ref, q, spk, np, busy, 0, 0, 0);
+}
+
+/* The compartments whose spike flag is set, in index order, and their output axons. */
+static uint32_t collect_spikes(const le_neurocore *core, const uint8_t *spk, uint32_t n, uint16_t *fired, uint32_t *out)
+{
+    uint32_t nf = 0, c = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight flags (bytes of 0 or 1) a word: flag j is bit 8j, so the set bits name the spikes;
+     * spikes are rare, so 32 flags are tested at once first. */
+    for (; c + 32 <= n; c += 32) {
+        uint64_t w[4];
+        memcpy(w, spk + c, 32);
+        if (!(w[0] | w[1] | w[2] | w[3]))
+            continue;
+        for (uint32_t k = 0; k < 4; k++)
+            for (uint64_t x = w[k]; x; x &= x - 1) {
+                uint32_t j = c + 8 * k + ((uint32_t)__builtin_ctzll(x) >> 3);
+                fired[nf++] = (uint16_t)j;
+                *out += core->out_start[j + 1] - core->out_start[j];
+            }
+    }
+    for (; c + 8 <= n; c += 8) {
+        uint64_t w;
+        memcpy(&w, spk + c, 8);
+        for (; w; w &= w - 1) {
+            uint32_t j = c + ((uint32_t)__builtin_ctzll(w) >> 3);
+            fired[nf++] = (uint16_t)j;
+            *out += core->out_start[j + 1] - core->out_start[j];
+        }
+    }
+#endif
+    for (; c < n; c++)
+        if (spk[c]) {
+            fired[nf++] = (uint16_t)c;
+            *out += core->out_start[c + 1] - core->out_start[c];
+        }
+    return nf;
 }
 
 uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
@@ -674,7 +1026,21 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
     const uint16_t *cxp = core->cx_profile;
     uint32_t nf = 0, active = 0, out = 0;
     int busy = 0;
-    if (core->joins) {
+    if (core->runs) {
+        /* q is all zero when the slot is clean: accumulators are cleared as they are read. */
+        for (uint32_t j = 0; j < core->n_runs; j++) {
+            const le_cx_run *r = &core->runs[j];
+            const uint32_t b = r->start;
+            int bz = 0;
+            if (r->pair)
+                active += update_pairs(&kc[r->prof], &kc[r->prof_join], u + b, v + b, ref + b, q + b, core->spk + b,
+                                       r->n, &bz);
+            else
+                active += update_uniform(&kc[r->prof], u + b, v + b, ref + b, q + b, core->spk + b, r->n, &bz);
+            busy |= bz;
+        }
+        nf = collect_spikes(core, core->spk, n, fired, &out);
+    } else if (core->joins) {
         int32_t pushed = 0; /* v of the previous compartment when it was stack_out */
         for (uint32_t c = 0; c < n; c++) {
             const le_cx_consts *p = &kc[cxp[c]];
@@ -692,26 +1058,10 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
         }
     } else if (core->uniform) {
         /* q is all zero when the slot is clean: accumulators are cleared as they are read. */
+        (void)dirty;
         uint8_t *spk = core->spk;
         active = update_uniform(&kc[0], u, v, ref, q, spk, n, &busy);
-        /* Spikes are rare: scan eight flags at a time. */
-        uint32_t c = 0;
-        for (; c + 8 <= n; c += 8) {
-            uint64_t w;
-            memcpy(&w, spk + c, 8);
-            if (!w)
-                continue;
-            for (uint32_t j = c; j < c + 8; j++)
-                if (spk[j]) {
-                    fired[nf++] = (uint16_t)j;
-                    out += core->out_start[j + 1] - core->out_start[j];
-                }
-        }
-        for (; c < n; c++)
-            if (spk[c]) {
-                fired[nf++] = (uint16_t)c;
-                out += core->out_start[c + 1] - core->out_start[c];
-            }
+        nf = collect_spikes(core, spk, n, fired, &out);
     } else {
         /* No compartment joins another. Without bias, a compartment with zero state, no
          * input and no refractory count stays zero and cannot fire (thresholds are >= 0), so
@@ -729,7 +1079,7 @@ uint32_t le_core_update(le_neurocore *core, uint32_t t, uint16_t *fired)
             busy |= ref[c] != 0;
         }
     }
-    if (dirty)
+    if (dirty && !core->uniform && !core->runs) /* the vector updates clear q as they read it */
         memset(q, 0, sizeof *q * n);
     core->slot_dirty[s] = 0;
     core->ctr.cx_updates += n;

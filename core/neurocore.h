@@ -97,6 +97,24 @@ typedef struct {
     uint8_t refract, stack_out, join_add, pad;
 } le_cx_consts;
 
+/* Consecutive compartments of one synapse list in n blocks of 8 (cx a multiple of 8): cx ..
+ * cx + 8n - 1, their weights seg_w[w .. w + 8n), zero where the list has no synapse. */
+typedef struct {
+    uint16_t cx, n;
+    uint32_t w;
+} le_syn_seg;
+
+/* A run of compartments the vector update takes in one call: one profile, or pairs of an
+ * auxiliary compartment (stack_out) and the compartment that joins its v (join_op ADD), as an
+ * AHP neuron is built; le_core_build finds them on a core with joins. */
+typedef struct {
+    uint32_t start, n; /* first compartment; compartments (one profile) or pairs */
+    uint16_t prof;     /* the profile, or the auxiliary compartments' */
+    uint16_t prof_join;/* pairs: the joining compartments' profile */
+    uint8_t pair;
+    uint8_t pad[3];
+} le_cx_run;
+
 typedef struct {
     uint32_t gid;
     uint32_t n_cx;
@@ -115,6 +133,8 @@ typedef struct {
     int joins;           /* some compartment pushes its v (stack_out) or joins one (join_op) */
     int uniform;         /* no joins and every compartment runs profile 0: the vector update */
     uint8_t *spk;        /* [n_cx] spike flags of the vector update */
+    le_cx_run *runs;     /* a core with joins as runs for the vector update; NULL: compartment by compartment */
+    uint32_t n_runs;
     /* synapse memory */
     uint32_t n_in_axons;
     uint32_t *in_start;
@@ -128,6 +148,14 @@ typedef struct {
     uint32_t n_sets;
     le_syn_set *sets;
     uint32_t *row_start; /* into syn, already offset past the discrete synapses */
+    /* The same synapse lists (discrete axon a = list a, set row r = list n_in_axons + r) as
+     * segments of consecutive compartments with their weights in a row (gaps filled with zero
+     * weights), for a core without delays: the accumulation then runs in vector lanes. A list
+     * with a compartment twice, or too scattered to gain, has no segments and is read synapse
+     * by synapse. NULL: every list is. */
+    uint32_t *seg_start; /* [lists + 1] */
+    le_syn_seg *segs;
+    int32_t *seg_w;
     /* output axons */
     uint32_t *out_start;
     le_axon_dst *out;

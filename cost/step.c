@@ -42,6 +42,20 @@ static int reserve(le_costmodel *cm, uint32_t n)
     return 1;
 }
 
+/* Use tracking (cost/costmodel.c) for cores and chips not yet in use: after the first steps
+ * every packet names ones that are. */
+static inline void use_core(le_costmodel *cm, uint32_t gid, int64_t now)
+{
+    if (!cm->c_used[gid])
+        le_costmodel_use_core(cm, gid, now);
+}
+
+static inline void use_chip(le_costmodel *cm, uint32_t chip, int64_t now)
+{
+    if (!cm->led.chip[chip].in_use)
+        le_costmodel_use_chip(cm, chip, now);
+}
+
 static inline void touch_core(le_costmodel *cm, uint32_t gid)
 {
     if (cm->c_mark[gid])
@@ -102,8 +116,8 @@ le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *a, le_error 
                 step);
         }
         uint32_t chip = p.src & ~LE_SRC_X86_FLAG;
-        le_costmodel_use_chip(cm, chip, now);
-        le_costmodel_use_core(cm, p.dst, now);
+        use_chip(cm, chip, now);
+        use_core(cm, p.dst, now);
         cm->send[n] = x86_send(cm, chip);
         cm->pk[n++] = p;
     }
@@ -120,7 +134,7 @@ le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *a, le_error 
             return bad(cm, err, "core", c->core, step);
         }
         uint32_t gid = c->core, chip = gid / cpc;
-        le_costmodel_use_core(cm, gid, now);
+        use_core(cm, gid, now);
         touch_core(cm, gid);
         int64_t tsyn = (int64_t)c->synops * ar->synop.t_ps + (int64_t)c->axons_in * ar->axon_in.t_ps;
         cm->c_tsyn[gid] += tsyn;
@@ -159,11 +173,11 @@ le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *a, le_error 
         }
         if (p.src & LE_SRC_X86_FLAG) {
             uint32_t chip = p.src & ~LE_SRC_X86_FLAG;
-            le_costmodel_use_chip(cm, chip, now);
+            use_chip(cm, chip, now);
             cm->send[n] = x86_send(cm, chip);
         } else {
             uint32_t g = p.src;
-            le_costmodel_use_core(cm, g, now);
+            use_core(cm, g, now);
             touch_core(cm, g);
             int64_t pos = (int64_t)p.src_cx + 1;
             if (cm->c_cx[g] && pos > cm->c_cx[g])
@@ -174,7 +188,7 @@ le_code le_costmodel_step(le_costmodel *cm, const le_step_activity *a, le_error 
             cm->c_sent[g]++;
             cm->send[n] = s;
         }
-        le_costmodel_use_core(cm, p.dst, now); /* a core that receives spikes is configured */
+        use_core(cm, p.dst, now); /* a core that receives spikes is configured */
         cm->pk[n++] = p;
     }
     x86_reset(cm);

@@ -308,6 +308,17 @@ le_code le_noc_deliver(le_noc *n, const le_packet *pk, const int64_t *send_ps, u
         if ((rc = grow_routes(n, used + n->topo.max_route, err)))
             return rc;
         n->r_off[i] = (uint32_t)used;
+        if (i > 0 && pk[i].src == pk[i - 1].src && pk[i].dst == pk[i - 1].dst) {
+            /* Routes are fixed per (source, destination), and a core's packets to one core come
+             * in a row (as do an x86's injections into one core): copy the last one. */
+            uint32_t b = n->r_off[i - 1], len = (uint32_t)used - b;
+            for (uint32_t h = 0; h < len; h++) {
+                n->rl[used + h] = n->rl[b + h];
+                n->rc[used + h] = n->rc[b + h];
+            }
+            used += len;
+            continue;
+        }
         used += le_route(&n->topo, pk[i].src, pk[i].dst, n->rl + used, n->rc + used);
     }
     n->r_off[count] = (uint32_t)used;

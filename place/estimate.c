@@ -14,12 +14,15 @@ void le_in_edges_free(le_in_edges *e)
     free(e->slots);
     free(e->wb);
     free(e->dly);
+    free(e->ent);
+    free(e->key_conv);
     memset(e, 0, sizeof *e);
 }
 
 /* Source pixels under the kernel window of output pixel (oy, ox): their count, and their
- * indices in pix when pix is not NULL (at most 4096: kernels are checked to fit). */
-static uint32_t conv_taps(const le_conv *cv, uint32_t oy, uint32_t ox, uint32_t *pix)
+ * indices in pix and kernel taps (ky * kernel_w + kx) in tap when pix is not NULL (at most
+ * 4096: kernels are checked to fit). */
+static uint32_t conv_taps(const le_conv *cv, uint32_t oy, uint32_t ox, uint32_t *pix, uint32_t *tap)
 {
     uint32_t k = 0;
     for (uint32_t ky = 0; ky < cv->kernel_h; ky++) {
@@ -30,8 +33,10 @@ static uint32_t conv_taps(const le_conv *cv, uint32_t oy, uint32_t ox, uint32_t 
             int64_t ix = (int64_t)ox * cv->stride_w - cv->pad_w + kx;
             if (ix < 0 || ix >= cv->in_w)
                 continue;
-            if (pix && k < 4096)
+            if (pix && k < 4096) {
                 pix[k] = (uint32_t)iy * cv->in_w + (uint32_t)ix;
+                tap[k] = ky * cv->kernel_w + kx;
+            }
             k++;
         }
     }
@@ -58,7 +63,7 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
             const le_conv *cv = cn->conv;
             const uint32_t ow = le_conv_out_w(cv), O = cv->out_ch;
             for (uint32_t d = 0; d < net->pops[cn->dst_pop].size; d++) {
-                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, NULL);
+                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, NULL, NULL);
                 cnt[base[cn->dst_pop] + d] += (size_t)k * cv->in_ch;
                 n += (size_t)k * cv->in_ch;
             }
@@ -84,8 +89,12 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
     e->wb = malloc(n ? n : 1);
     e->dly = malloc(n ? n : 1);
     e->slots = malloc(n ? n : 1);
+    /* Set entries only where a convolution makes population axons: no cost per synapse otherwise. */
+    const int conv = n_keys > total;
+    e->ent = conv ? malloc((n ? n : 1) * sizeof *e->ent) : NULL;
+    e->key_conv = conv ? malloc(((size_t)(n_keys - total) + 1) * sizeof *e->key_conv) : NULL;
     size_t *fill = malloc(((size_t)total + 1) * sizeof *fill);
-    if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || !fill) {
+    if (!e->src || !e->key || !e->wb || !e->dly || !e->slots || (conv && (!e->ent || !e->key_conv)) || !fill) {
         free(fill);
         le_in_edges_free(e);
         return le_fail(err, LE_ERR_NOMEM, "placement: out of memory for the input edges of %u neurons (%zu synapses)",
@@ -100,9 +109,9 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
         if (cn->conv) {
             const le_conv *cv = cn->conv;
             const uint32_t ow = le_conv_out_w(cv), O = cv->out_ch, C = cv->in_ch;
-            uint32_t pix[4096];
+            uint32_t pix[4096], tap[4096];
             for (uint32_t d = 0; d < net->pops[cn->dst_pop].size; d++) {
-                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, pix);
+                uint32_t k = conv_taps(cv, (d / O) / ow, (d / O) % ow, pix, tap);
                 for (uint32_t j = 0; j < k; j++)
                     for (uint32_t ci = 0; ci < C; ci++) {
                         size_t at = fill[base[cn->dst_pop] + d]++;
@@ -111,8 +120,11 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
                         e->wb[at] = cn->weight_bits;
                         e->dly[at] = cv->delay;
                         e->slots[at] = cv->pop_type == LE_POP32 ? 2 : 1;
+                        e->ent[at] = ci + 1 == C ? tap[j] * O + d % O + 1 : 0;
                     }
             }
+            for (uint32_t p = 0; p < cv->in_h * cv->in_w; p++)
+                e->key_conv[key_at - total + p] = c;
             key_at += cv->in_h * cv->in_w;
             continue;
         }
@@ -123,6 +135,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
             e->wb[at] = cn->weight_bits;
             e->dly[at] = cn->delay ? cn->delay[k] : 0;
             e->slots[at] = 1;
+            if (e->ent)
+                e->ent[at] = 0;
         }
     }
     for (uint32_t p = 0; p < net->n_pops; p++) {
@@ -137,6 +151,8 @@ le_code le_in_edges_build(const le_network *net, const uint32_t *base, const uin
             e->slots[at] = 1;
             e->wb[at] = 8;
             e->dly[at] = le_ahp_self_synapse(pop, 1).delay;
+            if (e->ent)
+                e->ent[at] = 0;
         }
     }
     free(fill);
@@ -210,8 +226,10 @@ void le_fit_numbers(le_fit f, const le_core_usage *u, const le_limits *lim, uint
 /* --- one core, filled incrementally --- */
 
 typedef struct {
-    uint32_t slot, n;
-    uint8_t wb, dmax, fresh;
+    uint64_t sum, set;  /* the axon's set hash sum and set before the edge */
+    uint32_t slot, n, ent;
+    uint16_t lo, hi;
+    uint8_t wb, dmax, fresh, moved; /* moved: the edge changed the axon's set */
 } undo_rec;
 
 static uint64_t axon_bits(const le_limits *lim, uint32_t n, uint8_t wb, uint8_t dmax, uint32_t n_cx)
@@ -220,12 +238,21 @@ static uint64_t axon_bits(const le_limits *lim, uint32_t n, uint8_t wb, uint8_t 
     return le_axon_sram_bits(lim, &f, n, n_cx);
 }
 
-static void recompute_bits(le_core_est *pk, uint32_t n_cx)
+static int is_pop_key(const le_core_est *pk, uint32_t key) { return key >= pk->ie->n_neurons; }
+
+/* Bits of the discrete axons at n_cx compartments (sets do not depend on the core's size). */
+static uint64_t discrete_bits(const le_core_est *pk, uint32_t n_cx)
 {
     uint64_t b = 0;
     for (uint32_t a = 0; a < pk->u.in_axons; a++)
-        b += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
-    pk->u.syn_bits = b;
+        if (!is_pop_key(pk, pk->ax_src[a]))
+            b += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+    return b;
+}
+
+static void recompute_bits(le_core_est *pk, uint32_t n_cx)
+{
+    pk->u.syn_bits = pk->u.syn_bits - discrete_bits(pk, pk->bits_ncx) + discrete_bits(pk, n_cx);
     pk->bits_ncx = n_cx;
 }
 
@@ -236,23 +263,137 @@ static int format_changes(const le_limits *lim, uint32_t ncx_a, uint32_t ncx_b)
     return axon_bits(lim, 64, 8, 0, ncx_a) != axon_bits(lim, 64, 8, 0, ncx_b);
 }
 
+/* --- set hashes: arithmetic modulo the Mersenne prime 2^61 - 1 --- */
+
+#define SET_P ((1ULL << 61) - 1)
+#define SET_R 0x0a3f6c25e1d7b943ULL /* any base below SET_P */
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t mulmod(uint64_t a, uint64_t b)
+{
+    unsigned __int128 x = (unsigned __int128)a * b;
+    uint64_t r = (uint64_t)(x & SET_P) + (uint64_t)(x >> 61);
+    return r >= SET_P ? r - SET_P : r;
+}
+
+static uint64_t powmod(uint64_t a, uint64_t e)
+{
+    uint64_t r = 1;
+    for (; e; e >>= 1, a = mulmod(a, a))
+        if (e & 1)
+            r = mulmod(r, a);
+    return r;
+}
+
+/* The base of a population axon whose lowest target is lo, as place/configure.c sets it. */
+static uint32_t pop_base(const le_limits *lim, uint32_t lo, int pop16)
+{
+    uint32_t b = lo > lim->pop_cx_base_max ? lim->pop_cx_base_max : lo;
+    return pop16 ? b - b % lim->pop16_base_align : b;
+}
+
+/* Slot of hash h in the open core's set table, inserted with no references when absent; -1: no memory. */
+static int64_t set_slot(le_core_est *pk, uint64_t h)
+{
+    if (pk->set_cap) {
+        uint32_t j = (uint32_t)h & (pk->set_cap - 1);
+        for (; pk->set_epoch[j] == pk->epoch; j = (j + 1) & (pk->set_cap - 1))
+            if (pk->set_h[j] == h)
+                return j;
+    }
+    if (2 * (pk->set_n + 1) > pk->set_cap) {
+        uint32_t cap = pk->set_cap ? pk->set_cap * 2 : 1024;
+        uint64_t *nh = malloc(cap * sizeof *nh), *nb = malloc(cap * sizeof *nb);
+        uint32_t *nr = malloc(cap * sizeof *nr), *ne = calloc(cap, sizeof *ne);
+        if (!nh || !nb || !nr || !ne) {
+            free(nh), free(nb), free(nr), free(ne);
+            return -1;
+        }
+        for (uint32_t i = 0; i < pk->set_cap; i++) {
+            if (pk->set_epoch[i] != pk->epoch)
+                continue;
+            uint32_t j = (uint32_t)pk->set_h[i] & (cap - 1);
+            while (ne[j] == pk->epoch)
+                j = (j + 1) & (cap - 1);
+            nh[j] = pk->set_h[i], nb[j] = pk->set_bits[i], nr[j] = pk->set_ref[i], ne[j] = pk->epoch;
+        }
+        free(pk->set_h), free(pk->set_bits), free(pk->set_ref), free(pk->set_epoch);
+        pk->set_h = nh, pk->set_bits = nb, pk->set_ref = nr, pk->set_epoch = ne;
+        pk->set_cap = cap;
+    }
+    uint32_t j = (uint32_t)h & (pk->set_cap - 1);
+    while (pk->set_epoch[j] == pk->epoch)
+        j = (j + 1) & (pk->set_cap - 1);
+    pk->set_epoch[j] = pk->epoch;
+    pk->set_h[j] = h;
+    pk->set_ref[j] = 0;
+    pk->set_bits[j] = 0;
+    pk->set_n++;
+    return j;
+}
+
+/* Hash of the set axon a holds now: its connection, entries relative to its base, span. */
+static uint64_t set_hash(const le_core_est *pk, uint32_t a, int pop16)
+{
+    uint32_t b = pop_base(pk->lim, pk->ax_lo[a], pop16);
+    uint64_t rel = mulmod(pk->ax_sum[a], pk->pow_rinv[b]);
+    uint32_t conv = pk->ie->key_conv[pk->ax_src[a] - pk->ie->n_neurons];
+    uint64_t h = mix64(rel ^ mix64(((uint64_t)conv << 32) ^ pk->ax_ent[a]) ^ mix64((uint64_t)(pk->ax_hi[a] - b) << 40));
+    return h ? h : 1;
+}
+
+/* Moves axon a's reference from set `from` (0: none) to set `to`; with `count`, the core's
+ * bits follow: a set is stored once however many axons read it. */
+static int set_move(le_core_est *pk, uint32_t a, uint64_t from, uint64_t to, int count, int pop16)
+{
+    if (from) {
+        int64_t j = set_slot(pk, from);
+        if (j < 0)
+            return 0;
+        if (--pk->set_ref[j] == 0 && count)
+            pk->u.syn_bits -= pk->set_bits[j];
+    }
+    if (to) {
+        int64_t j = set_slot(pk, to);
+        if (j < 0)
+            return 0;
+        if (pk->set_ref[j]++ == 0 && count) {
+            le_axon_fmt f = le_axon_fmt_for(pk->ax_wb[a], pk->ax_dmax[a]);
+            uint32_t b = pop_base(pk->lim, pk->ax_lo[a], pop16);
+            pk->set_bits[j] = le_set_sram_bits(pk->lim, &f, pk->ax_n[a], (uint32_t)pk->ax_hi[a] - b);
+            pk->u.syn_bits += pk->set_bits[j];
+        }
+    }
+    return 1;
+}
+
 static int est_grow(le_core_est *pk)
 {
     uint32_t nc = pk->cap ? pk->cap * 2 : 1024;
-    uint32_t *n = realloc(pk->ax_n, nc * sizeof *n);
-    if (n)
-        pk->ax_n = n;
-    uint32_t *s = realloc(pk->ax_src, nc * sizeof *s);
-    if (s)
-        pk->ax_src = s;
-    uint8_t *w = realloc(pk->ax_wb, nc);
-    if (w)
-        pk->ax_wb = w;
-    uint8_t *d = realloc(pk->ax_dmax, nc);
-    if (d)
-        pk->ax_dmax = d;
-    if (!n || !s || !w || !d)
-        return 0;
+#define GROW(field)                                                                                                    \
+    do {                                                                                                               \
+        void *q = realloc(pk->field, nc * sizeof *pk->field);                                                          \
+        if (!q)                                                                                                        \
+            return 0;                                                                                                  \
+        pk->field = q;                                                                                                 \
+    } while (0)
+    GROW(ax_n);
+    GROW(ax_src);
+    GROW(ax_wb);
+    GROW(ax_dmax);
+    GROW(ax_sum);
+    GROW(ax_ent);
+    GROW(ax_lo);
+    GROW(ax_hi);
+    GROW(ax_set);
+#undef GROW
     pk->cap = nc;
     return 1;
 }
@@ -265,10 +406,19 @@ le_code le_core_est_init(le_core_est *est, const le_limits *lim, const le_in_edg
     est->stamp = calloc((size_t)ie->n_keys + 1, sizeof *est->stamp);
     est->slot = malloc(((size_t)ie->n_keys + 1) * sizeof *est->slot);
     est->log = malloc((ie->max_in + 1) * sizeof(undo_rec));
-    if (!est->stamp || !est->slot || !est->log || !est_grow(est)) {
+    uint32_t npow = lim->cx_per_core > 1 ? lim->cx_per_core : 1, ninv = lim->pop_cx_base_max + 1;
+    est->pow_r = malloc(npow * sizeof *est->pow_r);
+    est->pow_rinv = malloc(ninv * sizeof *est->pow_rinv);
+    if (!est->stamp || !est->slot || !est->log || !est->pow_r || !est->pow_rinv || !est_grow(est)) {
         le_core_est_free(est);
         return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
     }
+    const uint64_t rinv = powmod(SET_R, SET_P - 2);
+    est->pow_r[0] = est->pow_rinv[0] = 1;
+    for (uint32_t i = 1; i < npow; i++)
+        est->pow_r[i] = mulmod(est->pow_r[i - 1], SET_R);
+    for (uint32_t i = 1; i < ninv; i++)
+        est->pow_rinv[i] = mulmod(est->pow_rinv[i - 1], rinv);
     est->epoch = 1;
     return LE_OK;
 }
@@ -279,6 +429,17 @@ void le_core_est_free(le_core_est *est)
     free(est->ax_wb);
     free(est->ax_dmax);
     free(est->ax_src);
+    free(est->ax_sum);
+    free(est->ax_ent);
+    free(est->ax_lo);
+    free(est->ax_hi);
+    free(est->ax_set);
+    free(est->pow_r);
+    free(est->pow_rinv);
+    free(est->set_h);
+    free(est->set_bits);
+    free(est->set_ref);
+    free(est->set_epoch);
     free(est->stamp);
     free(est->slot);
     free(est->log);
@@ -292,15 +453,23 @@ void le_core_est_open(le_core_est *est, uint32_t gid)
     est->bits_ncx = 0;
     est->n_log = 0;
     est->epoch++;
+    est->set_n = 0;
 }
 
-static int est_add_syn(le_core_est *pk, uint32_t src, uint8_t wb, uint8_t dly, uint32_t n_cx)
+/* Edge e of the input edges lands on compartment cx. */
+static int est_add_syn(le_core_est *pk, size_t e, uint32_t cx, uint32_t n_cx)
 {
+    const le_in_edges *ie = pk->ie;
+    const uint32_t src = ie->key[e];
+    const uint8_t wb = ie->wb[e], dly = ie->dly[e];
+    const int pop = is_pop_key(pk, src);
     undo_rec *u = &((undo_rec *)pk->log)[pk->n_log++];
     uint32_t a;
     if (pk->stamp[src] != pk->epoch) {
-        if (pk->u.in_axons == pk->cap && !est_grow(pk))
+        if (pk->u.in_axons == pk->cap && !est_grow(pk)) {
+            pk->n_log--;
             return 0;
+        }
         a = pk->u.in_axons++;
         pk->stamp[src] = pk->epoch;
         pk->slot[src] = a;
@@ -308,26 +477,57 @@ static int est_add_syn(le_core_est *pk, uint32_t src, uint8_t wb, uint8_t dly, u
         pk->ax_n[a] = 0;
         pk->ax_wb[a] = 0;
         pk->ax_dmax[a] = 0;
+        pk->ax_sum[a] = 0;
+        pk->ax_ent[a] = 0;
+        pk->ax_lo[a] = UINT16_MAX;
+        pk->ax_hi[a] = 0;
+        pk->ax_set[a] = 0;
         u->fresh = 1;
     } else {
         a = pk->slot[src];
         u->fresh = 0;
-        pk->u.syn_bits -= axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+        if (!pop)
+            pk->u.syn_bits -= axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
     }
     u->slot = a;
     u->n = pk->ax_n[a];
     u->wb = pk->ax_wb[a];
     u->dmax = pk->ax_dmax[a];
+    u->moved = 0;
     pk->ax_n[a]++;
     if (wb > pk->ax_wb[a])
         pk->ax_wb[a] = wb;
     if (dly > pk->ax_dmax[a])
         pk->ax_dmax[a] = dly;
-    pk->u.syn_bits += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+    if (!pop) {
+        pk->u.syn_bits += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+        return 1;
+    }
+    if (!ie->ent[e])
+        return 1; /* the set changes with its (pixel, target) pair's last channel */
+    u->sum = pk->ax_sum[a];
+    u->set = pk->ax_set[a];
+    u->ent = pk->ax_ent[a];
+    u->lo = pk->ax_lo[a];
+    u->hi = pk->ax_hi[a];
+    u->moved = 1;
+    uint64_t term = mulmod(pk->pow_r[cx], mix64(ie->ent[e]) % (SET_P - 1) + 1);
+    uint64_t sum = pk->ax_sum[a] + term;
+    pk->ax_sum[a] = sum >= SET_P ? sum - SET_P : sum;
+    pk->ax_ent[a]++;
+    if (cx < pk->ax_lo[a])
+        pk->ax_lo[a] = (uint16_t)cx;
+    if (cx > pk->ax_hi[a])
+        pk->ax_hi[a] = (uint16_t)cx;
+    const int pop16 = ie->slots[e] == 1;
+    uint64_t h = set_hash(pk, a, pop16);
+    if (!set_move(pk, a, pk->ax_set[a], h, 1, pop16))
+        return 0; /* out of memory: the caller undoes the add, this record included */
+    pk->ax_set[a] = h;
     return 1;
 }
 
-le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t n_cx, uint32_t out_axons, int off_chip,
+le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t cx, uint32_t n_cx, uint32_t out_axons, int off_chip,
                         le_error *err)
 {
     est->before = est->u;
@@ -341,7 +541,7 @@ le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t n_cx, uint32_t ou
     est->u.n_cx = n_cx;
     const le_in_edges *ie = est->ie;
     for (size_t e = ie->start[g]; e < ie->start[g + 1]; e++)
-        if (!est_add_syn(est, ie->key[e], ie->wb[e], ie->dly[e], n_cx)) {
+        if (!est_add_syn(est, e, cx, n_cx)) {
             le_core_est_undo(est);
             return le_fail(err, LE_ERR_NOMEM, "placement: out of memory");
         }
@@ -356,6 +556,15 @@ void le_core_est_undo(le_core_est *est)
     undo_rec *log = est->log;
     while (est->n_log > 0) {
         undo_rec *u = &log[--est->n_log];
+        if (u->moved) {
+            /* References only: the bits come back with est->before. The table has both sets. */
+            set_move(est, u->slot, est->ax_set[u->slot], u->set, 0, 0);
+            est->ax_sum[u->slot] = u->sum;
+            est->ax_set[u->slot] = u->set;
+            est->ax_ent[u->slot] = u->ent;
+            est->ax_lo[u->slot] = u->lo;
+            est->ax_hi[u->slot] = u->hi;
+        }
         if (u->fresh) {
             est->stamp[est->ax_src[u->slot]] = 0;
             est->u.in_axons--;
@@ -434,7 +643,7 @@ le_code le_estimate_cores(const le_network *net, const le_placement *pl, const l
         le_core_est_open(&est, c);
         for (size_t j = cs[c]; j < cs[c + 1]; j++) {
             uint32_t g = by_core[j];
-            if ((rc = le_core_est_add(&est, g, ncx, out[g], off[g], err)))
+            if ((rc = le_core_est_add(&est, g, pl->cx[g], ncx, out[g], off[g], err)))
                 goto out;
         }
         usage[c] = est.u;

@@ -27,8 +27,9 @@ extern "C" {
 
 /* Incoming synapses of every neuron (global id = pop_base[p] + k), grouped by destination.
  * A convolution's synapses are listed too, keyed by their population axon: all channels of a
- * source pixel share one input axon on a core, whose synapse set is counted as if it were
- * shared by no other axon (an upper bound: the configuration shares equal sets). */
+ * source pixel share one input axon on a core. Its synapse set is the list of (target
+ * compartment - base, kernel tap, output channel) entries on the core; axons of one convolution
+ * with equal lists share one stored set, as the chip configuration stores them. */
 typedef struct {
     uint32_t n_neurons;
     uint32_t n_keys;   /* input-axon keys: neurons, then the source pixels of each convolution */
@@ -38,6 +39,10 @@ typedef struct {
     uint8_t *wb;       /* weight bits of its connection */
     uint8_t *dly;      /* delay */
     uint8_t *slots;    /* output-axon slots its source spends on the core: 2 for pop32, else 1 */
+    uint32_t *ent;     /* convolutions: tap * out_ch + output channel + 1 on the last channel's
+                        * edge of a (pixel, target) pair, the set entry it adds; else 0.
+                        * NULL when the network has no convolution */
+    uint32_t *key_conv; /* [n_keys - n_neurons]: the connection of each convolution pixel key (or NULL) */
     size_t max_in;     /* most synapses into one neuron */
 } le_in_edges;
 
@@ -51,7 +56,8 @@ typedef struct {
     uint32_t n_cx;      /* compartments (highest used index + 1) */
     uint32_t in_axons;  /* distinct source neurons */
     uint64_t synapses;  /* synapses into the core's compartments */
-    uint64_t syn_bits;  /* synapse memory, le_axon_sram_bits summed over the input axons */
+    uint64_t syn_bits;  /* synapse memory: le_axon_sram_bits summed over the discrete input
+                         * axons, plus le_set_sram_bits of each distinct synapse set */
     uint32_t out_axons; /* sum over its neurons of their distinct destination cores */
     int off_chip;       /* some destination core is on another chip */
 } le_core_usage;
@@ -85,7 +91,20 @@ typedef struct {
     uint32_t *ax_n;       /* synapses per axon */
     uint8_t *ax_wb;       /* largest weight bits per axon */
     uint8_t *ax_dmax;     /* largest delay per axon */
-    uint32_t *ax_src;     /* source neuron per axon */
+    uint32_t *ax_src;     /* source neuron (input-axon key) per axon */
+    /* Population axons: each axon's set entries as a polynomial hash that does not depend on
+     * the order they arrive in, sum of r^cx h(entry) mod 2^61 - 1, so that moving the base
+     * (the lowest target compartment) is one multiply; with their count and compartment span. */
+    uint64_t *ax_sum;
+    uint32_t *ax_ent;
+    uint16_t *ax_lo, *ax_hi;
+    uint64_t *ax_set;     /* hash of the set it holds a reference to, 0 = none yet */
+    uint64_t *pow_r;      /* [cx_per_core]: r^i */
+    uint64_t *pow_rinv;   /* [pop_cx_base_max + 1]: r^-i */
+    /* The distinct sets of the open core: hash, references, bits; entries of older epochs are free. */
+    uint64_t *set_h, *set_bits;
+    uint32_t *set_ref, *set_epoch;
+    uint32_t set_cap, set_n;
     uint32_t epoch;       /* stamp[src] == epoch: src has an axon on this core, at slot[src] */
     uint32_t *stamp, *slot;
     void *log;            /* undo records of the last add */
@@ -98,9 +117,9 @@ le_code le_core_est_init(le_core_est *est, const le_limits *lim, const le_in_edg
 void le_core_est_free(le_core_est *est);
 /* Starts an empty core. */
 void le_core_est_open(le_core_est *est, uint32_t gid);
-/* Adds neuron g (its incoming synapses), the core then having n_cx compartments; out_axons
- * and off_chip are the neuron's output axons as far as they are known. */
-le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t n_cx, uint32_t out_axons, int off_chip,
+/* Adds neuron g (its incoming synapses land on compartment cx), the core then having n_cx
+ * compartments; out_axons and off_chip are the neuron's output axons as far as they are known. */
+le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t cx, uint32_t n_cx, uint32_t out_axons, int off_chip,
                         le_error *err);
 /* Takes back the last le_core_est_add. */
 void le_core_est_undo(le_core_est *est);

@@ -82,7 +82,7 @@ static le_code cores_needed(auto_ctx *x, uint32_t p, const uint32_t *est_out, co
         for (;;) {
             int room = !(pop->per_core && on >= pop->per_core) && n_cx + need <= x->lim->cx_per_core;
             if (room) {
-                le_code rc = le_core_est_add(e, g, n_cx + need, est_out[g], est_off[g], err);
+                le_code rc = le_core_est_add(e, g, n_cx + need - 1, n_cx + need, est_out[g], est_off[g], err);
                 if (rc)
                     return rc;
                 if (le_core_usage_fits(&e->u, x->lim, x->syn_cap[p]) == LE_FIT_OK)
@@ -175,7 +175,7 @@ static le_code place_auto(auto_ctx *x, const uint32_t *est_out, const uint8_t *e
                         x->taken[gid] = 1;
                     continue;
                 }
-                le_code rc = le_core_est_add(est, g, n_cx + need, est_out[g], est_off[g], err);
+                le_code rc = le_core_est_add(est, g, n_cx + need - 1, n_cx + need, est_out[g], est_off[g], err);
                 if (rc)
                     return rc;
                 cap = min_cap(core_cap, x->syn_cap[p]);

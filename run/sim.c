@@ -181,10 +181,31 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts the step's lists of cores and chips: usually a few entries, often already in order,
+ * where qsort's setup costs more than the sort. */
+static void sort_u32(uint32_t *a, uint32_t n)
+{
+    uint32_t i = 1;
+    while (i < n && a[i - 1] <= a[i])
+        i++;
+    if (i >= n)
+        return; /* the awake cores stay in order from step to step unless one wakes */
+    if (n > 32) {
+        qsort(a, n, sizeof *a, cmp_u32);
+        return;
+    }
+    for (; i < n; i++) {
+        uint32_t x = a[i], j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
 /* Hands the step's activity to the cost sink, then clears the per-step counters. */
 static le_code report_activity(le_sim *s, uint32_t t, le_error *err)
 {
-    qsort(s->touched, s->n_touched, sizeof *s->touched, cmp_u32);
+    sort_u32(s->touched, s->n_touched);
     for (uint32_t j = 0; j < s->n_touched; j++) {
         le_neurocore *c = &s->c.cores[s->touched[j]];
         le_core_activity *a = &s->act_cores[j];
@@ -196,7 +217,7 @@ static le_code report_activity(le_sim *s, uint32_t t, le_error *err)
         a->spikes = c->ctr.spikes;
         a->axons_out = c->ctr.axons_out;
     }
-    qsort(s->x86_list, s->n_x86_dirty, sizeof *s->x86_list, cmp_u32);
+    sort_u32(s->x86_list, s->n_x86_dirty);
     for (uint32_t j = 0; j < s->n_x86_dirty; j++)
         s->act_x86[j] = s->x86[s->x86_list[j]];
     le_code rc = LE_OK;
@@ -253,7 +274,7 @@ static void swap_vec(le_vec *a, le_vec *b)
 /* Compartment phase on the awake cores, in core order; the spikes become packets. */
 static le_code compartments(le_sim *s, uint32_t t, le_error *err)
 {
-    qsort(s->awake, s->n_awake, sizeof *s->awake, cmp_u32);
+    sort_u32(s->awake, s->n_awake);
     uint32_t keep = 0;
     for (uint32_t j = 0; j < s->n_awake; j++) {
         const uint32_t i = s->awake[j];
@@ -276,8 +297,11 @@ static le_code compartments(le_sim *s, uint32_t t, le_error *err)
                 le_packet pk = {c->gid, od->core, cx, 0};
                 le_delivery dv = {s->c.gid_local[od->core], od->axon, c->out_atom ? c->out_atom[o] : 0u};
                 /* A core of another part (board mode): the packet is sent, that part delivers it. */
-                if (!le_vec_push(&s->packets, &pk) || (dv.core != NONE && !le_vec_push(&s->pend_next, &dv)))
+                if (!le_vec_room(&s->packets) || (dv.core != NONE && !le_vec_room(&s->pend_next)))
                     return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spike packets", t);
+                ((le_packet *)s->packets.a)[s->packets.n++] = pk;
+                if (dv.core != NONE)
+                    ((le_delivery *)s->pend_next.a)[s->pend_next.n++] = dv;
             }
             if (s->c.part && g != NONE && !(g & AUX_FLAG) && s->c.remote_out[g - s->c.nrn_lo] && !le_vec_push(&s->exported, &g))
                 return le_fail(err, LE_ERR_NOMEM, "step %u: out of memory for spikes to other parts", t);

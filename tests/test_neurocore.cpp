@@ -180,6 +180,34 @@ TEST(NeuroCore, AccumulatorWrapsAt22BitsAndCounts)
     EXPECT_EQ(d.core.u[0], -2097152);
 }
 
+TEST(NeuroCore, AxonReadInBlocksWrapsLikeSynapseBySynapse)
+{
+    // Twelve synapses onto compartments 1..12 of a 13-compartment core without delays: the list
+    // is read in blocks of 8 compartments (0..15, past the last compartment). Delivered twice in
+    // one step, 2 x 2088960 = 4177920 wraps to -16384 on compartments 1..6 (six overflows) and
+    // 2 x 100 = 200 on 7..12; compartment 0 gets nothing.
+    CoreFixture c;
+    c.profiles[0] = lif(4096, 0, 131071);
+    c.cx(13);
+    int32_t w = le_actual_weight(255, 7);
+    std::vector<le_synapse> syn;
+    for (uint16_t k = 1; k <= 12; k++)
+        syn.push_back(S(k <= 6 ? w : 100, k));
+    c.axon(syn);
+    ASSERT_EQ(c.build(), LE_OK) << c.err.msg;
+    ASSERT_NE(c.core.seg_start, nullptr);
+    ASSERT_GT(c.core.seg_start[1], c.core.seg_start[0]); // the block path, not synapse by synapse
+    le_core_deliver(&c.core, 0, 1);
+    EXPECT_EQ(c.core.ctr.acc_overflow, 0u);
+    le_core_deliver(&c.core, 0, 1);
+    EXPECT_EQ(c.core.ctr.acc_overflow, 6u);
+    EXPECT_EQ(c.core.ctr.synops, 24u);
+    c.update(1);
+    EXPECT_EQ(c.core.u[0], 0);
+    for (int k = 1; k <= 12; k++)
+        EXPECT_EQ(c.core.u[k], k <= 6 ? -16384 : 200) << k;
+}
+
 TEST(NeuroCore, UnknownAxonIsCountedNotDelivered)
 {
     CoreFixture c;

@@ -376,11 +376,11 @@ TEST(PopAxon, Pop32AxonsTakeTwoOutputSlots)
     EXPECT_NE(std::strstr(e.msg, "output axons 2050 exceed the limit of 2048"), nullptr) << e.msg;
 }
 
-TEST(PopAxon, PlacementCountsPopulationAxonsAndBoundsTheirMemory)
+TEST(PopAxon, PlacementCountsPopulationAxonsAndTheirMemory)
 {
     // The estimate shared by placement counts one input axon per source pixel (as the
-    // configuration builds them), the output slots of pop32 axons, and an upper bound on the
-    // synapse memory (each set counted as if unshared).
+    // configuration builds them), the output slots of pop32 axons, and the synapse memory of
+    // each distinct shared set once, as the configuration stores them.
     Net net;
     build(&net.n, {{12, 10, 3, 4, 3, 1, 1, 100, 0, 32}, {12, 10, 4, 2, 3, 2, 1, 0, 0, 32}}, false, 1);
     le_board_geom g;
@@ -401,10 +401,89 @@ TEST(PopAxon, PlacementCountsPopulationAxonsAndBoundsTheirMemory)
         const le_neurocore &c = cfg.cores[i];
         const le_core_usage &u = use[c.gid];
         EXPECT_EQ(u.in_axons, c.n_in_axons + c.n_pop_axons) << "core " << c.gid;
-        EXPECT_GE(u.syn_bits, c.syn_bits) << "core " << c.gid;
+        EXPECT_EQ(u.syn_bits, c.syn_bits) << "core " << c.gid;
         EXPECT_EQ(u.out_axons, c.out_slots) << "core " << c.gid;
     }
     le_chipcfg_free(&cfg);
+    le_in_edges_free(&ie);
+    le_placement_free(&pl);
+}
+
+// A 1 x 8 map of 4 channels under a 1 x 3 kernel (padding 1 along x), one output channel, the
+// 8 output neurons on one core at compartments 0..7. Source pixel x reaches outputs x-1, x, x+1
+// through taps 2, 1, 0. Relative to each axon's base (its lowest target) pixels 1..6 have the
+// same entries {(0, tap 2), (1, tap 1), (2, tap 0)} and share one set; pixel 0 {(0, 1), (1, 0)}
+// and pixel 7 {(0, 2), (1, 1)} have sets of their own. By hand, 8-bit weights, no delay, 6 index
+// bits (the minimum), so 14 bits a synapse; a set is one synapse list of 4 atoms x its entries,
+// plus a 10-bit header, in 64-bit words: 12 synapses 178 -> 192 bits, 8 synapses 122 -> 128.
+// Shared: 192 + 128 + 128 = 448 bits. Each axon on its own would be 6 x 192 + 2 x 128 = 1408.
+TEST(PopAxon, EstimateCountsEachSharedSetOnce)
+{
+    Net net;
+    le_error e;
+    le_population in = le_population_default("in", LE_POP_INPUT, 8 * 4);
+    le_population out = le_population_default("out", LE_POP_LIF, 8);
+    uint32_t pi, po;
+    ASSERT_EQ(le_network_add_pop(&net.n, &in, &pi, &e), LE_OK) << e.msg;
+    ASSERT_EQ(le_network_add_pop(&net.n, &out, &po, &e), LE_OK) << e.msg;
+    le_conv cv;
+    std::memset(&cv, 0, sizeof cv);
+    cv.in_h = 1, cv.in_w = 8, cv.in_ch = 4, cv.out_ch = 1;
+    cv.kernel_h = 1, cv.kernel_w = 3, cv.stride_h = cv.stride_w = 1, cv.pad_h = 0, cv.pad_w = 1;
+    cv.pop_type = LE_POP32;
+    cv.weight = (int16_t *)malloc(12 * sizeof(int16_t));
+    for (int i = 0; i < 12; i++)
+        cv.weight[i] = (int16_t)(10 + i);
+    ASSERT_EQ(le_network_add_conv(&net.n, pi, po, &cv, 0, LE_SIGN_MIXED, &e), LE_OK) << e.msg;
+    ASSERT_EQ(net.n.conns[0].weight_bits, 8);
+
+    le_board_geom g;
+    le_limits lim;
+    le_pipeline_opts o = le_pipeline_defaults();
+    ASSERT_EQ(le_pipeline_board(&o, &g, &lim, &e), LE_OK);
+    le_placement pl;
+    ASSERT_EQ(le_place(&net.n, &g, &lim, &pl, &e), LE_OK) << e.msg;
+    for (uint32_t k = 0; k < 8; k++)
+        ASSERT_EQ(pl.cx[pl.pop_base[po] + k], k);
+    le_in_edges ie;
+    ASSERT_EQ(le_in_edges_build(&net.n, pl.pop_base, nullptr, &ie, &e), LE_OK);
+    std::vector<le_core_usage> use(g.n_chips * g.cores_per_chip);
+    ASSERT_EQ(le_estimate_cores(&net.n, &pl, &g, &lim, &ie, use.data(), nullptr, nullptr, &e), LE_OK) << e.msg;
+    const le_core_usage &u = use[pl.core[pl.pop_base[po]]];
+    EXPECT_EQ(u.in_axons, 8u);
+    EXPECT_EQ(u.synapses, 4u * (2 + 3 * 6 + 2));
+    EXPECT_EQ(u.syn_bits, 448u);
+
+    // Filled one neuron at a time, as placement does. Outputs 0 and 1 reach pixels 0..2:
+    // pixel 0 {(0, 1), (1, 0)}, pixel 1 {(0, 2), (1, 1)} (output 2 is not on the core yet),
+    // pixel 2 {(0, 2)}: three sets of 8, 8 and 4 synapses, 128 bits each, 384 on 3 axons.
+    le_core_est est;
+    ASSERT_EQ(le_core_est_init(&est, &lim, &ie, &e), LE_OK);
+    le_core_est_open(&est, 0);
+    for (uint32_t k = 0; k < 2; k++)
+        ASSERT_EQ(le_core_est_add(&est, pl.pop_base[po] + k, k, k + 1, 0, 0, &e), LE_OK);
+    EXPECT_EQ(est.u.in_axons, 3u);
+    EXPECT_EQ(est.u.syn_bits, 384u);
+    // Output 2: pixel 1 gets the full set (192), pixel 2 {(0, 2), (1, 1)} and pixel 3 {(0, 2)}
+    // 128 each, pixel 0 unchanged: 576 on 4 axons; taken back, 384 on 3 again.
+    ASSERT_EQ(le_core_est_add(&est, pl.pop_base[po] + 2, 2, 3, 0, 0, &e), LE_OK);
+    EXPECT_EQ(est.u.in_axons, 4u);
+    EXPECT_EQ(est.u.syn_bits, 576u);
+    le_core_est_undo(&est);
+    EXPECT_EQ(est.u.in_axons, 3u);
+    EXPECT_EQ(est.u.syn_bits, 384u);
+    for (uint32_t k = 2; k < 8; k++)
+        ASSERT_EQ(le_core_est_add(&est, pl.pop_base[po] + k, k, k + 1, 0, 0, &e), LE_OK);
+    EXPECT_EQ(est.u.in_axons, 8u);
+    EXPECT_EQ(est.u.syn_bits, 448u);
+
+    le_chipcfg cfg;
+    ASSERT_EQ(le_chipcfg_build(&net.n, &pl, &g, &lim, &cfg, &e), LE_OK) << e.msg;
+    ASSERT_EQ(cfg.n_cores, 1u);
+    EXPECT_EQ(cfg.cores[0].n_sets, 3u);
+    EXPECT_EQ(cfg.cores[0].syn_bits, 448u);
+    le_chipcfg_free(&cfg);
+    le_core_est_free(&est);
     le_in_edges_free(&ie);
     le_placement_free(&pl);
 }
