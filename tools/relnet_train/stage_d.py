@@ -23,6 +23,8 @@ def add_args(ap):
     ap.add_argument("--l-v", type=float, default=0.05)
     ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
     ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--lr-rel", type=float, default=None, help="per-layer learning rate: this times the layer's "
+                    "weight spread (instead of --lr for all)")
     ap.add_argument("--balance-iters", type=int, default=10, help="bisection steps per layer gain")
     ap.add_argument("--balance-batches", type=int, default=3, help="reference batches of the balancing")
     ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task for the evaluations")
@@ -96,11 +98,20 @@ def counts(S, Q):
     return S.sum(2), Q.sum(1)
 
 
-def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50):
+def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
+               lr_rel=None):
+    """Adam over every layer; with lr_rel, each layer's learning rate is lr_rel times the spread
+    of its weights at the start (Adam's steps have the size of the learning rate whatever the
+    weights' scale, and the balanced layers' spreads range from 0.01 (g1, agg) to 5 (readout))."""
     params = [W[n] for n in NAMES]
     for p in params:
         p.requires_grad_(True)
-    opt = torch.optim.Adam(params, lr=lr)
+    if lr_rel:
+        groups = [{"params": [W[n]], "lr": lr_rel * W[n].detach().std().item()} for n in NAMES]
+        run.log("%s learning rates: %s" % (tag, ", ".join("%s %.2g" % (n, g["lr"]) for n, g in zip(NAMES, groups))))
+        opt = torch.optim.Adam(groups)
+    else:
+        opt = torch.optim.Adam(params, lr=lr)
     step = 0
     if state is not None:
         opt.load_state_dict(state["opt"])
@@ -304,6 +315,11 @@ def main(argv=None):
         st = {"phase": "snn", "W": W, "ann_err": st0["ann_err"], "balanced_err": st0.get("balanced_err"),
               "readout_fit_err": bal, "init": args.init}
         run.save(st)
+        # the network before the fine-tune, for stage E --stage-d should the fine-tune not pay
+        torch.save({"W": {n: w.clone() for n, w in W.items()}, "delay": args.delay, "test_err": bal[0 if args.chip_rasters
+                    else None], "test_err_back_to_back": bal.get(1), "ann_err": st0["ann_err"],
+                    "balanced_err": st0.get("balanced_err"), "eval_per_task": args.eval_per_task},
+                   run.out + "/stage_d_readout.pt")
     if args.resume and "delay" in st:
         args.delay = st["delay"]
     if args.rebalance:
@@ -346,7 +362,7 @@ def main(argv=None):
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES))
     base = {k: v for k, v in st.items() if k not in ("loop",)}
     train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
-               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
     err, tot = evaluate(snn, test, args.rows)
     extra = ""

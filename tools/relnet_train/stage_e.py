@@ -80,6 +80,7 @@ def main(argv=None):
                     "--chip-weights on the quantised directory): QAT draws a random variant per item, the scores "
                     "are given from rest (variant 0) and back to back (variant 1)")
     ap.add_argument("--variants", type=int, default=4)
+    ap.add_argument("--stage-d", default=None, help="the spiking network to quantise (default <out>/stage_d.pt)")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_e", args)
     common.seed_all(args.seed)
@@ -87,7 +88,7 @@ def main(argv=None):
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     st_b = common.load_stage(args.out, "stage_b")
-    st_d = common.load_stage(args.out, "stage_d")
+    st_d = torch.load(args.stage_d) if args.stage_d else common.load_stage(args.out, "stage_d")
     args.delay = st_d["delay"]
     W = {n: w.clone() for n, w in st_d["W"].items()}
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
@@ -145,7 +146,7 @@ def main(argv=None):
         return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
     stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2, "QAT",
-                       st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+                       st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
     # final directory: the float weights rounded with the plan's thresholds and exponents
     full = float_weights(st_b, W)
     qf = dict(q)
