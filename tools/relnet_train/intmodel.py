@@ -1,9 +1,9 @@
 """The integer network the chip runs, in numpy, written from core/compartment.h's arithmetic,
 docs/relnet-weights.md's units and the x86 schedule of models/relnet/snips.c (the same
 statement of the schedule as tests/test_relnet_reference.cpp's dense model), not from the
-emulator's network code. Every sample starts from rest (the emulator runs samples back to
-back; what one sample leaves in flight into the next is not modelled here, see
-docs/relnet-training.md).
+emulator's network code. `lsnn` and `feedforward` start every sample from rest; the emulator
+runs samples back to back, which `run_sequence` (the whole chip) and `lsnn_chain` (one LSNN
+population, where all the carry-over lies) model (docs/relnet-training.md).
 
 It reads an exported weight directory (the `.npy` files and the manifest's exponents and layer
 registers), so what it scores is exactly what `loihi-emu relnet --weights DIR` loads."""
