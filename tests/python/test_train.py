@@ -177,3 +177,22 @@ def test_emulator_and_integer_model_give_the_same_spikes(tmp_path):
     mine = intmodel.lsnn(W, "sent", padded, steps=(1, 111))[:, 0]
     assert emu.sum() > 50 and mine[:, 100:].sum() > 0   # both halves of the LSNN fire
     np.testing.assert_array_equal(mine, emu)
+
+
+def test_lsnn_chain_is_the_back_to_back_run(tmp_path):
+    """The chained LSNN that makes the training's back-to-back rasters (stage C --chip-weights)
+    against the sequential model of the whole chip (run_sequence, which the emulator matches
+    answer for answer): the LSNN spikes of every step of three stories run back to back, and the
+    first story's raster from rest."""
+    d, _ = quantised_dir(tmp_path)
+    W = intmodel.Weights(d)
+    stories = [([[5, 17, 3], [99, 42, 8, 11]], [7, 9]), ([[12, 13], [40, 41, 42, 43, 44]], [3]),
+               ([[150, 2, 60], [8]], [21, 22, 23])]
+    _, cnt = intmodel.run_sequence(W, stories, 2, per_step=True)
+    sent = intmodel.lsnn_chain(W, "sent", np.stack([intmodel.data_pad(c) for c, _ in stories]))
+    ques = intmodel.lsnn_chain(W, "ques", np.stack([intmodel.data_pad([q]) for _, q in stories]))
+    for k in range(3):
+        assert cnt[k]["s"][96:111].sum() > 0
+        np.testing.assert_array_equal(sent[k].sum((1, 2)), cnt[k]["s"][96:111])
+        np.testing.assert_array_equal(ques[k].sum((1, 2)), cnt[k]["q"][96:111])
+    np.testing.assert_array_equal(sent[0], intmodel.lsnn(W, "sent", intmodel.data_pad(stories[0][0])))

@@ -27,6 +27,15 @@ def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed):
     return rows
 
 
+def from_rest(W, qs, m):
+    """The readout v of each story run alone from rest (every LSNN and layer at rest)."""
+    words = np.stack([data.pad_left(q["ctx"]) for q in qs])                  # (n, m, 11)
+    S = intmodel.lsnn(W, "sent", words.reshape(-1, words.shape[-1]))        # (15, n*m, 200)
+    S = S.reshape(15, len(qs), m, -1).transpose(1, 2, 0, 3)
+    Q = intmodel.lsnn(W, "ques", data.pad_left([q["q"] for q in qs])).transpose(1, 0, 2)
+    return intmodel.feedforward(W, S, Q, m)
+
+
 def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
     dic = data.Dictionary(d)
     test = {(q["task"], q["line"]): q for q in data.load(d, tasks, "test", dic)}
@@ -40,14 +49,18 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
     for m, items in sorted(by_m.items()):
         # the emulator ran these stories back to back in this order: so does the model
         v, _ = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q, _ in items], m)
-        for (q, r), p in zip(items, intmodel.argmax(v).tolist()):
+        rest = intmodel.argmax(from_rest(W, [q for q, _ in items], m)).tolist()
+        for (q, r), p, p0 in zip(items, intmodel.argmax(v).tolist(), rest):
             if r["answer"] != q["answer"]:
                 raise SystemExit("compare: task %s line %s: the emulator's answer %s is not the file's %s" % (
                     r["task"], r["line"], r["answer"], q["answer"]))
             t = q["task"]
-            pt = res["per_task"].setdefault(t, {"n": 0, "agree": 0, "emu_wrong": 0, "int_wrong": 0})
+            pt = res["per_task"].setdefault(t, {"n": 0, "agree": 0, "emu_wrong": 0, "int_wrong": 0, "rest_wrong": 0,
+                                                "rest_differs": 0})
             emu = r["predicted"]
             mine = dic.tokens[p]
+            pt["rest_wrong"] += dic.tokens[p0] != q["answer"]
+            pt["rest_differs"] += p0 != p
             pt["n"] += 1
             pt["agree"] += emu == mine
             pt["emu_wrong"] += emu != q["answer"]
@@ -57,9 +70,13 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
     res["n"] = sum(p["n"] for p in res["per_task"].values())
     res["agree"] = sum(p["agree"] for p in res["per_task"].values())
     for t, p in sorted(res["per_task"].items()):
-        log("task %d: %d stories, emulator error %.1f %%, integer model error %.1f %%, agreement %.1f %%" % (
-            t, p["n"], 100.0 * p["emu_wrong"] / p["n"], 100.0 * p["int_wrong"] / p["n"], 100.0 * p["agree"] / p["n"]))
+        log("task %d: %d stories, emulator error %.1f %%, integer model error %.1f %%, agreement %.1f %%; "
+            "integer model from rest %.1f %% (%d answers differ from back to back)" % (
+                t, p["n"], 100.0 * p["emu_wrong"] / p["n"], 100.0 * p["int_wrong"] / p["n"],
+                100.0 * p["agree"] / p["n"], 100.0 * p["rest_wrong"] / p["n"], p["rest_differs"]))
     log("agreement %d / %d = %.2f %%" % (res["agree"], res["n"], 100.0 * res["agree"] / max(1, res["n"])))
+    res["rest_differs"] = sum(p["rest_differs"] for p in res["per_task"].values())
+    log("from rest against back to back: %d of %d answers differ" % (res["rest_differs"], res["n"]))
     return res
 
 

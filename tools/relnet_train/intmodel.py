@@ -1,9 +1,9 @@
 """The integer network the chip runs, in numpy, written from core/compartment.h's arithmetic,
 docs/relnet-weights.md's units and the x86 schedule of models/relnet/snips.c (the same
 statement of the schedule as tests/test_relnet_reference.cpp's dense model), not from the
-emulator's network code. Every sample starts from rest (the emulator runs samples back to
-back; what one sample leaves in flight into the next is not modelled here, see
-docs/relnet-training.md).
+emulator's network code. `lsnn` and `feedforward` start every sample from rest; the emulator
+runs samples back to back, which `run_sequence` (the whole chip) and `lsnn_chain` (one LSNN
+population, where all the carry-over lies) model (docs/relnet-training.md).
 
 It reads an exported weight directory (the `.npy` files and the manifest's exponents and layer
 registers), so what it scores is exactly what `loihi-emu relnet --weights DIR` loads."""
@@ -113,6 +113,54 @@ def lsnn(W, kind, words, steps=(WIN_FIRST, WIN_LAST)):
     return np.stack(zs[steps[0] - 1:steps[1]])
 
 
+def lsnn_chain(W, kind, words_seq):
+    """One LSNN population running sentences back to back as the chip does (the x86 schedule of
+    run_sequence: words in steps 1..110, the reset of u, v, the AHP compartment and the
+    dendritic accumulators after step 112's compartments, the spikes of step 112 still sent).
+    words_seq (L, B, 11): B independent chains of L sentences each. Returns the relayed rasters
+    (L, 15, B, 200) of steps 97..111 of every sentence: the first from rest, each later one
+    with what its predecessor left behind."""
+    L = W.L["lsnn_" + kind]
+    win, wrec = W.w["lsnn_%s.w_in" % kind], W.w["lsnn_%s.w_rec" % kind]
+    d_in, d_rec = W.delays("lsnn_%s.d_in" % kind), W.delays("lsnn_%s.d_rec" % kind)
+    n_ada, n = L["n_adaptive"], L["n"]
+    Lsteps, B = words_seq.shape[0], words_seq.shape[1]
+    main = Layer((B, n), L)
+    aux = Layer((B, n_ada), dict(L["ahp"], vth_mant=131071))
+    ahp_w = int(actual(np.array(L["ahp"]["weight"]), L["ahp"]["wexp"]))
+    acc, acc_aux = {}, {}
+
+    def add(d, slot, q):
+        d[slot] = d[slot] + q if slot in d else q
+
+    sent = np.zeros((B, n), np.int64)
+    inj = None
+    t = 0
+    out = np.zeros((Lsteps, WIN_LAST - WIN_FIRST + 1, B, n), np.uint8)
+    for k in range(Lsteps):
+        words = words_seq[k]
+        x = win[words] * (words > 0)[..., None]
+        for s in range(1, 144):
+            t += 1
+            if inj is not None:
+                add(acc, t + d_in, inj)
+            if sent.any():
+                add(acc, t + d_rec, mm(sent, wrec))
+                add(acc_aux, t, ahp_w * sent[:, n - n_ada:])
+            inj = x[:, (s - 1) // 10] if s <= 110 else None
+            aux.step(acc_aux.pop(t, 0))
+            join = np.concatenate([np.zeros((B, n - n_ada), np.int64), aux.v], 1)
+            sent = main.step(acc.pop(t, 0), join)
+            if WIN_FIRST <= s <= WIN_LAST:
+                out[k, s - WIN_FIRST] = sent
+            if s == 112:
+                for lay in (main, aux):
+                    lay.u[...] = 0
+                    lay.v[...] = 0
+                acc, acc_aux = {}, {}
+    return out
+
+
 def feedforward(W, S, Q, m, record=False):
     """S (B, M, 15, 200), Q (B, 15, 200) LSNN spikes of steps 97..111 -> readout v after step 143
     (B, 180) and, with record, the spike trains of every layer."""
@@ -207,12 +255,13 @@ class _Pop:
         self.acc, self.acc_aux = {}, {}
 
 
-def run_sequence(W, samples, m):
+def run_sequence(W, samples, m, per_step=False):
     """The samples back to back, as `loihi-emu relnet` runs one story size: every population,
     the relays and the x86 schedule of models/relnet/snips.c (switching, resets, the readout's
     decay), state and spikes in flight carried from one sample into the next. samples: list of
     (context word lists (m of them), question words). Returns the readout v at each read-out
-    (n, 180) and the spike count of each layer per sample."""
+    (n, 180) and the spike count of each layer per sample (with per_step, per sample a dict of
+    per-step count arrays (143,) instead: where a story's activity lies, e.g. after the resets)."""
     ii, jj = zip(*[(i, j) for i in range(m) for j in range(i, m)])
     ii, jj = list(ii), list(jj)
     P = len(ii)
@@ -244,7 +293,7 @@ def run_sequence(W, samples, m):
     order = ("s", "q", "rs", "rq", "g1", "g2", "g3", "g4", "agg", "f1", "f2", "f3", "readout")
     for ctx, ques in samples:
         words = {"s": data_pad(ctx), "q": data_pad([ques])}
-        cnt = {n: 0 for n in order}
+        cnt = {n: np.zeros(143, np.int64) if per_step else 0 for n in order}
         for s in range(1, 144):
             t += 1
             # synaptic: last step's spikes (and injections) into the accumulators
@@ -295,7 +344,10 @@ def run_sequence(W, samples, m):
                     p.main.step(p.take(t), dv=readout_dv)
                 else:
                     p.fired = p.main.step(p.take(t), join)
-                    cnt[n] += int(p.fired.sum())
+                    if per_step:
+                        cnt[n][s - 1] = int(p.fired.sum())
+                    else:
+                        cnt[n] += int(p.fired.sum())
             # management
             if s == 1:
                 for r in ("rs", "rq"):

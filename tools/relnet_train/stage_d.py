@@ -23,6 +23,8 @@ def add_args(ap):
     ap.add_argument("--l-v", type=float, default=0.05)
     ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
     ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--lr-rel", type=float, default=None, help="per-layer learning rate: this times the layer's "
+                    "weight spread (instead of --lr for all)")
     ap.add_argument("--balance-iters", type=int, default=10, help="bisection steps per layer gain")
     ap.add_argument("--balance-batches", type=int, default=3, help="reference batches of the balancing")
     ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task for the evaluations")
@@ -54,12 +56,12 @@ def sample_test(qs, per_task, seed):
     return out
 
 
-def evaluate(forward, qs, rows):
-    """forward(S, Q, m) -> logits; per-task error % and overall."""
+def evaluate(forward, qs, rows, variant=None):
+    """forward(S, Q, m) -> logits; per-task error % and overall (a chip cache: its `variant`)."""
     wrong, count = {}, {}
     with torch.no_grad():
         for ks in batches(qs, rows):
-            S, Q = lookup(CACHE, qs, ks)
+            S, Q = lookup(CACHE, qs, ks, variant)
             pred = forward(S, Q, len(qs[ks[0]]["ctx"])).argmax(1)
             for k, p in zip(ks, pred.tolist()):
                 t = qs[k]["task"]
@@ -69,6 +71,8 @@ def evaluate(forward, qs, rows):
 
 
 CACHE = None
+# With a chip cache (stage C --chip-weights), training batches draw a random variant per item.
+VARIANT_RNG = None
 
 
 def fmt(err):
@@ -94,11 +98,20 @@ def counts(S, Q):
     return S.sum(2), Q.sum(1)
 
 
-def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50):
+def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
+               lr_rel=None):
+    """Adam over every layer; with lr_rel, each layer's learning rate is lr_rel times the spread
+    of its weights at the start (Adam's steps have the size of the learning rate whatever the
+    weights' scale, and the balanced layers' spreads range from 0.01 (g1, agg) to 5 (readout))."""
     params = [W[n] for n in NAMES]
     for p in params:
         p.requires_grad_(True)
-    opt = torch.optim.Adam(params, lr=lr)
+    if lr_rel:
+        groups = [{"params": [W[n]], "lr": lr_rel * W[n].detach().std().item()} for n in NAMES]
+        run.log("%s learning rates: %s" % (tag, ", ".join("%s %.2g" % (n, g["lr"]) for n, g in zip(NAMES, groups))))
+        opt = torch.optim.Adam(groups)
+    else:
+        opt = torch.optim.Adam(params, lr=lr)
     step = 0
     if state is not None:
         opt.load_state_dict(state["opt"])
@@ -111,7 +124,7 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
     acc = 0.0
     while step < total:
         ks = order[step]
-        S, Q = lookup(CACHE, train, ks)
+        S, Q = lookup(CACHE, train, ks, rng=VARIANT_RNG)
         y = torch.tensor([train[k]["y"] for k in ks])
         loss, info = loss_fn(S, Q, len(train[ks[0]]["ctx"]), y)
         opt.zero_grad()
@@ -211,6 +224,51 @@ def set_logit_spread(W, train, args):
         W["readout"] *= args.logit_std / max(sd / n, 1e-9)
 
 
+def readout_features(W, S, Q, m, delay):
+    """The readout's logit is linear in its weights: the f_phi 3 spikes filtered by the readout's
+    u and summed over the read-out steps. The spiking network with an identity readout gives them."""
+    W2 = dict(W)
+    W2["readout"] = torch.eye(W["f3"].shape[1])
+    return ffnet.snn_forward(W2, S, Q, m, delay)[0]
+
+
+def fit_readout(run, W, train, args, n_stories=3000, iters=300):
+    """Fits the readout to the spiking network's own f_phi 3 output (multinomial logistic regression,
+    L-BFGS, on a seeded sample of training stories; every chip variant when the cache has them), so
+    that the fine-tune starts from answers the balanced network can give, at the logit scale of the
+    cross-entropy it then minimises."""
+    rng = np.random.RandomState(args.seed + 7)
+    ref = [train[i] for i in rng.choice(len(train), min(n_stories, len(train)), replace=False)]
+    X, Y = [], []
+    with torch.no_grad():
+        for ks in batches(ref, args.rows):
+            S, Q = lookup(CACHE, ref, ks, rng=VARIANT_RNG)
+            X.append(readout_features(W, S, Q, len(ref[ks[0]]["ctx"]), args.delay))
+            Y += [ref[k]["y"] for k in ks]
+    X, Y = torch.cat(X), torch.tensor(Y)
+    nv = int(0.8 * len(Y))
+    sd = X[:nv].std().clamp(min=1e-6)
+    Wr = torch.zeros(X.shape[1], W["readout"].shape[1], requires_grad=True)
+    opt = torch.optim.LBFGS([Wr], lr=1.0, max_iter=iters, history_size=20, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy((X[:nv] / sd) @ Wr, Y[:nv]) + args.readout_l2 * (Wr ** 2).sum()
+        loss.backward()
+        return loss
+    with torch.no_grad():
+        old = (((X @ W["readout"]).argmax(1) != Y).float().mean().item())
+    opt.step(closure)
+    with torch.no_grad():
+        Wr = Wr.detach() / sd
+        tr = ((X[:nv] @ Wr).argmax(1) != Y[:nv]).float().mean().item()
+        va = ((X[nv:] @ Wr).argmax(1) != Y[nv:]).float().mean().item()
+        W["readout"] = Wr
+    run.log("readout fitted on %d training stories' f_phi 3 output: error %.1f %% (fit) / %.1f %% (held-out "
+            "fifth), balanced readout %.1f %%; logit spread %.2f" % (len(Y), 100 * tr, 100 * va, 100 * old,
+                                                                   (X @ Wr).std().item()))
+
+
 def main(argv=None):
     global CACHE
     ap = common.base_args(__doc__)
@@ -221,16 +279,49 @@ def main(argv=None):
     ap.add_argument("--rebalance", action="store_true", help="balance the checkpoint's network again (e.g. "
                     "with another --delay) and fine-tune it")
     ap.add_argument("--snn-epochs", type=float, default=0.5)
+    ap.add_argument("--init", default=None, help="a stage_d.pt whose spiking network the fine-tune starts from "
+                    "(its readout fitted first; no ANN, no balancing)")
+    ap.add_argument("--chip-rasters", action="store_true", help="train and score on rasters_chip.pt (stage C "
+                    "--chip-weights): the integer LSNNs' rasters, back to back")
+    ap.add_argument("--readout-l2", type=float, default=1e-4)
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_d", args)
     common.seed_all(args.seed)
     d = common.data_dir(args.data)
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
-    CACHE = torch.load(run.out + "/rasters.pt")
+    global VARIANT_RNG
+    CACHE = torch.load(run.out + ("/rasters_chip.pt" if args.chip_rasters else "/rasters.pt"))
+    if args.chip_rasters:
+        VARIANT_RNG = np.random.RandomState(args.seed + 11)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
+    if args.init and not args.resume:
+        st0 = torch.load(args.init)
+        args.delay = st0["delay"]
+        W = {n: w.clone() for n, w in st0["W"].items()}
+        run.log("spiking network from %s (delay %d)" % (args.init, args.delay))
+        snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
+        err, tot = evaluate(snn, test, args.rows)
+        run.log("before the readout fit: test error %.2f %% (%s)" % (tot, fmt(err)))
+        fit_readout(run, W, train, args)
+        bal = {}
+        for v in ([0, 1] if args.chip_rasters else [None]):
+            err, tot = evaluate(snn, test, args.rows, v)
+            bal[v] = err
+            run.log("after the readout fit: test error %.2f %% (%s)%s" % (tot, fmt(err), "" if v is None else
+                    " on variant %d (%s)" % (v, "from rest" if v == 0 else "back to back")))
+        st = {"phase": "snn", "W": W, "ann_err": st0["ann_err"], "balanced_err": st0.get("balanced_err"),
+              "readout_fit_err": bal, "init": args.init}
+        run.save(st)
+        # the network before the fine-tune, for stage E --stage-d should the fine-tune not pay
+        torch.save({"W": {n: w.clone() for n, w in W.items()}, "delay": args.delay, "test_err": bal[0 if args.chip_rasters
+                    else None], "test_err_back_to_back": bal.get(1), "ann_err": st0["ann_err"],
+                    "balanced_err": st0.get("balanced_err"), "eval_per_task": args.eval_per_task},
+                   run.out + "/stage_d_readout.pt")
+    if args.resume and "delay" in st:
+        args.delay = st["delay"]
     if args.rebalance:
         # The balanced network is itself an ANN on counts with the same answers (no biases: a
         # positive scale per layer only scales the logits), so another delay or other targets
@@ -259,7 +350,8 @@ def main(argv=None):
         st = {"phase": "snn", "W": W, "ann_err": st["ann_err"], "balanced_err": err}
         run.save(st)
     W = st["W"]
-    if "loop" not in st:
+    st["delay"] = args.delay
+    if "loop" not in st and "init" not in st:
         set_logit_spread(W, train, args)
 
     def snn_loss(S, Q, m, y):
@@ -270,12 +362,19 @@ def main(argv=None):
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES))
     base = {k: v for k, v in st.items() if k not in ("loop",)}
     train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
-               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
     err, tot = evaluate(snn, test, args.rows)
-    torch.save({"W": W, "delay": args.delay, "test_err": err, "ann_err": st["ann_err"],
-                "balanced_err": st["balanced_err"], "eval_per_task": args.eval_per_task}, run.out + "/stage_d.pt")
-    run.done("spiking test error %.2f %% (%s; %d stories per task)" % (tot, fmt(err), args.eval_per_task))
+    extra = ""
+    res = {"W": W, "delay": args.delay, "test_err": err, "ann_err": st["ann_err"],
+           "balanced_err": st["balanced_err"], "eval_per_task": args.eval_per_task}
+    if args.chip_rasters:
+        errb, totb = evaluate(snn, test, args.rows, 1)
+        res["test_err_back_to_back"] = errb
+        res["readout_fit_err"] = st.get("readout_fit_err")
+        extra = "; back to back (variant 1) %.2f %% (%s)" % (totb, fmt(errb))
+    torch.save(res, run.out + "/stage_d.pt")
+    run.done("spiking test error %.2f %% (%s; %d stories per task)%s" % (tot, fmt(err), args.eval_per_task, extra))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import common, data, export, ffnet, intmodel, stage_d
+from . import common, data, export, ffnet, intmodel, stage_c, stage_d
 from .stage_c import lookup
 
 FF = ("g1.w", "g2.w", "g3.w", "g4.w", "agg.w", "f1.w", "f2.w", "f3.w", "readout.w")
@@ -55,11 +55,11 @@ def int_rasters(wdir, d, tasks, dic, batch=256):
     return out
 
 
-def int_evaluate(wdir, qs, cache, rows=600):
+def int_evaluate(wdir, qs, cache, rows=600, variant=None):
     W = intmodel.Weights(wdir)
     wrong, count, preds = {}, {}, {}
     for ks in stage_d.batches(qs, rows):
-        S, Q = lookup(cache, qs, ks)
+        S, Q = lookup(cache, qs, ks, variant)
         m = len(qs[ks[0]]["ctx"])
         v = intmodel.feedforward(W, S.numpy().astype(np.int64), Q.numpy().astype(np.int64), m)
         for k, p in zip(ks, intmodel.argmax(v).tolist()):
@@ -76,6 +76,11 @@ def main(argv=None):
     stage_d.add_args(ap)
     ap.add_argument("--qat-epochs", type=float, default=0.25)
     ap.add_argument("--weights-out", default=None, help="weight directory (default <out>/weights)")
+    ap.add_argument("--chip-rasters", action="store_true", help="the integer LSNNs' rasters back to back (stage C "
+                    "--chip-weights on the quantised directory): QAT draws a random variant per item, the scores "
+                    "are given from rest (variant 0) and back to back (variant 1)")
+    ap.add_argument("--variants", type=int, default=4)
+    ap.add_argument("--stage-d", default=None, help="the spiking network to quantise (default <out>/stage_d.pt)")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_e", args)
     common.seed_all(args.seed)
@@ -83,7 +88,7 @@ def main(argv=None):
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     st_b = common.load_stage(args.out, "stage_b")
-    st_d = common.load_stage(args.out, "stage_d")
+    st_d = torch.load(args.stage_d) if args.stage_d else common.load_stage(args.out, "stage_d")
     args.delay = st_d["delay"]
     W = {n: w.clone() for n, w in st_d["W"].items()}
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
@@ -92,7 +97,7 @@ def main(argv=None):
     dl = delays(st_b, args.delay)
     st = run.load() if args.resume else {"phase": "plan"}
     if st["phase"] == "plan":
-        stage_d.CACHE = torch.load(run.out + "/rasters.pt")
+        stage_d.CACHE = torch.load(run.out + ("/rasters_chip.pt" if args.chip_rasters else "/rasters.pt"))
         peak = 0.0
         with torch.no_grad():
             for ks in stage_d.batches(test[:400], args.rows)[:8]:
@@ -103,12 +108,23 @@ def main(argv=None):
         export.write_dir(wout, q, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {"stage": "E, before QAT"}))
         run.log("quantised: thresholds %s; exponents %s; readout scale %.1f (logit peak %.2f)" % (
             q["vth"], q["exp"], q["scale"], peak))
-        cache = int_rasters(wout, d, tasks, dic)
+        if args.chip_rasters:
+            cache = stage_c.chip_build(d, tasks, dic, wout, args.variants, args.seed)
+        else:
+            cache = int_rasters(wout, d, tasks, dic)
         err, tot, _ = int_evaluate(wout, test, cache)
         run.log("integer model before QAT: test error %.2f %% (%s)" % (tot, stage_d.fmt(err)))
-        st = {"phase": "qat", "q": {k: v for k, v in q.items() if k != "mant"}, "cache": cache, "pre_err": err}
+        pre_b2b = None
+        if args.chip_rasters:
+            pre_b2b, totb, _ = int_evaluate(wout, test, cache, variant=1)
+            run.log("integer model before QAT, back to back (variant 1): test error %.2f %% (%s)" % (
+                totb, stage_d.fmt(pre_b2b)))
+        st = {"phase": "qat", "q": {k: v for k, v in q.items() if k != "mant"}, "cache": cache, "pre_err": err,
+              "pre_err_back_to_back": pre_b2b}
         run.save(st)
     q, stage_d.CACHE = st["q"], st["cache"]
+    if args.chip_rasters:
+        stage_d.VARIANT_RNG = np.random.RandomState(args.seed + 13)
     if "W" in st:
         W = st["W"]
 
@@ -130,7 +146,7 @@ def main(argv=None):
         return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
     stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2, "QAT",
-                       st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20)
+                       st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
     # final directory: the float weights rounded with the plan's thresholds and exponents
     full = float_weights(st_b, W)
     qf = dict(q)
@@ -148,10 +164,17 @@ def main(argv=None):
     res = {"tasks": tasks, "eval_per_task": args.eval_per_task, "integer_test_err": err,
            "integer_before_qat": st["pre_err"], "float_snn_test_err": st_d["test_err"], "ann_err": st_d["ann_err"],
            "teacher_test_err": common.load_stage(args.out, "stage_a")["test_err"]}
+    extra = ""
+    if args.chip_rasters:
+        errb, totb, _ = int_evaluate(wout, test, stage_d.CACHE, variant=1)
+        res.update({"integer_test_err_back_to_back": errb, "integer_before_qat_back_to_back":
+                    st["pre_err_back_to_back"], "float_snn_test_err_back_to_back": st_d.get("test_err_back_to_back"),
+                    "note": "back to back: every LSNN raster after a random predecessor (rasters variant 1)"})
+        extra = "; back to back (variant 1) %.2f %% (%s)" % (totb, stage_d.fmt(errb))
     with open(os.path.join(run.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1, default=str)
-    run.done("integer model test error %.2f %% (%s; %d stories per task); weights %s" % (
-        tot, stage_d.fmt(err), args.eval_per_task, wout))
+    run.done("integer model test error %.2f %% (%s; %d stories per task)%s; weights %s" % (
+        tot, stage_d.fmt(err), args.eval_per_task, extra, wout))
 
 
 if __name__ == "__main__":
