@@ -42,6 +42,8 @@ typedef struct {
                              * allocated when its first synapse comes and freed once sorted, so
                              * that a network handed over connection by connection is never
                              * held twice */
+    uint64_t *keys;         /* sort keys of one core's synapses */
+    uint32_t next_sort;     /* cores 0 .. next_sort - 1 have their synapses sorted */
     le_vec remote;          /* part: (source gid << 32 | destination core gid) of each synapse of a
                              * local or input neuron on another part's core, for remote_tables */
     le_synapse **syn_core;  /* [n_cores]: core i's synapses sorted by input axon, freed once the core
@@ -80,6 +82,7 @@ static void scratch_free(scratch *t)
         free(t->recs[i]);
     free(t->recs);
     le_vec_free(&t->remote);
+    free(t->keys);
     for (uint32_t i = 0; t->syn_core && i < t->n_syn_core; i++)
         free(t->syn_core[i]);
     free(t->syn_core);
@@ -288,6 +291,65 @@ static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le
     return LE_OK;
 }
 
+/* Core i's synapses sorted by source neuron (stable), one input axon per distinct source;
+ * its bucketing records freed. Cores are sorted in index order (the axon tables are
+ * appended core after core). */
+static int sort_core(scratch *t, uint32_t i)
+{
+    const size_t n = t->cnt[i + 1] - t->cnt[i];
+    uint64_t *keys = t->keys;
+    for (size_t j = 0; j < n; j++)
+        keys[j] = ((uint64_t)t->recs[i][j].src << 32) | (uint64_t)j;
+    qsort(keys, n, sizeof *keys, cmp_u64);
+    le_synapse *syn = t->syn_core[i] = malloc((n + 1) * sizeof *syn);
+    int ok = syn != NULL;
+    t->ax_base[i + 1] = t->ax_base[i];
+    uint32_t prev = NONE, a_start = 0;
+    le_axon_fmt f = {0, 0, 0, 0};
+    uint32_t dmax = 0;
+    for (size_t j = 0; j <= n && ok; j++) {
+        uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
+        if (src != prev || j == n) {
+            if (prev != NONE) {
+                f = le_axon_fmt_for(f.weight_bits, dmax);
+                ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
+                t->ax_base[i + 1]++;
+            }
+            if (j == n)
+                break;
+            a_start = (uint32_t)j;
+            ok = ok && le_vec_push(&t->in_start, &a_start);
+            f.weight_bits = 0;
+            dmax = 0;
+            prev = src;
+        }
+        const syn_rec *r = &t->recs[i][keys[j] & 0xffffffffu];
+        le_synapse sy = r->syn;
+        if (sy.pad > f.weight_bits)
+            f.weight_bits = sy.pad;
+        if (sy.delay > dmax)
+            dmax = sy.delay;
+        sy.pad = 0;
+        syn[j] = sy;
+    }
+    uint32_t end = (uint32_t)n;
+    ok = ok && le_vec_push(&t->in_start, &end);
+    free(t->recs[i]);
+    t->recs[i] = NULL;
+    return ok;
+}
+
+/* Sorts the cores, in index order, whose synapses have all been bucketed: a network whose
+ * connections come in the order of their target cores holds the records of a few cores at a
+ * time, not of all. */
+static int sort_ready(scratch *t, const size_t *fill, uint32_t NC)
+{
+    int ok = 1;
+    while (ok && t->next_sort < NC && fill[t->next_sort] == t->cnt[t->next_sort + 1] - t->cnt[t->next_sort])
+        ok = sort_core(t, t->next_sort++);
+    return ok;
+}
+
 /* Every synapse (and every AHP self synapse) bucketed by destination core; in a part, also
  * the synapses towards other parts (remote_tables). With consume (the network itself), each
  * connection's synapses are freed once bucketed: a network whose connections come in the
@@ -313,14 +375,23 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, le_ne
             for (uint32_t k = 0; k < net->pops[p].size; k++)
                 if (le_chipcfg_core_of(s, pl->pop_base[p] + k) != NONE)
                     cnt[le_chipcfg_core_of(s, pl->pop_base[p] + k) + 1]++;
-    for (uint32_t i = 0; i < NC; i++)
+    size_t max_seg = 0;
+    for (uint32_t i = 0; i < NC; i++) {
+        if (cnt[i + 1] > max_seg)
+            max_seg = cnt[i + 1];
         cnt[i + 1] += cnt[i];
+    }
+    t->keys = malloc((max_seg + 1) * sizeof *t->keys);
+    t->ax_base = calloc((size_t)NC + 2, sizeof *t->ax_base);
+    t->in_start = LE_VEC(uint32_t);
+    t->fmt = LE_VEC(le_axon_fmt);
+    t->ax_src = LE_VEC(uint32_t);
     t->recs = calloc((size_t)NC + 1, sizeof *t->recs);
     t->syn_core = calloc((size_t)NC + 1, sizeof *t->syn_core);
     t->n_syn_core = NC;
     t->remote = LE_VEC(uint64_t);
     size_t *fill = calloc((size_t)NC + 1, sizeof *fill);
-    if (!t->recs || !t->syn_core || !fill) {
+    if (!t->recs || !t->syn_core || !fill || !t->keys || !t->ax_base) {
         free(fill);
         return nomem(err, "the synapses");
     }
@@ -352,6 +423,7 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, le_ne
         }
         if (consume && ok)
             le_network_drop_synapses(consume, ci);
+        ok = ok && sort_ready(t, fill, NC);
     }
     for (uint32_t p = 0; p < net->n_pops && ok; p++) {
         const le_population *pop = &net->pops[p];
@@ -375,63 +447,15 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, le_ne
     return ok ? LE_OK : nomem(err, "the synapses");
 }
 
-/* Per core: synapses sorted by source neuron (stable), one input axon per distinct source. */
+/* The cores not sorted while bucketing (a core's last synapse came late, or an AHP self
+ * synapse). */
 static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
 {
-    const uint32_t NC = s->n_cores;
-    const size_t *cnt = t->cnt;
-    size_t max_seg = 0;
-    for (uint32_t i = 0; i < NC; i++)
-        if (cnt[i + 1] - cnt[i] > max_seg)
-            max_seg = cnt[i + 1] - cnt[i];
-    uint64_t *keys = malloc((max_seg + 1) * sizeof *keys);
-    t->ax_base = calloc((size_t)NC + 2, sizeof *t->ax_base);
-    t->in_start = LE_VEC(uint32_t);
-    t->fmt = LE_VEC(le_axon_fmt);
-    t->ax_src = LE_VEC(uint32_t);
-    int ok = keys && t->ax_base;
-    for (uint32_t i = 0; i < NC && ok; i++) {
-        size_t n = cnt[i + 1] - cnt[i];
-        for (size_t j = 0; j < n; j++)
-            keys[j] = ((uint64_t)t->recs[i][j].src << 32) | (uint64_t)j;
-        qsort(keys, n, sizeof *keys, cmp_u64);
-        le_synapse *syn = t->syn_core[i] = malloc((n + 1) * sizeof *syn);
-        ok = syn != NULL;
-        t->ax_base[i + 1] = t->ax_base[i];
-        uint32_t prev = NONE, a_start = 0;
-        le_axon_fmt f = {0, 0, 0, 0};
-        uint32_t dmax = 0;
-        for (size_t j = 0; j <= n && ok; j++) {
-            uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
-            if (src != prev || j == n) {
-                if (prev != NONE) {
-                    f = le_axon_fmt_for(f.weight_bits, dmax);
-                    ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
-                    t->ax_base[i + 1]++;
-                }
-                if (j == n)
-                    break;
-                a_start = (uint32_t)j;
-                ok = ok && le_vec_push(&t->in_start, &a_start);
-                f.weight_bits = 0;
-                dmax = 0;
-                prev = src;
-            }
-            const syn_rec *r = &t->recs[i][keys[j] & 0xffffffffu];
-            le_synapse sy = r->syn;
-            if (sy.pad > f.weight_bits)
-                f.weight_bits = sy.pad;
-            if (sy.delay > dmax)
-                dmax = sy.delay;
-            sy.pad = 0;
-            syn[j] = sy;
-        }
-        uint32_t end = (uint32_t)n;
-        ok = ok && le_vec_push(&t->in_start, &end);
-        free(t->recs[i]);
-        t->recs[i] = NULL;
-    }
-    free(keys);
+    int ok = 1;
+    while (ok && t->next_sort < s->n_cores)
+        ok = sort_core(t, t->next_sort++);
+    free(t->keys);
+    t->keys = NULL;
     return ok ? LE_OK : nomem(err, "the axon tables");
 }
 
