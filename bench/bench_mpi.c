@@ -236,6 +236,7 @@ static int run(const options *o)
     long net_kb = hwm_kb();
     if (!rc && R > 1 && !(rc = le_board_mpi_new(spec, &bm, &err)))
         le_board_mpi_options(bm, &po);
+    po.consume = &net; /* each connection's synapses go once the configuration holds them */
     if (!rc)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
     if (!rc && !costed) {

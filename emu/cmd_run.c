@@ -232,9 +232,11 @@ int le_cmd_run(int argc, char **argv)
     }
     if (!rc && mpi && !(rc = le_board_mpi_new(partition, &bm, &err)))
         le_board_mpi_options(bm, &po);
+    if (mpi) /* the configuration takes this rank's synapses connection by connection; the others' need not stay */
+        po.consume = &net;
     if (!rc)
         rc = le_pipeline_open(&net, &po, &pipe, &err);
-    if (!rc && mpi) /* the configuration holds this rank's synapses; the others' need not stay */
+    if (!rc && mpi)
         le_network_drop_conns(&net);
     if (mpi) /* every rank set up alike, or all stop with the first rank's error */
         rc = le_mpi_agree(rc, &err);

@@ -67,6 +67,21 @@ void le_network_drop_conns(le_network *net)
     net->n_conns = 0;
 }
 
+void le_network_drop_synapses(le_network *net, uint32_t i)
+{
+    le_connection *c = &net->conns[i];
+    if (c->conv)
+        return;
+    free(c->src);
+    free(c->dst);
+    free(c->weight);
+    free(c->delay);
+    c->src = c->dst = NULL;
+    c->weight = NULL;
+    c->delay = NULL;
+    c->n = 0;
+}
+
 /* Doubles *cap until it holds need; keeps *arr valid on failure. */
 static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 {

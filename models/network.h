@@ -122,6 +122,10 @@ void le_network_free(le_network *net);
 /* Frees every connection and keeps the populations: a network kept only for its names and
  * sizes (a placed layout) need not hold its synapses. */
 void le_network_drop_conns(le_network *net);
+/* Frees the synapse arrays of discrete connection i and sets its n to 0, keeping the connection
+ * (its populations, a convolution's kernel): the chip configuration's way of handing a
+ * connection's synapses over one connection at a time (le_chipcfg_build_consume). */
+void le_network_drop_synapses(le_network *net, uint32_t i);
 
 /* Bytes a neuron and a synapse cost from loading to running, rounded up: placing 2 * 10^8
  * neurons had allocated 3.9 GB (20 bytes a neuron) when it found they did not fit, and the

@@ -37,8 +37,15 @@ typedef struct {
 /* What the stages hand each other; freed in one place. */
 typedef struct {
     uint32_t *core_gid;     /* [n_cores]: board gid of each configured core */
-    size_t *cnt;            /* [n_cores + 1]: synapses of core i at cnt[i] .. cnt[i + 1] */
-    syn_rec *recs;
+    size_t *cnt;            /* [n_cores + 1]: core i has cnt[i + 1] - cnt[i] synapses */
+    syn_rec **recs;         /* [n_cores]: core i's synapses in network order, each core's array
+                             * allocated when its first synapse comes and freed once sorted, so
+                             * that a network handed over connection by connection is never
+                             * held twice */
+    uint64_t *keys;         /* sort keys of one core's synapses */
+    uint32_t next_sort;     /* cores 0 .. next_sort - 1 have their synapses sorted */
+    le_vec remote;          /* part: (source gid << 32 | destination core gid) of each synapse of a
+                             * local or input neuron on another part's core, for remote_tables */
     le_synapse **syn_core;  /* [n_cores]: core i's synapses sorted by input axon, freed once the core
                              * holds its copy, so that a board's synapses are not held twice */
     size_t *ax_base;        /* [n_cores + 1]: input axons of core i */
@@ -71,7 +78,11 @@ static void scratch_free(scratch *t)
 {
     free(t->core_gid);
     free(t->cnt);
+    for (uint32_t i = 0; t->recs && i < t->n_syn_core; i++)
+        free(t->recs[i]);
     free(t->recs);
+    le_vec_free(&t->remote);
+    free(t->keys);
     for (uint32_t i = 0; t->syn_core && i < t->n_syn_core; i++)
         free(t->syn_core[i]);
     free(t->syn_core);
@@ -280,9 +291,72 @@ static le_code compartment_tables(le_chipcfg *s, const le_network *net, const le
     return LE_OK;
 }
 
-/* Every synapse (and every AHP self synapse) bucketed by destination core. */
-static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const le_placement *pl, scratch *t,
-                               le_error *err)
+/* Core i's synapses sorted by source neuron (stable), one input axon per distinct source;
+ * its bucketing records freed. Cores are sorted in index order (the axon tables are
+ * appended core after core). */
+static int sort_core(scratch *t, uint32_t i)
+{
+    const size_t n = t->cnt[i + 1] - t->cnt[i];
+    uint64_t *keys = t->keys;
+    for (size_t j = 0; j < n; j++)
+        keys[j] = ((uint64_t)t->recs[i][j].src << 32) | (uint64_t)j;
+    qsort(keys, n, sizeof *keys, cmp_u64);
+    le_synapse *syn = t->syn_core[i] = malloc((n + 1) * sizeof *syn);
+    int ok = syn != NULL;
+    t->ax_base[i + 1] = t->ax_base[i];
+    uint32_t prev = NONE, a_start = 0;
+    le_axon_fmt f = {0, 0, 0, 0};
+    uint32_t dmax = 0;
+    for (size_t j = 0; j <= n && ok; j++) {
+        uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
+        if (src != prev || j == n) {
+            if (prev != NONE) {
+                f = le_axon_fmt_for(f.weight_bits, dmax);
+                ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
+                t->ax_base[i + 1]++;
+            }
+            if (j == n)
+                break;
+            a_start = (uint32_t)j;
+            ok = ok && le_vec_push(&t->in_start, &a_start);
+            f.weight_bits = 0;
+            dmax = 0;
+            prev = src;
+        }
+        const syn_rec *r = &t->recs[i][keys[j] & 0xffffffffu];
+        le_synapse sy = r->syn;
+        if (sy.pad > f.weight_bits)
+            f.weight_bits = sy.pad;
+        if (sy.delay > dmax)
+            dmax = sy.delay;
+        sy.pad = 0;
+        syn[j] = sy;
+    }
+    uint32_t end = (uint32_t)n;
+    ok = ok && le_vec_push(&t->in_start, &end);
+    free(t->recs[i]);
+    t->recs[i] = NULL;
+    return ok;
+}
+
+/* Sorts the cores, in index order, whose synapses have all been bucketed: a network whose
+ * connections come in the order of their target cores holds the records of a few cores at a
+ * time, not of all. */
+static int sort_ready(scratch *t, const size_t *fill, uint32_t NC)
+{
+    int ok = 1;
+    while (ok && t->next_sort < NC && fill[t->next_sort] == t->cnt[t->next_sort + 1] - t->cnt[t->next_sort])
+        ok = sort_core(t, t->next_sort++);
+    return ok;
+}
+
+/* Every synapse (and every AHP self synapse) bucketed by destination core; in a part, also
+ * the synapses towards other parts (remote_tables). With consume (the network itself), each
+ * connection's synapses are freed once bucketed: a network whose connections come in the
+ * order of their target cores then passes into the cores with little more than one copy held
+ * at any time. */
+static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, le_network *consume,
+                               const le_placement *pl, scratch *t, le_error *err)
 {
     const uint32_t NC = s->n_cores;
     size_t *cnt = t->cnt = calloc((size_t)NC + 2, sizeof *cnt);
@@ -301,34 +375,57 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
             for (uint32_t k = 0; k < net->pops[p].size; k++)
                 if (le_chipcfg_core_of(s, pl->pop_base[p] + k) != NONE)
                     cnt[le_chipcfg_core_of(s, pl->pop_base[p] + k) + 1]++;
-    for (uint32_t i = 0; i < NC; i++)
+    size_t max_seg = 0;
+    for (uint32_t i = 0; i < NC; i++) {
+        if (cnt[i + 1] > max_seg)
+            max_seg = cnt[i + 1];
         cnt[i + 1] += cnt[i];
-    const size_t S = cnt[NC];
-    t->recs = malloc((S + 1) * sizeof *t->recs);
+    }
+    t->keys = malloc((max_seg + 1) * sizeof *t->keys);
+    t->ax_base = calloc((size_t)NC + 2, sizeof *t->ax_base);
+    t->in_start = LE_VEC(uint32_t);
+    t->fmt = LE_VEC(le_axon_fmt);
+    t->ax_src = LE_VEC(uint32_t);
+    t->recs = calloc((size_t)NC + 1, sizeof *t->recs);
     t->syn_core = calloc((size_t)NC + 1, sizeof *t->syn_core);
     t->n_syn_core = NC;
-    size_t *fill = malloc(((size_t)NC + 1) * sizeof *fill);
-    if (!t->recs || !t->syn_core || !fill) {
+    t->remote = LE_VEC(uint64_t);
+    size_t *fill = calloc((size_t)NC + 1, sizeof *fill);
+    if (!t->recs || !t->syn_core || !fill || !t->keys || !t->ax_base) {
         free(fill);
         return nomem(err, "the synapses");
     }
-    memcpy(fill, cnt, ((size_t)NC + 1) * sizeof *fill);
-    for (uint32_t ci = 0; ci < net->n_conns; ci++) {
+    int ok = 1;
+    for (uint32_t ci = 0; ci < net->n_conns && ok; ci++) {
         const le_connection *cn = &net->conns[ci];
-        for (uint32_t k = 0; k < cn->n; k++) {
+        const int input = net->pops[cn->src_pop].kind == LE_POP_INPUT;
+        for (uint32_t k = 0; k < cn->n && ok; k++) {
             uint32_t d = pl->pop_base[cn->dst_pop] + cn->dst[k], lc = le_chipcfg_core_of(s, d);
+            uint32_t src = pl->pop_base[cn->src_pop] + cn->src[k];
+            uint32_t dc = pl->core[d];
+            if (s->part && (input || (le_chipcfg_core_of(s, src) != NONE && s->gid_local[dc] == NONE))) {
+                uint64_t key = ((uint64_t)src << 32) | dc;
+                ok = le_vec_push(&t->remote, &key);
+            }
             if (lc == NONE)
                 continue;
-            syn_rec *r = &t->recs[fill[lc]++];
-            r->src = pl->pop_base[cn->src_pop] + cn->src[k];
+            if (!t->recs[lc] && !(t->recs[lc] = malloc((cnt[lc + 1] - cnt[lc]) * sizeof **t->recs))) {
+                ok = 0;
+                break;
+            }
+            syn_rec *r = &t->recs[lc][fill[lc]++];
+            r->src = src;
             int32_t m = le_weight_truncate(cn->weight[k], cn->sign, cn->weight_bits);
             r->syn.weight = le_actual_weight(m, cn->wexp);
             r->syn.cx = (uint16_t)(le_chipcfg_cx_of(s, d) - (cn->to_aux ? 1 : 0));
             r->syn.delay = cn->delay ? cn->delay[k] : 0;
             r->syn.pad = cn->weight_bits;
         }
+        if (consume && ok)
+            le_network_drop_synapses(consume, ci);
+        ok = ok && sort_ready(t, fill, NC);
     }
-    for (uint32_t p = 0; p < net->n_pops; p++) {
+    for (uint32_t p = 0; p < net->n_pops && ok; p++) {
         const le_population *pop = &net->pops[p];
         if (!le_ahp_has_self_synapse(pop))
             continue;
@@ -336,73 +433,29 @@ static le_code bucket_synapses(const le_chipcfg *s, const le_network *net, const
             uint32_t g = pl->pop_base[p] + k, lc = le_chipcfg_core_of(s, g);
             if (lc == NONE)
                 continue;
-            syn_rec *r = &t->recs[fill[lc]++];
+            if (!t->recs[lc] && !(t->recs[lc] = malloc((cnt[lc + 1] - cnt[lc]) * sizeof **t->recs))) {
+                ok = 0;
+                break;
+            }
+            syn_rec *r = &t->recs[lc][fill[lc]++];
             r->src = g;
             r->syn = le_ahp_self_synapse(pop, le_chipcfg_cx_of(s, g));
             r->syn.pad = 8;
         }
     }
     free(fill);
-    return LE_OK;
+    return ok ? LE_OK : nomem(err, "the synapses");
 }
 
-/* Per core: synapses sorted by source neuron (stable), one input axon per distinct source. */
+/* The cores not sorted while bucketing (a core's last synapse came late, or an AHP self
+ * synapse). */
 static le_code input_axons(const le_chipcfg *s, scratch *t, le_error *err)
 {
-    const uint32_t NC = s->n_cores;
-    const size_t *cnt = t->cnt;
-    size_t max_seg = 0;
-    for (uint32_t i = 0; i < NC; i++)
-        if (cnt[i + 1] - cnt[i] > max_seg)
-            max_seg = cnt[i + 1] - cnt[i];
-    uint64_t *keys = malloc((max_seg + 1) * sizeof *keys);
-    t->ax_base = calloc((size_t)NC + 2, sizeof *t->ax_base);
-    t->in_start = LE_VEC(uint32_t);
-    t->fmt = LE_VEC(le_axon_fmt);
-    t->ax_src = LE_VEC(uint32_t);
-    int ok = keys && t->ax_base;
-    for (uint32_t i = 0; i < NC && ok; i++) {
-        size_t b = cnt[i], n = cnt[i + 1] - cnt[i];
-        for (size_t j = 0; j < n; j++)
-            keys[j] = ((uint64_t)t->recs[b + j].src << 32) | (uint64_t)j;
-        qsort(keys, n, sizeof *keys, cmp_u64);
-        le_synapse *syn = t->syn_core[i] = malloc((n + 1) * sizeof *syn);
-        ok = syn != NULL;
-        t->ax_base[i + 1] = t->ax_base[i];
-        uint32_t prev = NONE, a_start = 0;
-        le_axon_fmt f = {0, 0, 0, 0};
-        uint32_t dmax = 0;
-        for (size_t j = 0; j <= n && ok; j++) {
-            uint32_t src = j < n ? (uint32_t)(keys[j] >> 32) : NONE;
-            if (src != prev || j == n) {
-                if (prev != NONE) {
-                    f = le_axon_fmt_for(f.weight_bits, dmax);
-                    ok = le_vec_push(&t->fmt, &f) && le_vec_push(&t->ax_src, &prev);
-                    t->ax_base[i + 1]++;
-                }
-                if (j == n)
-                    break;
-                a_start = (uint32_t)j;
-                ok = ok && le_vec_push(&t->in_start, &a_start);
-                f.weight_bits = 0;
-                dmax = 0;
-                prev = src;
-            }
-            const syn_rec *r = &t->recs[b + (keys[j] & 0xffffffffu)];
-            le_synapse sy = r->syn;
-            if (sy.pad > f.weight_bits)
-                f.weight_bits = sy.pad;
-            if (sy.delay > dmax)
-                dmax = sy.delay;
-            sy.pad = 0;
-            syn[j] = sy;
-        }
-        uint32_t end = (uint32_t)n;
-        ok = ok && le_vec_push(&t->in_start, &end);
-    }
-    free(keys);
-    free(t->recs);
-    t->recs = NULL;
+    int ok = 1;
+    while (ok && t->next_sort < s->n_cores)
+        ok = sort_core(t, t->next_sort++);
+    free(t->keys);
+    t->keys = NULL;
     return ok ? LE_OK : nomem(err, "the axon tables");
 }
 
@@ -812,34 +865,21 @@ static le_code output_axons(le_chipcfg *s, const le_network *net, scratch *t, le
 }
 
 /* A part: the destination cores of each input neuron (all of them) and of each local neuron
- * (those on other parts), sorted and distinct, in inj_gid, by slot. */
-static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_placement *pl, le_error *err)
+ * (those on other parts), sorted and distinct, in inj_gid, by slot; from the pairs that
+ * bucket_synapses kept, by source gid until the slots are known. */
+static le_code remote_tables(le_chipcfg *s, scratch *t, le_error *err)
 {
     const uint32_t S = s->nrn_n + s->n_ext;
-    le_vec pairs = LE_VEC(uint64_t);
-    for (uint32_t ci = 0; ci < net->n_conns; ci++) {
-        const le_connection *cn = &net->conns[ci];
-        int input = net->pops[cn->src_pop].kind == LE_POP_INPUT;
-        for (uint32_t k = 0; k < cn->n; k++) {
-            uint32_t src = pl->pop_base[cn->src_pop] + cn->src[k], dc = pl->core[pl->pop_base[cn->dst_pop] + cn->dst[k]];
-            if (input || (le_chipcfg_core_of(s, src) != NONE && s->gid_local[dc] == NONE)) {
-                uint64_t key = ((uint64_t)le_chipcfg_slot(s, src) << 32) | dc;
-                if (!le_vec_push(&pairs, &key)) {
-                    le_vec_free(&pairs);
-                    return nomem(err, "the output axons to other parts");
-                }
-            }
-        }
-    }
+    le_vec pairs = t->remote;
     uint64_t *pk = pairs.a;
+    for (size_t j = 0; j < pairs.n; j++)
+        pk[j] = ((uint64_t)le_chipcfg_slot(s, (uint32_t)(pk[j] >> 32)) << 32) | (uint32_t)pk[j];
     qsort(pk, pairs.n, sizeof *pk, cmp_u64);
     s->inj_gid_start = calloc((size_t)S + 2, sizeof *s->inj_gid_start);
     s->inj_gid = malloc((pairs.n + 1) * sizeof *s->inj_gid);
     s->remote_out = calloc((size_t)s->nrn_n + 1, 1);
-    if (!s->inj_gid_start || !s->inj_gid || !s->remote_out) {
-        le_vec_free(&pairs);
+    if (!s->inj_gid_start || !s->inj_gid || !s->remote_out)
         return nomem(err, "the output axons to other parts");
-    }
     size_t n = 0;
     for (size_t j = 0; j < pairs.n; j++) {
         if (j && pk[j] == pk[j - 1])
@@ -852,7 +892,7 @@ static le_code remote_tables(le_chipcfg *s, const le_network *net, const le_plac
     }
     for (uint32_t q = 0; q < S; q++)
         s->inj_gid_start[q + 1] += s->inj_gid_start[q];
-    le_vec_free(&pairs);
+    le_vec_free(&t->remote);
     return LE_OK;
 }
 
@@ -1048,7 +1088,7 @@ static le_code input_spikes(le_chipcfg *s, const le_network *net, le_error *err)
     return LE_OK;
 }
 
-static le_code build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+static le_code build(const le_network *net, le_network *consume, const le_placement *pl, const le_board_geom *geom,
                      const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records, le_chipcfg *c,
                      le_error *err)
 {
@@ -1075,7 +1115,7 @@ static le_code build(const le_network *net, const le_placement *pl, const le_boa
     if (!rc)
         rc = compartment_tables(c, net, pl, &t, err);
     if (!rc)
-        rc = bucket_synapses(c, net, pl, &t, err);
+        rc = bucket_synapses(c, net, consume, pl, &t, err);
     if (!rc)
         rc = input_axons(c, &t, err);
     if (!rc)
@@ -1083,7 +1123,7 @@ static le_code build(const le_network *net, const le_placement *pl, const le_boa
     if (!rc)
         rc = output_axons(c, net, &t, err);
     if (!rc && part)
-        rc = remote_tables(c, net, pl, err);
+        rc = remote_tables(c, &t, err);
     if (!rc)
         rc = build_cores(c, net, lim, &t, err);
     if (!rc)
@@ -1097,7 +1137,7 @@ static le_code build(const le_network *net, const le_placement *pl, const le_boa
 le_code le_chipcfg_build(const le_network *net, const le_placement *pl, const le_board_geom *geom,
                          const le_limits *lim, le_chipcfg *c, le_error *err)
 {
-    return build(net, pl, geom, lim, 0, 0, 0, 1, c, err);
+    return build(net, NULL, pl, geom, lim, 0, 0, 0, 1, c, err);
 }
 
 le_code le_chipcfg_build_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
@@ -1106,7 +1146,16 @@ le_code le_chipcfg_build_part(const le_network *net, const le_placement *pl, con
 {
     if (chip_lo >= chip_hi || chip_hi > geom->n_chips)
         return le_fail(err, LE_ERR_CONFIG, "part of the board: chips %u..%u of %u", chip_lo, chip_hi, geom->n_chips);
-    return build(net, pl, geom, lim, 1, chip_lo, chip_hi, records, c, err);
+    return build(net, NULL, pl, geom, lim, 1, chip_lo, chip_hi, records, c, err);
+}
+
+le_code le_chipcfg_build_consume(le_network *net, const le_placement *pl, const le_board_geom *geom,
+                                 const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records,
+                                 le_chipcfg *c, le_error *err)
+{
+    if (part && (chip_lo >= chip_hi || chip_hi > geom->n_chips))
+        return le_fail(err, LE_ERR_CONFIG, "part of the board: chips %u..%u of %u", chip_lo, chip_hi, geom->n_chips);
+    return build(net, net, pl, geom, lim, part, chip_lo, chip_hi, records, c, err);
 }
 
 void le_chipcfg_free(le_chipcfg *c)

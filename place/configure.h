@@ -103,6 +103,15 @@ le_code le_chipcfg_build_part(const le_network *net, const le_placement *pl, con
                               const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_chipcfg *c,
                               le_error *err);
 
+/* le_chipcfg_build (part 0) or le_chipcfg_build_part (part 1) that frees each discrete
+ * connection's synapses in net once they are bucketed (le_network_drop_synapses), which
+ * lowers the peak memory of a large configuration: the network's synapses and the
+ * configuration's copies are not all held at once. The configuration is the same; net keeps
+ * its populations, inputs and convolutions, and its discrete connections are left empty. */
+le_code le_chipcfg_build_consume(le_network *net, const le_placement *pl, const le_board_geom *geom,
+                                 const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records,
+                                 le_chipcfg *c, le_error *err);
+
 /* Population of neuron gid g. */
 uint32_t le_chipcfg_pop_of(const le_chipcfg *c, uint32_t g);
 

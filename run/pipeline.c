@@ -78,7 +78,12 @@ le_code le_pipeline_open(const le_network *net, const le_pipeline_opts *o, le_pi
     int records = 1;
     if (!rc && o->part)
         rc = o->part(o->part_ctx, &p->pl, &p->geom, &lo, &hi, &records, err);
-    if (!rc)
+    if (!rc && o->consume && o->consume != net)
+        rc = le_fail(err, LE_ERR_USAGE, "pipeline: the network to consume is not the one opened");
+    if (!rc && o->consume)
+        rc = le_sim_create_consume(o->consume, &p->pl, &p->geom, &p->lim, o->part != NULL, lo, hi, records, &p->sim,
+                                   err);
+    else if (!rc)
         rc = o->part ? le_sim_create_part(net, &p->pl, &p->geom, &p->lim, lo, hi, records, &p->sim, err)
                      : le_sim_create(net, &p->pl, &p->geom, &p->lim, &p->sim, err);
     if (!rc)

@@ -28,6 +28,9 @@ typedef struct {
     le_code (*part)(void *ctx, const le_placement *pl, const le_board_geom *geom, uint32_t *lo, uint32_t *hi,
                     int *records, le_error *err);
     void *part_ctx;
+    /* NULL, or the network being opened: its discrete connections' synapses are freed as the
+     * chip configuration takes them (lower peak memory; the connections are left empty). */
+    le_network *consume;
 } le_pipeline_opts;
 
 le_pipeline_opts le_pipeline_defaults(void);

@@ -13,7 +13,7 @@ static le_code nomem(le_error *err, const char *what)
     return le_fail(err, LE_ERR_NOMEM, "chip configuration: out of memory for %s", what);
 }
 
-static le_code create(const le_network *net, const le_placement *pl, const le_board_geom *geom,
+static le_code create(const le_network *net, le_network *consume, const le_placement *pl, const le_board_geom *geom,
                       const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
                       le_error *err)
 {
@@ -21,8 +21,9 @@ static le_code create(const le_network *net, const le_placement *pl, const le_bo
     le_sim *s = calloc(1, sizeof *s);
     if (!s)
         return nomem(err, "the simulator");
-    le_code rc = part ? le_chipcfg_build_part(net, pl, geom, lim, chip_lo, chip_hi, records, &s->c, err)
-                      : le_chipcfg_build(net, pl, geom, lim, &s->c, err);
+    le_code rc = consume ? le_chipcfg_build_consume(consume, pl, geom, lim, part, chip_lo, chip_hi, records, &s->c, err)
+                 : part  ? le_chipcfg_build_part(net, pl, geom, lim, chip_lo, chip_hi, records, &s->c, err)
+                         : le_chipcfg_build(net, pl, geom, lim, &s->c, err);
     if (rc) {
         free(s);
         return rc;
@@ -66,14 +67,21 @@ static le_code create(const le_network *net, const le_placement *pl, const le_bo
 le_code le_sim_create(const le_network *net, const le_placement *pl, const le_board_geom *geom,
                       const le_limits *lim, le_sim **out, le_error *err)
 {
-    return create(net, pl, geom, lim, 0, 0, 0, 1, out, err);
+    return create(net, NULL, pl, geom, lim, 0, 0, 0, 1, out, err);
 }
 
 le_code le_sim_create_part(const le_network *net, const le_placement *pl, const le_board_geom *geom,
                            const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
                            le_error *err)
 {
-    return create(net, pl, geom, lim, 1, chip_lo, chip_hi, records, out, err);
+    return create(net, NULL, pl, geom, lim, 1, chip_lo, chip_hi, records, out, err);
+}
+
+le_code le_sim_create_consume(le_network *net, const le_placement *pl, const le_board_geom *geom,
+                              const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records,
+                              le_sim **out, le_error *err)
+{
+    return create(net, net, pl, geom, lim, part, chip_lo, chip_hi, records, out, err);
 }
 
 void le_sim_set_exchange(le_sim *s, le_sim_exchange fn, void *ctx)

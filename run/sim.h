@@ -41,6 +41,12 @@ le_code le_sim_create_part(const le_network *net, const le_placement *pl, const 
                            const le_limits *lim, uint32_t chip_lo, uint32_t chip_hi, int records, le_sim **out,
                            le_error *err);
 
+/* le_sim_create (part 0) or le_sim_create_part (part 1) whose configuration frees net's
+ * synapses as it takes them (place/configure.h le_chipcfg_build_consume). */
+le_code le_sim_create_consume(le_network *net, const le_placement *pl, const le_board_geom *geom,
+                              const le_limits *lim, int part, uint32_t chip_lo, uint32_t chip_hi, int records,
+                              le_sim **out, le_error *err);
+
 /* The hook of a part: called every step right after the compartment phase with the part's
  * neurons that fired and have synapses on other parts (gid order of their cores); it hands
  * the other parts' such neurons to le_sim_deliver_remote, so that their spikes reach this

@@ -518,3 +518,108 @@ TEST(Placement, EstimateEqualsTheCoreBuildOnRandomNetworks)
     std::printf("random networks: %d of 20 placed, %d cores with more than half the off-chip output axons\n", placed,
                 near_out);
 }
+
+namespace {
+
+// Two chips' worth of populations, with connections listed in no order of their target cores
+// (so that a core's synapses come from connections far apart), an AHP population (its self
+// synapses) and an input population.
+void consume_net(Net &net)
+{
+    uint32_t in = net.pop("in", LE_POP_INPUT, 40);
+    uint32_t a = net.pop("a", LE_POP_LIF, 300, 0, 100);      // cores 0..2 of chip 0
+    uint32_t h = net.pop("h", LE_POP_AHP, 60, 130, 30);      // chip 1
+    uint32_t b = net.pop("b", LE_POP_LIF, 200, 140, 50);     // chip 1
+    for (uint32_t p : {a, b}) { // tonic firing, for spikes to compare
+        net.n.pops[p].main.bias_mant = 200;
+        net.n.pops[p].main.bias_exp = 6;
+        net.n.pops[p].main.vth_mant = 20;
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> pr;
+    uint64_t st = 12345;
+    auto next = [&st](uint32_t m) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (uint32_t)(st >> 33) % m;
+    };
+    const uint32_t pops[4] = {in, a, h, b}, sizes[4] = {40, 300, 60, 200};
+    for (int c = 0; c < 12; c++) {
+        uint32_t s = pops[next(4)], d = pops[1 + next(3)];
+        pr.clear();
+        for (int k = 0; k < 400; k++)
+            pr.push_back({next(sizes[s == in ? 0 : s == a ? 1 : s == h ? 2 : 3]),
+                          next(sizes[d == a ? 1 : d == h ? 2 : 3])});
+        net.conn(s, d, pr);
+    }
+}
+
+void expect_same_cores(const le_sim *x, const le_sim *y)
+{
+    ASSERT_EQ(le_sim_n_cores(x), le_sim_n_cores(y));
+    for (uint32_t i = 0; i < le_sim_n_cores(x); i++) {
+        const le_neurocore *p = le_sim_core(x, i), *q = le_sim_core(y, i);
+        ASSERT_EQ(p->n_in_axons, q->n_in_axons) << i;
+        ASSERT_EQ(p->n_cx, q->n_cx) << i;
+        for (uint32_t a = 0; a <= p->n_in_axons; a++)
+            ASSERT_EQ(p->in_start[a], q->in_start[a]) << i << " axon " << a;
+        for (uint32_t k = 0; k < p->in_start[p->n_in_axons]; k++) {
+            EXPECT_EQ(p->syn[k].weight, q->syn[k].weight) << i << " synapse " << k;
+            EXPECT_EQ(p->syn[k].cx, q->syn[k].cx) << i << " synapse " << k;
+            EXPECT_EQ(p->syn[k].delay, q->syn[k].delay) << i << " synapse " << k;
+        }
+        for (uint32_t c = 0; c <= p->n_cx; c++)
+            ASSERT_EQ(p->out_start[c], q->out_start[c]) << i << " compartment " << c;
+        for (uint32_t o = 0; o < p->out_start[p->n_cx]; o++) {
+            EXPECT_EQ(p->out[o].core, q->out[o].core) << i;
+            EXPECT_EQ(p->out[o].axon, q->out[o].axon) << i;
+        }
+    }
+}
+
+} // namespace
+
+// A configuration that frees each connection's synapses as it takes them (the MPI board
+// mode's way of not holding a network twice) builds the same cores, whole and as a part, runs
+// to the same spikes, and leaves the network's connections empty.
+TEST(Configuration, ConsumingTheNetworkBuildsTheSameCores)
+{
+    const le_board_geom g = two_chips();
+    for (int part = 0; part < 2; part++) {
+        Net kept, eaten;
+        consume_net(kept);
+        consume_net(eaten);
+        Placed pk(&kept.n, g), pe(&eaten.n, g);
+        ASSERT_EQ(pk.rc, LE_OK) << pk.e.msg;
+        ASSERT_EQ(pe.rc, LE_OK) << pe.e.msg;
+        le_sim *x = nullptr, *y = nullptr;
+        le_error e;
+        ASSERT_EQ(part ? le_sim_create_part(&kept.n, &pk.pl, &g, le_limits_loihi1(), 1, 2, 1, &x, &e)
+                       : le_sim_create(&kept.n, &pk.pl, &g, le_limits_loihi1(), &x, &e),
+                  LE_OK)
+            << e.msg;
+        ASSERT_EQ(le_sim_create_consume(&eaten.n, &pe.pl, &g, le_limits_loihi1(), part, part ? 1 : 0, part ? 2 : 0, 1, &y, &e), LE_OK)
+            << e.msg;
+        for (uint32_t c = 0; c < eaten.n.n_conns; c++) {
+            EXPECT_EQ(eaten.n.conns[c].n, 0u);
+            EXPECT_EQ(eaten.n.conns[c].src, nullptr);
+            EXPECT_EQ(kept.n.conns[c].n, 400u);
+        }
+        expect_same_cores(x, y);
+        const le_chipcfg *cx = le_sim_config(x), *cy = le_sim_config(y);
+        ASSERT_EQ(cx->nrn_n + cx->n_ext, cy->nrn_n + cy->n_ext);
+        if (part) {
+            const uint32_t S = cx->nrn_n + cx->n_ext;
+            ASSERT_EQ(cx->inj_gid_start[S], cy->inj_gid_start[S]);
+            EXPECT_GT(cx->inj_gid_start[S], 0u); // chip 1's neurons and the inputs have synapses on chip 0
+            for (uint32_t q = 0; q <= S; q++)
+                ASSERT_EQ(cx->inj_gid_start[q], cy->inj_gid_start[q]) << q;
+            for (size_t j = 0; j < cx->inj_gid_start[S]; j++)
+                EXPECT_EQ(cx->inj_gid[j], cy->inj_gid[j]) << j;
+        }
+        ASSERT_EQ(le_sim_run(x, 100, nullptr, &e), LE_OK) << e.msg;
+        ASSERT_EQ(le_sim_run(y, 100, nullptr, &e), LE_OK) << e.msg;
+        EXPECT_GT(le_sim_total_spikes(x), 0u);
+        EXPECT_EQ(le_sim_total_spikes(x), le_sim_total_spikes(y));
+        le_sim_free(x);
+        le_sim_free(y);
+    }
+}
