@@ -772,7 +772,8 @@ static le_code ext_table(le_chipcfg *s, const le_network *net, const scratch *t,
         return nomem(err, "the neurons of other parts");
     }
     uint32_t *e = ext.a;
-    qsort(e, ext.n, sizeof *e, cmp_u32);
+    if (ext.n) /* an empty vector has no array, and qsort must not see NULL */
+        qsort(e, ext.n, sizeof *e, cmp_u32);
     size_t m = 0;
     for (size_t j = 0; j < ext.n; j++)
         if (!m || e[j] != e[m - 1])
