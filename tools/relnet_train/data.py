@@ -93,6 +93,16 @@ def load(data, tasks, split, dic):
     return out
 
 
+def distinct_items(qs, kind):
+    """The distinct sentences ("sent") or questions ("ques") of the stories qs, each a tuple of
+    word ids, mapped to their index in order of first appearance (the raster cache's order)."""
+    items = {}
+    for q in qs:
+        for s in (q["ctx"] if kind == "sent" else [q["q"]]):
+            items.setdefault(tuple(s), len(items))
+    return items
+
+
 def pad_left(seqs, n=MAX_WORDS):
     """Word index rows right-aligned in n slots (zeros before): the last word is in the last slot,
     as the LSNN window presents it."""

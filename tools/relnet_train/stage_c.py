@@ -19,10 +19,7 @@ def build(d, tasks, dic, st_b, batch=256):
     for kind in ("sent", "ques"):
         net = LSNN(st_b["d_in"], st_b["d_rec"])
         net.load_state_dict(st_b[kind]["net"])
-        items = {}
-        for q in qs:
-            for s in (q["ctx"] if kind == "sent" else [q["q"]]):
-                items.setdefault(tuple(s), len(items))
+        items = data.distinct_items(qs, kind)
         keys = list(items)
         ras = []
         with torch.no_grad():
@@ -43,10 +40,7 @@ def chip_build(d, tasks, dic, wdir, variants, seed, lanes=64, warm=1):
     rng = np.random.RandomState(seed)
     out = {}
     for kind in ("sent", "ques"):
-        items = {}
-        for q in qs:
-            for s in (q["ctx"] if kind == "sent" else [q["q"]]):
-                items.setdefault(tuple(s), len(items))
+        items = data.distinct_items(qs, kind)
         words = data.pad_left([list(k) for k in items])
         n = len(words)
         ras = np.zeros((n, 1 + variants, 15, 200), np.uint8)

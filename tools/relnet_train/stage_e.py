@@ -42,10 +42,7 @@ def int_rasters(wdir, d, tasks, dic, batch=256):
     qs = data.load(d, tasks, "train", dic) + data.load(d, tasks, "test", dic)
     out = {}
     for kind in ("sent", "ques"):
-        items = {}
-        for q in qs:
-            for s in (q["ctx"] if kind == "sent" else [q["q"]]):
-                items.setdefault(tuple(s), len(items))
+        items = data.distinct_items(qs, kind)
         keys = list(items)
         ras = []
         for i in range(0, len(keys), batch):
