@@ -313,6 +313,21 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
                 printf(" %u: %u/%u", t, r->task_ok[t], r->task_n[t]);
         printf("\n");
     }
+    printf("\nfiring per layer: LSNNs %% of neurons per step of the 110 input steps; g_theta Hz per unit summed over "
+           "instances over steps 98..143\n(the paper's regulariser target: 300 Hz); aggregation and f_phi %% per step "
+           "of steps 98..143\n");
+    static const char *const head[LE_RN_RATES] = {"LSNN s %", "LSNN q %", "g1 Hz", "g2 Hz", "g3 Hz",
+                                                  "g4 Hz",    "agg %",    "f1 %",  "f2 %",  "f3 %"};
+    printf("%-3s %-10s", "M", "placement");
+    for (int k = 0; k < LE_RN_RATES; k++)
+        printf(" %8s", head[k]);
+    printf("\n");
+    for (uint32_t i = 0; i < n; i++) {
+        printf("%-3u %-10.10s", res[i].M, res[i].placement);
+        for (int k = 0; k < LE_RN_RATES; k++)
+            printf(le_relnet_rate_is_hz(k) ? " %8.1f" : " %8.3f", res[i].rate[k] * (le_relnet_rate_is_hz(k) ? 1 : 100));
+        printf("\n");
+    }
 }
 
 static le_code write_json(const job *j, const char *wdir, const le_relnet_result *res, uint32_t n, le_error *err)
@@ -355,6 +370,11 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
         le_json_kdouble(&js, "rate_lsnn", r->rate_lsnn);
         le_json_kdouble(&js, "rate_g_theta", r->rate_g);
         le_json_kdouble(&js, "rate_f_phi", r->rate_ff);
+        le_json_key(&js, "rates");
+        le_json_object(&js, LE_JSON_INLINE);
+        for (int k = 0; k < LE_RN_RATES; k++)
+            le_json_kdouble(&js, le_relnet_rate_name[k], r->rate[k]);
+        le_json_end(&js);
         le_json_key(&js, "tasks");
         le_json_object(&js, LE_JSON_INLINE);
         for (uint32_t t = 1; t <= 20; t++)

@@ -107,6 +107,47 @@ int le_relnet_layer_group(const char *name)
     return -1;
 }
 
+const char *const le_relnet_rate_name[LE_RN_RATES] = {"lsnn_sentence", "lsnn_question", "g1", "g2", "g3",
+                                                      "g4", "agg", "f1", "f2", "f3"};
+
+int le_relnet_rate_layer(const char *name)
+{
+    if (strstr(name, ".lsnn."))
+        return name[0] == 'q' ? LE_RN_RATE_LSNN_Q : LE_RN_RATE_LSNN_S;
+    if (!strncmp(name, "g.", 2)) {
+        const char *l = strrchr(name, 'l');
+        return l && l[1] >= '1' && l[1] <= '4' && !l[2] ? LE_RN_RATE_G1 + (l[1] - '1') : -1;
+    }
+    if (!strcmp(name, "agg"))
+        return LE_RN_RATE_AGG;
+    if (name[0] == 'f' && name[1] >= '1' && name[1] <= '3' && !name[2])
+        return LE_RN_RATE_F1 + (name[1] - '1');
+    return -1;
+}
+
+/* Per-layer firing (relnet_run.h): spikes over neurons and stories, per step of the layer's
+ * window; a g_theta layer's neurons are one instance's (the sum over instances is the paper's R). */
+static void layer_rates(const le_network *net, const uint64_t *spikes, uint32_t stories, double *rate)
+{
+    uint64_t sp[LE_RN_RATES] = {0}, n[LE_RN_RATES] = {0};
+    for (uint32_t p = 0; p < net->n_pops; p++) {
+        int k = net->pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net->pops[p].name);
+        if (k < 0)
+            continue;
+        sp[k] += spikes[p];
+        if (le_relnet_rate_is_hz(k))
+            n[k] = net->pops[p].size;
+        else
+            n[k] += net->pops[p].size;
+    }
+    for (int k = 0; k < LE_RN_RATES; k++) {
+        double window = k <= LE_RN_RATE_LSNN_Q ? LE_RN_LSNN_WINDOW : LE_RN_FF_WINDOW;
+        rate[k] = n[k] && stories ? (double)sp[k] / (double)n[k] / (double)stories / window : 0;
+        if (le_relnet_rate_is_hz(k))
+            rate[k] *= 1000.0;
+    }
+}
+
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err)
 {
@@ -250,6 +291,7 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         }
         r->rate_g = rate_of(&net, sc.spikes, "g.", steps);
         r->rate_ff = rate_of(&net, sc.spikes, "f", steps);
+        layer_rates(&net, sc.spikes, sel.n, r->rate);
         /* the busiest chip-to-chip links */
         const le_topo *tp = le_costmodel_topo(pipe.cm);
         uint32_t nt;

@@ -20,6 +20,19 @@ extern "C" {
 #define LE_RN_TOP_LINKS 3
 #define LE_RN_GROUPS 12
 
+/* Firing per layer, in the units the paper and the trainer use: the LSNNs in spikes per neuron
+ * per step of the 110 input steps; each g_theta layer as the paper's R, a unit's spikes summed
+ * over the instances, in Hz with one step taken as 1 ms of model time, over the 46 steps
+ * 98..143 the feed-forward part runs (the regulariser's target is 300 Hz); the aggregation and
+ * f_phi in spikes per neuron per step of those 46 steps. Every spike of a story counts (the
+ * LSNNs fire a few after their reset at step 112). */
+enum {
+    LE_RN_RATE_LSNN_S, LE_RN_RATE_LSNN_Q, LE_RN_RATE_G1, LE_RN_RATE_G2, LE_RN_RATE_G3, LE_RN_RATE_G4,
+    LE_RN_RATE_AGG, LE_RN_RATE_F1, LE_RN_RATE_F2, LE_RN_RATE_F3, LE_RN_RATES
+};
+#define LE_RN_LSNN_WINDOW 110u /* steps the words arrive in */
+#define LE_RN_FF_WINDOW 46u    /* steps 98..143 */
+
 /* What one story size on one placement gave. */
 typedef struct {
     uint32_t M;
@@ -31,6 +44,7 @@ typedef struct {
     double chip_msgs;    /* chip-to-chip link traversals per inference */
     double power_w;
     double rate_lsnn, rate_g, rate_ff; /* spikes per neuron per step while running */
+    double rate[LE_RN_RATES];          /* per layer, see LE_RN_RATE_LSNN_S */
     uint32_t layer_cores[12];  /* per layer group, see layer_group() */
     char link[LE_RN_TOP_LINKS][96];
     uint64_t link_pk[LE_RN_TOP_LINKS];
@@ -76,6 +90,12 @@ le_code le_relnet_default_weights(const char *data, uint64_t seed, const le_babi
 extern const char *const le_relnet_group_name[LE_RN_GROUPS];
 extern const uint32_t le_relnet_table_s5[LE_RN_GROUPS];
 int le_relnet_layer_group(const char *name);
+
+/* The per-layer firing's names (le_relnet_rate_name: "lsnn_sentence", "g1", "f3", ...), the
+ * layer of a population name (-1: none), and whether a layer is a g_theta layer (Hz). */
+extern const char *const le_relnet_rate_name[LE_RN_RATES];
+int le_relnet_rate_layer(const char *name);
+static inline int le_relnet_rate_is_hz(int k) { return k >= LE_RN_RATE_G1 && k <= LE_RN_RATE_G4; }
 
 #ifdef __cplusplus
 }

@@ -442,7 +442,8 @@ def relnet(sentences=None, placement="optimised", stories=25, tasks=None, board=
     <data>/relnet-weights/generated-<seed> when missing, as the command does),
     weights_manifest_sha256 and rows, one per size and placement: the keys of
     `loihi-emu relnet --json` (ours; paper: Table S2's row or None) plus available,
-    layer_cores, busiest_links, accuracy (%) and task_accuracy {task: %}; tasks maps
+    layer_cores, busiest_links, rates (firing per layer, as the command prints it),
+    accuracy (%) and task_accuracy {task: %}; tasks maps
     task -> (correct, stories). sentences: sizes 1..20 (default the paper's 2, 6, 10, 16, 20);
     placement: optimised, naive, both or a placement file; stories per size (0 = the paper's
     250, 100 at M = 16); tasks: bAbI task numbers (default the paper's 17)."""

@@ -196,3 +196,35 @@ def test_lsnn_chain_is_the_back_to_back_run(tmp_path):
         np.testing.assert_array_equal(sent[k].sum((1, 2)), cnt[k]["s"][96:111])
         np.testing.assert_array_equal(ques[k].sum((1, 2)), cnt[k]["q"][96:111])
     np.testing.assert_array_equal(sent[0], intmodel.lsnn(W, "sent", intmodel.data_pad(stories[0][0])))
+
+
+def test_firing_per_layer_is_the_integer_models(tmp_path):
+    """`loihi-emu relnet --json`'s firing per layer against the spike counts of the framework's
+    integer model on the same stories run back to back (the committed trained weights): the
+    LSNNs per neuron and step of the 110 input steps, g_theta in Hz per unit summed over the
+    instances over the 46 steps 98..143, the rest per neuron and step of those 46 steps."""
+    import csv
+    import json
+    from tools.relnet_train import data
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    d = le_data()
+    js, pred = str(tmp_path / "r.json"), str(tmp_path / "p.csv")
+    r = subprocess.run([le_bin(), "relnet", "--weights", wdir, "--sentences", "4", "--tasks", "1", "--stories", "4",
+                        "--data", d, "--json", js, "--predictions", pred], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    rates = json.load(open(js))["rows"][0]["rates"]
+    test = {(q["task"], q["line"]): q for q in data.load(d, [1], "test", data.Dictionary(d))}
+    stories = [test[(int(row["task"]), int(row["line"]))] for row in csv.DictReader(open(pred))]
+    assert len(stories) == 4 and all(len(q["ctx"]) == 4 for q in stories)
+    W = intmodel.Weights(wdir)
+    _, cnt = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q in stories], 4)
+    total = {k: sum(c[k] for c in cnt) for k in cnt[0]}
+    n = len(stories)
+    want = {"lsnn_sentence": total["s"] / (4 * 200) / n / 110, "lsnn_question": total["q"] / 200 / n / 110}
+    for k in ("g1", "g2", "g3", "g4"):
+        want[k] = total[k] / 256 / n / 46 * 1000.0
+    for k in ("agg", "f1", "f2", "f3"):
+        want[k] = total[k] / W.L[k]["n"] / n / 46
+    assert total["g4"] > 0 and total["f3"] > 0
+    for k, v in want.items():
+        assert rates[k] == pytest.approx(v, rel=1e-6), k
