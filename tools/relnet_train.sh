@@ -2,13 +2,15 @@
 # One stage of the Spiking RelNet training (docs/relnet-training.md), at the lowest priority and
 # on one BLAS/torch thread so that it never starves builds on a shared machine:
 #   tools/relnet_train.sh a|b|c|d|e|compare --out train/run1 [--tasks 1,4,15,20] [--resume] ...
+#   tools/relnet_train.sh keep --out train/run3 --stage a   # a stopped stage's checkpoint, in committable pieces
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 stage=${1:-}
 case "$stage" in
   a|b|c|d|e) mod=stage_$stage ;;
+  keep) mod=keep ;;
   compare) mod=compare ;;
-  *) echo "usage: tools/relnet_train.sh a|b|c|d|e|compare --out DIR [options] (--help per stage)" >&2; exit 2 ;;
+  *) echo "usage: tools/relnet_train.sh a|b|c|d|e|compare|keep --out DIR [options] (--help per stage)" >&2; exit 2 ;;
 esac
 shift
 cd "$root"

@@ -228,3 +228,33 @@ def test_firing_per_layer_is_the_integer_models(tmp_path):
     assert total["g4"] > 0 and total["f3"] > 0
     for k, v in want.items():
         assert rates[k] == pytest.approx(v, rel=1e-6), k
+
+
+def test_a_checkpoint_kept_in_pieces_resumes_in_a_fresh_clone(tmp_path):
+    """`keep` splits a checkpoint larger than the repository's file limit into pieces under
+    4 MB; `--resume` without the checkpoint (a fresh clone) joins them into the same bytes, and
+    a damaged piece is refused rather than loaded."""
+    import argparse
+    from tools.relnet_train import common
+    out = str(tmp_path / "run")
+    os.makedirs(out)
+    state = {"model": torch.arange(2_000_000, dtype=torch.float32), "step": 7, "_wall": 12.0, "_cpu": 3.0}
+    ckpt = os.path.join(out, "stage_d.ckpt.pt")
+    torch.save(state, ckpt)
+    blob = open(ckpt, "rb").read()
+    names, n = common.split_pieces(out, "stage_d")
+    assert n == len(blob) > 2 * common.PIECE_BYTES and len(names) == -(-n // common.PIECE_BYTES) == 3
+    assert all(os.path.getsize(os.path.join(out, "resume", x)) <= common.PIECE_BYTES < 4 << 20 for x in names)
+    os.remove(ckpt)
+    run = common.Run(out, "stage_d", argparse.Namespace(out=out))
+    st = run.load()
+    assert open(ckpt, "rb").read() == blob
+    assert st["step"] == 7 and torch.equal(st["model"], state["model"]) and run.cpu() >= 3.0
+    os.remove(ckpt)
+    piece = os.path.join(out, "resume", names[1])
+    b = bytearray(open(piece, "rb").read())
+    b[100] ^= 1
+    open(piece, "wb").write(bytes(b))
+    with pytest.raises(SystemExit, match="SHA-256"):
+        run.load()
+    assert not os.path.exists(ckpt)

@@ -115,6 +115,10 @@ class Run:
         return time.time() - self.last_ckpt > CHECKPOINT_EVERY_S
 
     def load(self):
+        if not os.path.exists(self.ckpt_path) and os.path.exists(pieces_manifest(self.out, self.stage)):
+            join_pieces(self.out, self.stage)
+            self.log("checkpoint %s rebuilt from the committed pieces in %s" % (self.ckpt_path,
+                                                                                 os.path.join(self.out, "resume")))
         if not os.path.exists(self.ckpt_path):
             raise SystemExit("relnet_train: --resume: no checkpoint %s" % self.ckpt_path)
         st = torch.load(self.ckpt_path)
@@ -136,3 +140,55 @@ def load_stage(out, stage):
     if not os.path.exists(p):
         raise SystemExit("relnet_train: %s missing: run stage %s first" % (p, stage[-1].upper()))
     return torch.load(p)
+
+
+# A checkpoint with the optimiser's state is larger than the files the repository keeps (under
+# 4 MB each), so a session that stops mid-stage commits it in pieces (`keep`): the next
+# session's `--resume` in a fresh clone joins them and continues exactly where it stopped.
+PIECE_BYTES = 3 << 20
+
+
+def pieces_manifest(out, stage):
+    return os.path.join(out, "resume", "%s.ckpt.json" % stage)
+
+
+def split_pieces(out, stage):
+    """<out>/<stage>.ckpt.pt -> <out>/resume/<stage>.ckpt.pt.NN and a manifest (size, SHA-256)."""
+    import hashlib
+    src = os.path.join(out, "%s.ckpt.pt" % stage)
+    if not os.path.exists(src):
+        raise SystemExit("relnet_train: keep: no checkpoint %s" % src)
+    with open(src, "rb") as f:
+        blob = f.read()
+    d = os.path.join(out, "resume")
+    os.makedirs(d, exist_ok=True)
+    for old in os.listdir(d):
+        if old.startswith("%s.ckpt.pt." % stage):
+            os.remove(os.path.join(d, old))
+    names = []
+    for k in range(0, len(blob), PIECE_BYTES):
+        name = "%s.ckpt.pt.%02d" % (stage, k // PIECE_BYTES)
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(blob[k:k + PIECE_BYTES])
+        names.append(name)
+    with open(pieces_manifest(out, stage), "w") as f:
+        json.dump({"pieces": names, "bytes": len(blob), "sha256": hashlib.sha256(blob).hexdigest()}, f, indent=1)
+    return names, len(blob)
+
+
+def join_pieces(out, stage):
+    import hashlib
+    with open(pieces_manifest(out, stage)) as f:
+        man = json.load(f)
+    parts = []
+    for name in man["pieces"]:
+        with open(os.path.join(out, "resume", name), "rb") as f:
+            parts.append(f.read())
+    blob = b"".join(parts)
+    if len(blob) != man["bytes"] or hashlib.sha256(blob).hexdigest() != man["sha256"]:
+        raise SystemExit("relnet_train: the pieces in %s/resume do not make the checkpoint their manifest names "
+                         "(size or SHA-256 differ)" % out)
+    dst = os.path.join(out, "%s.ckpt.pt" % stage)
+    with open(dst + ".tmp", "wb") as f:
+        f.write(blob)
+    os.replace(dst + ".tmp", dst)
