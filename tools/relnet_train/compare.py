@@ -1,7 +1,9 @@
 """The emulator against the framework's integer model on the same test stories:
 `loihi-emu relnet --weights DIR --sentences M --tasks T --stories N --predictions CSV` per story
 size M, then intmodel.py on the stories the emulator ran (task and line from the CSV), answer
-by answer. Writes compare.json and a per-task table into the run folder's log."""
+by answer; with --float, the floating-point network the export came from on the same stories;
+and the paper's Table S3 (models/relnet/table_s3.yaml). Writes compare.json and a per-task
+table into the run folder's log."""
 import csv
 import json
 import os
@@ -10,8 +12,9 @@ import tempfile
 
 import numpy as np
 import torch
+import yaml
 
-from . import common, data, intmodel
+from . import common, data, ffnet, intmodel
 
 
 def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed):
@@ -27,17 +30,38 @@ def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed):
     return rows
 
 
-def from_rest(W, qs, m):
-    """The readout v of each story run alone from rest (every LSNN and layer at rest)."""
+def rasters_from_rest(W, qs, m):
+    """The integer LSNNs' relayed rasters of each story's sentences and question from rest:
+    (n, m, 15, 200) and (n, 15, 200)."""
     words = np.stack([data.pad_left(q["ctx"]) for q in qs])                  # (n, m, 11)
     S = intmodel.lsnn(W, "sent", words.reshape(-1, words.shape[-1]))        # (15, n*m, 200)
     S = S.reshape(15, len(qs), m, -1).transpose(1, 2, 0, 3)
     Q = intmodel.lsnn(W, "ques", data.pad_left([q["q"] for q in qs])).transpose(1, 0, 2)
+    return S, Q
+
+
+def from_rest(W, qs, m):
+    """The readout v of each story run alone from rest (every LSNN and layer at rest)."""
+    S, Q = rasters_from_rest(W, qs, m)
     return intmodel.feedforward(W, S, Q, m)
 
 
-def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
+def float_answers(st, S, Q, m):
+    """The floating-point spiking network (a stage D result) on the integer LSNNs' rasters."""
+    with torch.no_grad():
+        logit, _ = ffnet.snn_forward(st["W"], torch.from_numpy(np.ascontiguousarray(S)).float(),
+                                     torch.from_numpy(np.ascontiguousarray(Q)).float(), m, st["delay"])
+    return logit.argmax(1).tolist()
+
+
+def table_s3():
+    with open(os.path.join(common.ROOT, "models", "relnet", "table_s3.yaml")) as f:
+        return {int(t): row for t, row in yaml.safe_load(f)["tasks"].items()}
+
+
+def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=None):
     dic = data.Dictionary(d)
+    fl = torch.load(float_net) if float_net else None
     test = {(q["task"], q["line"]): q for q in data.load(d, tasks, "test", dic)}
     rows = emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed)
     W = intmodel.Weights(wdir)
@@ -49,8 +73,10 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
     for m, items in sorted(by_m.items()):
         # the emulator ran these stories back to back in this order: so does the model
         v, _ = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q, _ in items], m)
-        rest = intmodel.argmax(from_rest(W, [q for q, _ in items], m)).tolist()
-        for (q, r), p, p0 in zip(items, intmodel.argmax(v).tolist(), rest):
+        S, Q = rasters_from_rest(W, [q for q, _ in items], m)
+        rest = intmodel.argmax(intmodel.feedforward(W, S, Q, m)).tolist()
+        flt = float_answers(fl, S, Q, m) if fl else [None] * len(items)
+        for (q, r), p, p0, pf in zip(items, intmodel.argmax(v).tolist(), rest, flt):
             if r["answer"] != q["answer"]:
                 raise SystemExit("compare: task %s line %s: the emulator's answer %s is not the file's %s" % (
                     r["task"], r["line"], r["answer"], q["answer"]))
@@ -60,6 +86,8 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
             emu = r["predicted"]
             mine = dic.tokens[p]
             pt["rest_wrong"] += dic.tokens[p0] != q["answer"]
+            if pf is not None:
+                pt["float_wrong"] = pt.get("float_wrong", 0) + (dic.tokens[pf] != q["answer"])
             pt["rest_differs"] += p0 != p
             pt["n"] += 1
             pt["agree"] += emu == mine
@@ -75,6 +103,18 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print):
                 t, p["n"], 100.0 * p["emu_wrong"] / p["n"], 100.0 * p["int_wrong"] / p["n"],
                 100.0 * p["agree"] / p["n"], 100.0 * p["rest_wrong"] / p["n"], p["rest_differs"]))
     log("agreement %d / %d = %.2f %%" % (res["agree"], res["n"], 100.0 * res["agree"] / max(1, res["n"])))
+    # side by side with the paper (error %): float and integer from rest, the emulator (back to back)
+    s3 = table_s3()
+    log("task | stories | float, from rest | integer, from rest | integer, back to back | emulator | paper "
+        "(Table S3, spiking) | gap to the paper")
+    for t, p in sorted(res["per_task"].items()):
+        e = 100.0 * p["emu_wrong"] / p["n"]
+        paper = s3.get(t, {}).get("spiking")
+        p["paper"] = paper
+        log("%d | %d | %s | %.1f | %.1f | %.1f | %s | %s" % (
+            t, p["n"], "%.1f" % (100.0 * p["float_wrong"] / p["n"]) if "float_wrong" in p else "-",
+            100.0 * p["rest_wrong"] / p["n"], 100.0 * p["int_wrong"] / p["n"], e,
+            "-" if paper is None else "%.1f" % paper, "-" if paper is None else "%+.1f" % (e - paper)))
     res["rest_differs"] = sum(p["rest_differs"] for p in res["per_task"].values())
     log("from rest against back to back: %d of %d answers differ" % (res["rest_differs"], res["n"]))
     return res
@@ -86,12 +126,14 @@ def main(argv=None):
     ap.add_argument("--bin", default=os.path.join(common.ROOT, "build", "loihi-emu"))
     ap.add_argument("--sentences", default="2,4,6,8,10", help="story sizes M")
     ap.add_argument("--stories", type=int, default=50, help="stories per size (seeded sample)")
+    ap.add_argument("--float", default=None, help="a stage D result (stage_d.pt): also score the floating-point "
+                    "network the export came from on the same stories")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "compare", args)
     d = common.data_dir(args.data)
     wdir = args.weights or os.path.join(args.out, "weights")
     res = compare(args.bin, wdir, d, common.parse_tasks(args.tasks), [int(x) for x in args.sentences.split(",")],
-                  args.stories, args.seed, run.log)
+                  args.stories, args.seed, run.log, args.float)
     with open(os.path.join(args.out, "compare.json"), "w") as f:
         json.dump(res, f, indent=1)
     run.done("emulator and integer model agree on %d of %d answers" % (res["agree"], res["n"]))
