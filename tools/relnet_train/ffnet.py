@@ -95,6 +95,11 @@ def regularisers(out, m, B, args):
         R = z.sum(0).view(B, P, -1).sum(1).mean(0) * 1000.0 / T_FF        # (256,) Hz summed over instances
         hz[n] = R.mean().item()
         lr = lr + (((R - args.r_target) / (R + args.r_target)) ** 2).mean()
+        if getattr(args, "g_rate_log", 0.0):
+            # Unbounded above: a g_theta layer whose sum over instances grows with the story's
+            # pairs (M = 10: 55 instances) saturates the aggregation, and the bounded term above
+            # hardly pulls it back once R is a few times the target (docs/relnet-training.md).
+            lr = lr + args.g_rate_log / args.l_rate * (torch.log((R + 1.0) / (args.r_target + 1.0)) ** 2).mean()
     for n in ("agg",) + F_NAMES:
         rho = out[n][0].mean((0, 1))
         hz[n] = rho.mean().item() * 1000.0
