@@ -65,7 +65,7 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
     test = {(q["task"], q["line"]): q for q in data.load(d, tasks, "test", dic)}
     rows = emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed)
     W = intmodel.Weights(wdir)
-    res = {"agree": 0, "n": 0, "per_task": {}, "disagreements": []}
+    res = {"agree": 0, "n": 0, "per_task": {}, "per_size": {}, "disagreements": []}
     by_m = {}
     for r in rows:
         q = test[(int(r["task"]), int(r["line"]))]
@@ -93,6 +93,9 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
             pt["agree"] += emu == mine
             pt["emu_wrong"] += emu != q["answer"]
             pt["int_wrong"] += mine != q["answer"]
+            ps = res["per_size"].setdefault(m, {"n": 0, "emu_wrong": 0})
+            ps["n"] += 1
+            ps["emu_wrong"] += emu != q["answer"]
             if emu != mine:
                 res["disagreements"].append({"task": t, "line": q["line"], "M": m, "emulator": emu, "integer": mine})
     res["n"] = sum(p["n"] for p in res["per_task"].values())
@@ -115,6 +118,9 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
             t, p["n"], "%.1f" % (100.0 * p["float_wrong"] / p["n"]) if "float_wrong" in p else "-",
             100.0 * p["rest_wrong"] / p["n"], 100.0 * p["int_wrong"] / p["n"], e,
             "-" if paper is None else "%.1f" % paper, "-" if paper is None else "%+.1f" % (e - paper)))
+    # the error grows with the story's size where the aggregation's count range runs out
+    log("emulator error per story size: %s" % ", ".join("M = %d %.1f %% (%d)" % (
+        m, 100.0 * p["emu_wrong"] / p["n"], p["n"]) for m, p in sorted(res["per_size"].items())))
     res["rest_differs"] = sum(p["rest_differs"] for p in res["per_task"].values())
     log("from rest against back to back: %d of %d answers differ" % (res["rest_differs"], res["n"]))
     return res
