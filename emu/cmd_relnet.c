@@ -66,7 +66,8 @@ static void usage(FILE *f)
             "                       (docs/placement-file.md)\n"
             "  --weights DIR        weight directory (docs/relnet-weights.md); default: weights\n"
             "                       generated with --seed into <data>/relnet-weights/generated-<seed>\n"
-            "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17)\n"
+            "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17 among the\n"
+            "                       weight directory's task_list: all 17 with generated weights)\n"
             "  --stories N          stories per size (default 25; 0 = the paper's 250, 100 at M = 16)\n"
             "  --board NAME|FILE    board (default nahuku32, the paper's; see `loihi-emu boards`)\n"
             "  --noc MODE           network mode of the cost model: load (default), packet, systemc\n"
@@ -119,7 +120,7 @@ static int parse_args(int argc, char **argv, options *o, int *help)
     o->n_strategies = 1;
     o->board = "nahuku32";
     o->noc = "load";
-    o->tasks = LE_BABI_PAPER_TASKS;
+    o->tasks = 0; /* the weights' tasks, once they are loaded */
     o->stories = 25;
     o->seed = 1;
     le_trace_cli_init(&o->tc);
@@ -344,6 +345,16 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
     le_json_kstring(&js, "network", j->o->noc);
     le_json_kstring(&js, "weights", wdir);
     le_json_kstring(&js, "weights_manifest_sha256", j->w.manifest_sha256);
+    /* the tasks the stories came from, and those the weights were made for */
+    const uint32_t masks[2] = {j->o->tasks, le_relnet_weights_task_mask(&j->w)};
+    for (int k = 0; k < 2; k++) {
+        le_json_key(&js, k ? "weights_tasks" : "tasks");
+        le_json_array(&js, LE_JSON_INLINE);
+        for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
+            if (masks[k] & LE_BABI_TASK_BIT(t))
+                le_json_uint(&js, t);
+        le_json_end(&js);
+    }
     le_json_key(&js, "rows");
     le_json_array(&js, LE_JSON_LINES);
     for (uint32_t i = 0; i < n; i++) {
@@ -582,9 +593,27 @@ static int run(options *o, le_error *err)
         j.pred = pred_out.f;
         fprintf(j.pred, "sentences,placement,task,line,answer,predicted\n");
     }
-    if (!rc)
-        printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...)\n", j.geom.name, o->noc, wdir,
+    if (!rc && !o->tasks)
+        o->tasks = le_relnet_default_tasks(&j.w);
+    if (!rc && (o->tasks & ~le_relnet_weights_task_mask(&j.w)) && le_mpi_rank() == 0) {
+        /* asked for, so run, but answers there say nothing about the weights */
+        fprintf(stderr, "loihi-emu relnet: note: task(s)");
+        for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
+            if (o->tasks & ~le_relnet_weights_task_mask(&j.w) & LE_BABI_TASK_BIT(t))
+                fprintf(stderr, " %u", t);
+        fprintf(stderr, " are not in the task_list of %s: their accuracy is not the weights'\n", wdir);
+    }
+    if (!rc) {
+        printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...), tasks", j.geom.name, o->noc, wdir,
                j.w.manifest_sha256);
+        const char *sep = " ";
+        for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
+            if (o->tasks & LE_BABI_TASK_BIT(t)) {
+                printf("%s%u", sep, t);
+                sep = ",";
+            }
+        printf("\n");
+    }
     le_relnet_runner rr;
     memset(&rr, 0, sizeof rr);
     rr.corpus = &j.corpus;

@@ -148,6 +148,21 @@ static void layer_rates(const le_network *net, const uint64_t *spikes, uint32_t 
     }
 }
 
+uint32_t le_relnet_weights_task_mask(const le_relnet_weights *w)
+{
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < w->n_tasks && i < 20; i++)
+        if (w->tasks[i] >= 1 && w->tasks[i] <= LE_BABI_TASKS)
+            m |= LE_BABI_TASK_BIT(w->tasks[i]);
+    return m;
+}
+
+uint32_t le_relnet_default_tasks(const le_relnet_weights *w)
+{
+    uint32_t m = le_relnet_weights_task_mask(w);
+    return (m & LE_BABI_PAPER_TASKS) ? (m & LE_BABI_PAPER_TASKS) : m;
+}
+
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err)
 {

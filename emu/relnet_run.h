@@ -74,6 +74,13 @@ typedef struct {
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err);
 
+/* The bAbI tasks a weight directory was made for (its manifest's task_list), as a mask. */
+uint32_t le_relnet_weights_task_mask(const le_relnet_weights *w);
+/* The tasks a run takes when none are asked for: the paper's 17 among the weights' own, so
+ * that weights trained on a few tasks are scored on those (their task_list), not on tasks
+ * they never saw; all of the weights' tasks if none of them is a paper task. */
+uint32_t le_relnet_default_tasks(const le_relnet_weights *w);
+
 /* A bAbI question as the network sees it: context sentences to sentence LSNNs 0..M-1
  * (oldest first), the question to LSNN 20. */
 void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s);

@@ -894,7 +894,8 @@ fail:
 
 /* relnet(sizes u32[n], strategies: list of int, placement_file|None, tasks mask, stories,
  * board, noc, arch|None, data|None, weights|None, mapping|None, seed)
- *   -> (board name, weights dir, manifest sha256, [row dict])
+ *   -> (board name, weights dir, manifest sha256, [row dict], task mask run, weights' task mask);
+ * tasks 0: le_relnet_default_tasks
  * The flow of `loihi-emu relnet` (emu/cmd_relnet.c) without its printing. */
 static PyObject *mod_relnet(PyObject *mod, PyObject *args)
 {
@@ -975,6 +976,8 @@ static PyObject *mod_relnet(PyObject *mod, PyObject *args)
     rr.w = &w;
     rr.po = po;
     rr.geom = geom;
+    if (!rc && !tasks)
+        tasks = le_relnet_default_tasks(&w);
     rr.tasks = tasks;
     rr.stories = stories;
     rr.placement = pfile;
@@ -1000,7 +1003,8 @@ static PyObject *mod_relnet(PyObject *mod, PyObject *args)
             Py_DECREF(row);
         }
         if (i == n_res)
-            out = Py_BuildValue("(sssO)", geom.name, wdir, w.manifest_sha256, rows);
+            out = Py_BuildValue("(sssOII)", geom.name, wdir, w.manifest_sha256, rows, (unsigned int)tasks,
+                                (unsigned int)le_relnet_weights_task_mask(&w));
     }
     Py_XDECREF(rows);
     le_babi_corpus_free(&corpus);

@@ -70,10 +70,31 @@ paper=$(grep -o '"paper": {[^}]*}' <<<"$row")
 [ "$(field energy_mj "$paper")" = 5.59 ] || bad "paper energy: $paper"
 [ "$(field edp_ujs "$paper")" = 18.36 ] || bad "paper EDP: $paper"
 grep -q '"weights_manifest_sha256": "[0-9a-f]\{64\}"' "$tmp/r.json" || bad "JSON does not name the weights' manifest hash"
+# Generated weights are made for the paper's 17 tasks (all but 2, 3 and 16): the default run takes them all.
+grep -qF '"tasks": [1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20]' "$tmp/r.json" ||
+  bad "generated weights: JSON tasks are not the paper's 17: $(grep -o '"tasks": [^]]*]' "$tmp/r.json" | head -1)"
 # The printed table: ours beside the paper's, and the stated differences from Table S5.
 grep -qE '^2 +optimised +124 +124 +14 ' <<<"$out" || bad "report lacks the M = 2 row: $out"
 grep -qF "aggregation takes 16 cores where Table S5's arithmetic gives 14" <<<"$out" || bad "report lacks the Table S5 note"
 grep -qF "mask relays 10" <<<"$out" || bad "report lacks the mask relays"
+
+# --- trained weights: without --tasks the stories come from the manifest's task_list only;
+# asking for another task runs it with a note that its accuracy is not the weights'
+tw=$src/train/run2/weights
+want=$(sed -n 's/^task_list: \[\(.*\)\]$/\1/p' "$tw/manifest.yaml")
+[ -n "$want" ] || bad "$tw/manifest.yaml has no task_list"
+"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 4 --json "$tmp/t.json" >"$tmp/tout" 2>"$tmp/err" ||
+  bad "relnet --weights $tw: exit $?: $(cat "$tmp/err")"
+grep -qF "\"tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON tasks are not [$want]: $(head -c 600 "$tmp/t.json")"
+grep -qF "\"weights_tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON weights_tasks are not [$want]"
+grep -qF "tasks ${want//, /,}" "$tmp/tout" || bad "trained weights: the header does not name tasks $want: $(head -1 "$tmp/tout")"
+for t in $(grep -o '"tasks": {[^}]*}' "$tmp/t.json" | grep -o '"[0-9]*":' | tr -d '":'); do
+  grep -qE "(^|, )$t(,|$)" <<<"$want" || bad "trained weights: a story of task $t, outside [$want]"
+done
+grep -q "note" "$tmp/err" && bad "trained weights, own tasks: unexpected note: $(cat "$tmp/err")"
+"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 2 --tasks 1,7 >/dev/null 2>"$tmp/err" ||
+  bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
+grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
 
 # --- the example placement file: same cores (the mapping sizes them), its path as placement
 ex=$src/models/relnet/placement-example.yaml

@@ -172,7 +172,7 @@ def test_relnet_matches_cli_json(tmp_path, cli):
         ref = json.load(f)
     got = le.relnet(sentences=[2], stories=2)
     assert len(got["rows"]) == 1 and got["rows"][0]["cores"] == 124
-    for k in ("board", "network", "weights", "weights_manifest_sha256"):
+    for k in ("board", "network", "weights", "weights_manifest_sha256", "tasks", "weights_tasks"):
         assert got[k] == ref[k]
     row, want = got["rows"][0], ref["rows"][0]
     for k, v in want.items():
@@ -189,6 +189,20 @@ def test_relnet_matches_cli_json(tmp_path, cli):
             assert row[k] == v, k
     assert row["accuracy"] == 100.0 * row["correct"] / row["stories"]
     assert set(row["task_accuracy"]) == set(row["tasks"])
+
+
+def test_relnet_takes_the_trained_weights_own_tasks(root):
+    wdir = os.path.join(root, "train", "run2", "weights")
+    with open(os.path.join(wdir, "manifest.yaml")) as f:
+        line = next(l for l in f if l.startswith("task_list:"))
+    own = [int(t) for t in line.split("[")[1].split("]")[0].split(",")]
+    got = le.relnet(sentences=[2], stories=3, weights=wdir)
+    assert got["tasks"] == own and got["weights_tasks"] == own
+    assert set(got["rows"][0]["tasks"]) <= set(own)
+    outside = next(t for t in (7, 8, 9) if t not in own)
+    with pytest.warns(UserWarning, match="tasks \\[%d\\] are not in the task_list" % outside):
+        got = le.relnet(sentences=[2], stories=2, weights=wdir, tasks=[own[0], outside])
+    assert got["tasks"] == sorted([own[0], outside])
 
 
 def test_load_nir_lif_norse_runs_as_lava(data_dir):

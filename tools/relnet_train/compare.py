@@ -47,11 +47,15 @@ def from_rest(W, qs, m):
 
 
 def float_answers(st, S, Q, m):
-    """The floating-point spiking network (a stage D result) on the integer LSNNs' rasters."""
+    """The floating-point spiking network (a stage D result) on the integer LSNNs' rasters, in
+    chunks of stories: a whole test set's M(M+1)/2 instances at once would not fit in memory."""
+    out = []
     with torch.no_grad():
-        logit, _ = ffnet.snn_forward(st["W"], torch.from_numpy(np.ascontiguousarray(S)).float(),
-                                     torch.from_numpy(np.ascontiguousarray(Q)).float(), m, st["delay"])
-    return logit.argmax(1).tolist()
+        for k in range(0, len(S), 64):
+            logit, _ = ffnet.snn_forward(st["W"], torch.from_numpy(np.ascontiguousarray(S[k:k + 64])).float(),
+                                         torch.from_numpy(np.ascontiguousarray(Q[k:k + 64])).float(), m, st["delay"])
+            out += logit.argmax(1).tolist()
+    return out
 
 
 def table_s3():
@@ -131,7 +135,7 @@ def main(argv=None):
     ap.add_argument("--weights", default=None, help="weight directory (default <out>/weights)")
     ap.add_argument("--bin", default=os.path.join(common.ROOT, "build", "loihi-emu"))
     ap.add_argument("--sentences", default="2,4,6,8,10", help="story sizes M")
-    ap.add_argument("--stories", type=int, default=50, help="stories per size (seeded sample)")
+    ap.add_argument("--stories", type=int, default=50, help="stories per size (seeded sample; more than a size has: all of them)")
     ap.add_argument("--float", default=None, help="a stage D result (stage_d.pt): also score the floating-point "
                     "network the export came from on the same stories")
     args = ap.parse_args(argv)
