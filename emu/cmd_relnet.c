@@ -329,6 +329,17 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
             printf(le_relnet_rate_is_hz(k) ? " %8.1f" : " %8.3f", res[i].rate[k] * (le_relnet_rate_is_hz(k) ? 1 : 100));
         printf("\n");
     }
+    /* Spikes after the resets count above; how many there are says whether a rate is the
+     * window's or the resets' leftovers (trained f_phi layers driven far above threshold keep
+     * firing into the next story). */
+    printf("share of those spikes outside the window (%%: LSNNs after step 110, the rest in steps 1..97 of the next "
+           "story)\n");
+    for (uint32_t i = 0; i < n; i++) {
+        printf("%-3u %-10.10s", res[i].M, res[i].placement);
+        for (int k = 0; k < LE_RN_RATES; k++)
+            printf(" %8.1f", 100.0 * res[i].outside[k]);
+        printf("\n");
+    }
 }
 
 static le_code write_json(const job *j, const char *wdir, const le_relnet_result *res, uint32_t n, le_error *err)
@@ -385,6 +396,11 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
         le_json_object(&js, LE_JSON_INLINE);
         for (int k = 0; k < LE_RN_RATES; k++)
             le_json_kdouble(&js, le_relnet_rate_name[k], r->rate[k]);
+        le_json_end(&js);
+        le_json_key(&js, "rates_outside");
+        le_json_object(&js, LE_JSON_INLINE);
+        for (int k = 0; k < LE_RN_RATES; k++)
+            le_json_kdouble(&js, le_relnet_rate_name[k], r->outside[k]);
         le_json_end(&js);
         le_json_key(&js, "tasks");
         le_json_object(&js, LE_JSON_INLINE);

@@ -56,21 +56,29 @@ static le_code on_story(void *ctx, uint32_t k, le_error *err)
     return LE_OK;
 }
 
-/* Counts every population's spikes: an observer of the run loop. */
+/* Counts every population's spikes, and those outside the population's window: an observer
+ * of the run loop. */
 typedef struct {
     const le_network *net;
     const le_placement *pl;
-    uint64_t *spikes;
+    uint64_t *spikes, *outside;
     uint32_t *pop_of;
+    uint8_t *window;  /* per population: 0 none, 1 steps 1..110 (LSNNs), 2 steps 98..143 */
+    uint32_t t0;      /* the last step before the first story */
 } spike_count;
 
 static le_code count_spikes(void *ctx, const le_sim *sim, uint32_t t, le_error *err)
 {
     (void)err;
     spike_count *sc = ctx;
+    uint32_t s = (t - sc->t0 - 1) % LE_RN_STEPS + 1; /* the step within the story */
     for (uint32_t g = 0; g < sc->pl->pop_base[sc->net->n_pops]; g++)
-        if (le_sim_fired(sim, g, t))
-            sc->spikes[sc->pop_of[g]]++;
+        if (le_sim_fired(sim, g, t)) {
+            uint32_t p = sc->pop_of[g];
+            sc->spikes[p]++;
+            sc->outside[p] += (sc->window[p] == 1 && s > LE_RN_LSNN_WINDOW) ||
+                              (sc->window[p] == 2 && s <= LE_RN_STEPS - LE_RN_FF_WINDOW);
+        }
     return LE_OK;
 }
 
@@ -127,14 +135,16 @@ int le_relnet_rate_layer(const char *name)
 
 /* Per-layer firing (relnet_run.h): spikes over neurons and stories, per step of the layer's
  * window; a g_theta layer's neurons are one instance's (the sum over instances is the paper's R). */
-static void layer_rates(const le_network *net, const uint64_t *spikes, uint32_t stories, double *rate)
+static void layer_rates(const le_network *net, const uint64_t *spikes, const uint64_t *outside, uint32_t stories,
+                        double *rate, double *share)
 {
-    uint64_t sp[LE_RN_RATES] = {0}, n[LE_RN_RATES] = {0};
+    uint64_t sp[LE_RN_RATES] = {0}, n[LE_RN_RATES] = {0}, out[LE_RN_RATES] = {0};
     for (uint32_t p = 0; p < net->n_pops; p++) {
         int k = net->pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net->pops[p].name);
         if (k < 0)
             continue;
         sp[k] += spikes[p];
+        out[k] += outside[p];
         if (le_relnet_rate_is_hz(k))
             n[k] = net->pops[p].size;
         else
@@ -143,6 +153,7 @@ static void layer_rates(const le_network *net, const uint64_t *spikes, uint32_t 
     for (int k = 0; k < LE_RN_RATES; k++) {
         double window = k <= LE_RN_RATE_LSNN_Q ? LE_RN_LSNN_WINDOW : LE_RN_FF_WINDOW;
         rate[k] = n[k] && stories ? (double)sp[k] / (double)n[k] / (double)stories / window : 0;
+        share[k] = sp[k] ? (double)out[k] / (double)sp[k] : 0;
         if (le_relnet_rate_is_hz(k))
             rate[k] *= 1000.0;
     }
@@ -202,8 +213,10 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         task_of = calloc(sel.n, sizeof *task_of);
         line_of = calloc(sel.n, sizeof *line_of);
         sc.spikes = calloc(net.n_pops + 1, sizeof *sc.spikes);
+        sc.outside = calloc(net.n_pops + 1, sizeof *sc.outside);
+        sc.window = calloc(net.n_pops + 1, 1);
         sc.pop_of = malloc(((size_t)pipe.pl.pop_base[net.n_pops] + 1) * sizeof *sc.pop_of);
-        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.pop_of)
+        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.outside || !sc.window || !sc.pop_of)
             rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory for %u stories", sel.n);
     }
     for (uint32_t k = 0; k < sel.n && !rc; k++) {
@@ -221,8 +234,13 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         for (uint32_t p = 0; p < net.n_pops; p++)
             for (uint32_t k = 0; k < net.pops[p].size; k++)
                 sc.pop_of[le_place_gid(&pipe.pl, p, k)] = p;
+        for (uint32_t p = 0; p < net.n_pops; p++) {
+            int k = net.pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net.pops[p].name);
+            sc.window[p] = k < 0 ? 0 : k <= LE_RN_RATE_LSNN_Q ? 1 : 2;
+        }
         sc.net = &net;
         sc.pl = &pipe.pl;
+        sc.t0 = le_sim_step_now(pipe.sim);
         le_sim_set_observer(pipe.sim, count_spikes, &sc);
         le_relnet_snip_state st;
         le_relnet_snip_init(&st, &pops, samples, sel.n, pred, le_sim_step_now(pipe.sim));
@@ -306,7 +324,7 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         }
         r->rate_g = rate_of(&net, sc.spikes, "g.", steps);
         r->rate_ff = rate_of(&net, sc.spikes, "f", steps);
-        layer_rates(&net, sc.spikes, sel.n, r->rate);
+        layer_rates(&net, sc.spikes, sc.outside, sel.n, r->rate, r->outside);
         /* the busiest chip-to-chip links */
         const le_topo *tp = le_costmodel_topo(pipe.cm);
         uint32_t nt;
@@ -339,6 +357,8 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
     free(task_of);
     free(line_of);
     free(sc.spikes);
+    free(sc.outside);
+    free(sc.window);
     free(sc.pop_of);
     le_pipeline_close(&pipe);
     le_network_free(&net);

@@ -45,6 +45,10 @@ typedef struct {
     double power_w;
     double rate_lsnn, rate_g, rate_ff; /* spikes per neuron per step while running */
     double rate[LE_RN_RATES];          /* per layer, see LE_RN_RATE_LSNN_S */
+    /* Share (0..1) of each layer's spikes that fall outside its window (the LSNNs' steps
+     * 1..110, the feed-forward part's 98..143): what a layer fires after the x86 resets
+     * (steps 112, 143) on the strength of spikes still in flight. They count in rate[]. */
+    double outside[LE_RN_RATES];
     uint32_t layer_cores[12];  /* per layer group, see layer_group() */
     char link[LE_RN_TOP_LINKS][96];
     uint64_t link_pk[LE_RN_TOP_LINKS];

@@ -829,13 +829,16 @@ static const char *relnet_role(uint32_t M, const char *placement, int in_paper)
 
 static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
 {
-    PyObject *tasks = PyDict_New(), *layers = PyDict_New(), *links = PyList_New(0), *rates = PyDict_New();
-    if (!tasks || !layers || !links || !rates)
+    PyObject *tasks = PyDict_New(), *layers = PyDict_New(), *links = PyList_New(0), *rates = PyDict_New(),
+             *outside = PyDict_New();
+    if (!tasks || !layers || !links || !rates || !outside)
         goto fail;
     for (int k = 0; k < LE_RN_RATES; k++) {
-        PyObject *v = PyFloat_FromDouble(r->rate[k]);
-        int bad = !v || PyDict_SetItemString(rates, le_relnet_rate_name[k], v);
+        PyObject *v = PyFloat_FromDouble(r->rate[k]), *o = PyFloat_FromDouble(r->outside[k]);
+        int bad = !v || !o || PyDict_SetItemString(rates, le_relnet_rate_name[k], v) ||
+                  PyDict_SetItemString(outside, le_relnet_rate_name[k], o);
         Py_XDECREF(v);
+        Py_XDECREF(o);
         if (bad)
             goto fail;
     }
@@ -873,7 +876,7 @@ static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
             goto fail;
     }
     return Py_BuildValue("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,"
-                         "s:N,s:N,s:N,s:N,s:N}",
+                         "s:N,s:N,s:N,s:N,s:N,s:N}",
                          "sentences", r->M, "placement", r->placement, "row", relnet_role(r->M, r->placement, p != NULL),
                          "cores", r->cores, "chips", r->chips, "stories", r->stories, "correct", r->correct,
                          "available", r->available, "us_per_step", r->sum.step_mean_s * 1e6, "latency_ms",
@@ -883,8 +886,9 @@ static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
                          r->split_j[2] * 1e3, "x86_dynamic_mj", r->split_j[3] * 1e3, "chip_messages_per_story",
                          r->chip_msgs, "rate_lsnn", r->rate_lsnn, "rate_g_theta", r->rate_g, "rate_f_phi", r->rate_ff,
                          "tasks", tasks, "layer_cores", layers, "busiest_links", links, "paper", paper, "rates",
-                         rates);
+                         rates, "rates_outside", outside);
 fail:
+    Py_XDECREF(outside);
     Py_XDECREF(rates);
     Py_XDECREF(tasks);
     Py_XDECREF(layers);

@@ -178,7 +178,7 @@ def test_relnet_matches_cli_json(tmp_path, cli):
     for k, v in want.items():
         if k == "tasks":
             assert {str(t): list(c) for t, c in row[k].items()} == v
-        elif k == "rates":
+        elif k in ("rates", "rates_outside"):
             assert set(row[k]) == set(v) and len(v) == 10
             for layer, x in v.items():
                 assert row[k][layer] == pytest.approx(x, rel=1e-8, abs=1e-12), layer

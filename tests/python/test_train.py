@@ -202,7 +202,8 @@ def test_firing_per_layer_is_the_integer_models(tmp_path):
     """`loihi-emu relnet --json`'s firing per layer against the spike counts of the framework's
     integer model on the same stories run back to back (the committed trained weights): the
     LSNNs per neuron and step of the 110 input steps, g_theta in Hz per unit summed over the
-    instances over the 46 steps 98..143, the rest per neuron and step of those 46 steps."""
+    instances over the 46 steps 98..143, the rest per neuron and step of those 46 steps; and the
+    share of each layer's spikes outside its window (per-step counts)."""
     import csv
     import json
     from tools.relnet_train import data
@@ -212,13 +213,16 @@ def test_firing_per_layer_is_the_integer_models(tmp_path):
     r = subprocess.run([le_bin(), "relnet", "--weights", wdir, "--sentences", "4", "--tasks", "1", "--stories", "4",
                         "--data", d, "--json", js, "--predictions", pred], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    rates = json.load(open(js))["rows"][0]["rates"]
+    row = json.load(open(js))["rows"][0]
+    rates, outside = row["rates"], row["rates_outside"]
     test = {(q["task"], q["line"]): q for q in data.load(d, [1], "test", data.Dictionary(d))}
     stories = [test[(int(row["task"]), int(row["line"]))] for row in csv.DictReader(open(pred))]
     assert len(stories) == 4 and all(len(q["ctx"]) == 4 for q in stories)
     W = intmodel.Weights(wdir)
-    _, cnt = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q in stories], 4)
-    total = {k: sum(c[k] for c in cnt) for k in cnt[0]}
+    _, cnt = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q in stories], 4, per_step=True)
+    total = {k: sum(int(np.sum(c[k])) for c in cnt) for k in cnt[0]}
+    # steps 1..110 are the LSNNs' window, 98..143 the feed-forward part's (index = step - 1)
+    out = {k: sum(int(np.sum(c[k][110:] if k in ("s", "q") else c[k][:97])) for c in cnt) for k in cnt[0]}
     n = len(stories)
     want = {"lsnn_sentence": total["s"] / (4 * 200) / n / 110, "lsnn_question": total["q"] / 200 / n / 110}
     for k in ("g1", "g2", "g3", "g4"):
@@ -228,6 +232,11 @@ def test_firing_per_layer_is_the_integer_models(tmp_path):
     assert total["g4"] > 0 and total["f3"] > 0
     for k, v in want.items():
         assert rates[k] == pytest.approx(v, rel=1e-6), k
+    names = {"lsnn_sentence": "s", "lsnn_question": "q"}
+    for k in want:
+        c = names.get(k, k)
+        assert outside[k] == pytest.approx(out[c] / total[c] if total[c] else 0.0, rel=1e-8, abs=1e-12), k  # 9 digits in JSON
+    assert out["f3"] > 0  # the committed weights' f_phi fires on after the reset at step 143
 
 
 def test_a_checkpoint_kept_in_pieces_resumes_in_a_fresh_clone(tmp_path):
@@ -258,3 +267,31 @@ def test_a_checkpoint_kept_in_pieces_resumes_in_a_fresh_clone(tmp_path):
     with pytest.raises(SystemExit, match="SHA-256"):
         run.load()
     assert not os.path.exists(ckpt)
+
+
+def test_stage_b_silences_the_step_before_the_reset():
+    """--l-silent: the LSNN run one step past the relayed window is the same run (nothing arrives
+    after step 110), and the term alone drives the spikes of step 112 down."""
+    from tools.relnet_train import lsnn
+    torch.manual_seed(3)
+    net = lsnn.LSNN(seed=3)
+    with torch.no_grad():
+        net.w_rec.mul_(3.0)                              # a recurrence that keeps firing after the words
+    words = torch.randint(1, 180, (16, 11))
+    with torch.no_grad():
+        z111, p111 = net(words)
+        z112, p112 = net(words, steps=lsnn.T_RESET)
+    assert z112.shape[0] == lsnn.T_RESET and torch.equal(z112[:lsnn.T_LSNN], z111)
+    assert torch.equal(p112[:lsnn.T_LSNN], p111)
+    before = z112[lsnn.T_RESET - 1].sum(-1).mean().item()
+    assert before > 5, before
+    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
+    for _ in range(40):
+        z, _ = net(words, steps=lsnn.T_RESET)
+        loss = z[lsnn.T_RESET - 1].sum(-1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        after = net(words, steps=lsnn.T_RESET)[0][lsnn.T_RESET - 1].sum(-1).mean().item()
+    assert after < 0.25 * before, (before, after)

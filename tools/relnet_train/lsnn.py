@@ -5,7 +5,9 @@ Timing (steps of the 143-step sample, models/relnet/snips.c): word slot k of the
 right-aligned slots spikes in steps 10k+1 .. 10k+10; the x86 injects a spike in step s and the
 LSNN integrates it in step s + 1 + d_in. The relays pass the LSNN spikes of steps 97..111 on to
 g_theta (they are switched on after step 97's compartment phase and off after step 112's), so
-the embedding is that 15-step raster (WIN_FIRST..WIN_LAST)."""
+the embedding is that 15-step raster (WIN_FIRST..WIN_LAST). The x86 resets the LSNN after step
+112 (T_RESET); what it fires in that step charges its AHP compartments and its recurrent
+synapses again after the reset, and the next story sees the rest (docs/relnet-training.md)."""
 import torch
 import torch.nn as nn
 
@@ -15,6 +17,7 @@ from .neuron import ALPHA, ALPHA_AHP, GAMMA, W_AHP, Spike
 N = 200
 N_ADA = 100
 T_LSNN = 111
+T_RESET = 112
 WIN_FIRST, WIN_LAST = 97, 111
 T_WIN = WIN_LAST - WIN_FIRST + 1
 
@@ -31,10 +34,10 @@ class LSNN(nn.Module):
         ahp[N - N_ADA:] = W_AHP
         self.register_buffer("w_ahp", ahp)
 
-    def forward(self, words, gamma=GAMMA, w_in=None, w_rec=None, w_ahp=None):
+    def forward(self, words, gamma=GAMMA, w_in=None, w_rec=None, w_ahp=None, steps=T_LSNN):
         """words: (B, 11) right-aligned indices. Returns spikes and pre-reset voltages, each
-        (T_LSNN, B, N); index t-1 is step t. Optional weights replace the parameters (stage E
-        passes quantised ones)."""
+        (steps, B, N); index t-1 is step t. Optional weights replace the parameters (stage E
+        passes quantised ones); steps T_RESET also runs the step the reset follows."""
         w_in = self.w_in if w_in is None else w_in
         w_rec = (self.w_rec if w_rec is None else w_rec) * self.no_diag
         w_ahp = self.w_ahp if w_ahp is None else w_ahp
@@ -45,7 +48,7 @@ class LSNN(nn.Module):
         aux = torch.zeros(B, N)
         zs, ps = [], []
         zero = torch.zeros(B, N)
-        for t in range(1, T_LSNN + 1):
+        for t in range(1, steps + 1):
             s = t - 1 - self.d_in                      # the injection step that arrives now
             cin = x[:, (s - 1) // 10] if 1 <= s <= 110 else zero
             tr = t - 1 - self.d_rec                    # recurrent spikes fired in step tr arrive now

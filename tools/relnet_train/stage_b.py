@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from . import common, data
-from .lsnn import LSNN
+from .lsnn import LSNN, T_LSNN, T_RESET
 from .teacher import Teacher
 
 
@@ -40,20 +40,25 @@ def fit(run, kind, net, ro, words, target, args, state=None):
     n = words.shape[0]
     for it in range(it0, args.iters):
         idx = torch.from_numpy(rng.choice(n, min(args.batch, n), replace=False))
-        z, p = net(words[idx])
+        z, p = net(words[idx], steps=T_RESET if args.l_silent else T_LSNN)
+        last = z[T_RESET - 1] if args.l_silent else None   # the spikes the reset leaves behind
+        z, p = z[:T_LSNN], p[:T_LSNN]
         cnt = net.window(z).sum(0)
         pred = ro(cnt)
         mse = ((pred - target[idx]) ** 2).mean()
         rate = z.mean()
         loss = mse + args.l_rate * (rate - args.rate) ** 2 * 100 + args.l_v * voltage_reg(p)
+        if args.l_silent:
+            loss = loss + args.l_silent * last.sum(-1).mean()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         if it % 25 == 0 or it == args.iters - 1:
             var = target.var(0).mean().item()
-            run.log("%s LSNN iter %d: mse %.4f (target variance %.4f), rate %.4f per step, window rate %.4f" % (
-                kind, it, mse.item(), var, rate.item(), net.window(z).mean().item()))
+            run.log("%s LSNN iter %d: mse %.4f (target variance %.4f), rate %.4f per step, window rate %.4f%s" % (
+                kind, it, mse.item(), var, rate.item(), net.window(z).mean().item(),
+                ", %.2f spikes per item in step %d" % (last.sum(-1).mean().item(), T_RESET) if args.l_silent else ""))
         if run.due():
             run.save({"kind": kind, "net": net.state_dict(), "ro": ro.state_dict(), "opt": opt.state_dict(),
                       "it": it + 1, "done": dict(args.done)})
@@ -70,6 +75,9 @@ def main(argv=None):
     ap.add_argument("--l-v", type=float, default=0.1)
     ap.add_argument("--d-in", type=int, default=0, help="delay of the word synapses")
     ap.add_argument("--d-rec", type=int, default=0, help="delay of the recurrent synapses")
+    ap.add_argument("--l-silent", type=float, default=0.0,
+                    help="weight of the spikes per item in step %d, the last before the x86 reset: what the "
+                    "LSNN fires there carries into the next story (0: off)" % T_RESET)
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_b", args)
     common.seed_all(args.seed)
@@ -104,14 +112,16 @@ def main(argv=None):
         run.log("%s LSNN: %d distinct items" % (kind, len(items)))
         fit(run, kind, net, ro, words, target, args, state)
         with torch.no_grad():
-            z, _ = net(words)
+            z, _ = net(words, steps=T_RESET)
+            after = z[T_RESET - 1].sum(-1).mean().item()
+            z = z[:T_LSNN]
             mse = ((ro(net.window(z).sum(0)) - target) ** 2).mean().item()
         out[kind] = {"net": net.state_dict(), "ro": ro.state_dict(), "mse": mse, "var": target.var(0).mean().item(),
-                     "rate": z.mean().item(), "window_rate": net.window(z).mean().item()}
+                     "rate": z.mean().item(), "window_rate": net.window(z).mean().item(), "step_reset_spikes": after}
         args.done[kind] = out[kind]
         run.save({"kind": None, "done": dict(args.done)})
-        run.log("%s LSNN: mse %.4f of variance %.4f, rate %.4f per step (window %.4f)" % (
-            kind, mse, out[kind]["var"], out[kind]["rate"], out[kind]["window_rate"]))
+        run.log("%s LSNN: mse %.4f of variance %.4f, rate %.4f per step (window %.4f), %.2f spikes per item in "
+                "step %d" % (kind, mse, out[kind]["var"], out[kind]["rate"], out[kind]["window_rate"], after, T_RESET))
     out["d_in"], out["d_rec"] = args.d_in, args.d_rec
     torch.save(out, run.out + "/stage_b.pt")
     run.done("sentence LSNN mse %.4f (variance %.4f), question LSNN mse %.4f (variance %.4f)" % (
