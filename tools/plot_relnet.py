@@ -3,6 +3,9 @@
 
 usage: tools/plot_relnet.py [--data OUT.csv] OUT.png A.json [B.json ...]
 
+Inputs with different weight directories (generated and trained) give one series per
+placement and weights, named after the directory (generated-1, run2/weights).
+
 Reads the --json output of `loihi-emu relnet` (one or more files: rows with sentences,
 placement, edp_ujs, us_per_step, energy_mj and the paper's Table S2 row under "paper"), and
 writes OUT.png and OUT.svg: EDP (uJs, log scale) against M per placement with Table S2's EDP
@@ -39,9 +42,11 @@ def read_rows(paths):
         if not isinstance(doc, dict) or not isinstance(doc.get("rows"), list):
             fail("%s: not the --json output of loihi-emu relnet (no 'rows' list)" % p)
         runs.append((p, doc))
-    # The network mode goes into the series name only when the inputs mix modes: one
-    # placement run in load and packet mode are different series, but usually there is one.
+    # The network mode and the weights go into the series name only when the inputs mix them:
+    # one placement run in load and packet mode, or with generated and trained weights, are
+    # different series, but usually there is one of each.
     networks = {doc.get("network", "?") for _, doc in runs}
+    weights = {weights_label(doc) for _, doc in runs}
     series, paper = {}, {}
     for p, doc in runs:
         for i, r in enumerate(doc["rows"]):
@@ -53,6 +58,8 @@ def read_rows(paths):
                 fail("%s: row %d: missing or bad field %s" % (p, i, e))
             if len(networks) > 1:
                 name += " (%s)" % doc.get("network", "?")
+            if len(weights) > 1:
+                name += ", " + weights_label(doc)
             s = series.setdefault(name, {})
             if m in s and s[m] != point:
                 print("plot_relnet: %s: M = %d, %s given twice; the later row is plotted" % (p, m, name),
@@ -72,6 +79,13 @@ def read_rows(paths):
     if paper:
         series[PAPER] = paper
     return series, sorted({str(doc.get("board", "?")) for _, doc in runs})
+
+
+def weights_label(doc):
+    """The weight directory's last two path parts: generated-1, run2/weights."""
+    parts = [x for x in str(doc.get("weights", "?")).replace("\\", "/").split("/") if x]
+    last = parts[-2:] if parts and parts[-1] == "weights" else parts[-1:]
+    return "/".join(last) or "?"
 
 
 def replace_whole(path, write):

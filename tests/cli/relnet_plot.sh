@@ -51,6 +51,25 @@ for k in want:
         sys.exit("FAIL: %s: CSV %s, JSON %s" % (k, got[k], want[k]))
 EOF
 
+# Two weight directories: one series per placement and weights, named after the directory.
+tw=$src/train/run2/weights
+"$bin" relnet --data "$data" --sentences 2 --stories 2 --weights "$tw" --json "$tmp/t.json" >/dev/null 2>"$tmp/err" ||
+  { echo "FAIL: relnet --weights $tw: $(cat "$tmp/err")"; fail=1; }
+"$py" "$src/tools/plot_relnet.py" --data "$tmp/s2.csv" "$tmp/p2.png" "$tmp/r.json" "$tmp/t.json" 2>"$tmp/perr" ||
+  { echo "FAIL: plot_relnet.py on two weight directories: $(cat "$tmp/perr")"; fail=1; }
+"$py" - "$tmp/t.json" "$tmp/s2.csv" <<'EOF' || fail=1
+import csv, json, sys
+want = json.load(open(sys.argv[1]))["rows"][0]
+series = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    series.setdefault(r["series"], {})[int(r["sentences"])] = float(r["edp_ujs"])
+names = sorted(series)
+if "optimised, run2/weights" not in series or "optimised, generated-1" not in series:
+    sys.exit("FAIL: series %s: expected one per weights (optimised, run2/weights; optimised, generated-1)" % names)
+if series["optimised, run2/weights"] != {2: want["edp_ujs"]}:
+    sys.exit("FAIL: trained series %s, JSON M = 2 EDP %s" % (series["optimised, run2/weights"], want["edp_ujs"]))
+EOF
+
 # A file that is not the command's JSON is an error that says so, not a traceback.
 echo '{"model": "x"}' >"$tmp/bad.json"
 "$py" "$src/tools/plot_relnet.py" "$tmp/b.png" "$tmp/bad.json" 2>"$tmp/berr" && { echo "FAIL: bad JSON accepted"; fail=1; }
