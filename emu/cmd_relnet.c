@@ -342,6 +342,17 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
     }
 }
 
+/* The bAbI task numbers of a mask, ascending, with sep between them. */
+static void put_tasks(FILE *f, uint32_t mask, const char *sep)
+{
+    const char *s = "";
+    for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
+        if (mask & LE_BABI_TASK_BIT(t)) {
+            fprintf(f, "%s%u", s, t);
+            s = sep;
+        }
+}
+
 static le_code write_json(const job *j, const char *wdir, const le_relnet_result *res, uint32_t n, le_error *err)
 {
     le_outfile out;
@@ -611,23 +622,17 @@ static int run(options *o, le_error *err)
     }
     if (!rc && !o->tasks)
         o->tasks = le_relnet_default_tasks(&j.w);
-    if (!rc && (o->tasks & ~le_relnet_weights_task_mask(&j.w)) && le_mpi_rank() == 0) {
+    uint32_t untrained = rc ? 0 : o->tasks & ~le_relnet_weights_task_mask(&j.w);
+    if (untrained && le_mpi_rank() == 0) {
         /* asked for, so run, but answers there say nothing about the weights */
-        fprintf(stderr, "loihi-emu relnet: note: task(s)");
-        for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
-            if (o->tasks & ~le_relnet_weights_task_mask(&j.w) & LE_BABI_TASK_BIT(t))
-                fprintf(stderr, " %u", t);
+        fprintf(stderr, "loihi-emu relnet: note: task(s) ");
+        put_tasks(stderr, untrained, " ");
         fprintf(stderr, " are not in the task_list of %s: their accuracy is not the weights'\n", wdir);
     }
     if (!rc) {
-        printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...), tasks", j.geom.name, o->noc, wdir,
+        printf("RelNet: board %s, network %s, weights %s (manifest sha256 %.16s...), tasks ", j.geom.name, o->noc, wdir,
                j.w.manifest_sha256);
-        const char *sep = " ";
-        for (uint32_t t = 1; t <= LE_BABI_TASKS; t++)
-            if (o->tasks & LE_BABI_TASK_BIT(t)) {
-                printf("%s%u", sep, t);
-                sep = ",";
-            }
+        put_tasks(stdout, o->tasks, ",");
         printf("\n");
     }
     le_relnet_runner rr;

@@ -63,7 +63,7 @@ typedef struct {
     const le_placement *pl;
     uint64_t *spikes, *outside;
     uint32_t *pop_of;
-    uint8_t *window;  /* per population: 0 none, 1 steps 1..110 (LSNNs), 2 steps 98..143 */
+    int8_t *layer;    /* per population: its LE_RN_RATE_* layer, -1 none (relays, inputs) */
     uint32_t t0;      /* the last step before the first story */
 } spike_count;
 
@@ -76,8 +76,9 @@ static le_code count_spikes(void *ctx, const le_sim *sim, uint32_t t, le_error *
         if (le_sim_fired(sim, g, t)) {
             uint32_t p = sc->pop_of[g];
             sc->spikes[p]++;
-            sc->outside[p] += (sc->window[p] == 1 && s > LE_RN_LSNN_WINDOW) ||
-                              (sc->window[p] == 2 && s <= LE_RN_STEPS - LE_RN_FF_WINDOW);
+            int k = sc->layer[p];
+            sc->outside[p] += k >= 0 && (k <= LE_RN_RATE_LSNN_Q ? s > LE_RN_LSNN_WINDOW
+                                                                : s <= LE_RN_STEPS - LE_RN_FF_WINDOW);
         }
     return LE_OK;
 }
@@ -135,16 +136,15 @@ int le_relnet_rate_layer(const char *name)
 
 /* Per-layer firing (relnet_run.h): spikes over neurons and stories, per step of the layer's
  * window; a g_theta layer's neurons are one instance's (the sum over instances is the paper's R). */
-static void layer_rates(const le_network *net, const uint64_t *spikes, const uint64_t *outside, uint32_t stories,
-                        double *rate, double *share)
+static void layer_rates(const le_network *net, const spike_count *sc, uint32_t stories, double *rate, double *share)
 {
     uint64_t sp[LE_RN_RATES] = {0}, n[LE_RN_RATES] = {0}, out[LE_RN_RATES] = {0};
     for (uint32_t p = 0; p < net->n_pops; p++) {
-        int k = net->pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net->pops[p].name);
+        int k = sc->layer[p];
         if (k < 0)
             continue;
-        sp[k] += spikes[p];
-        out[k] += outside[p];
+        sp[k] += sc->spikes[p];
+        out[k] += sc->outside[p];
         if (le_relnet_rate_is_hz(k))
             n[k] = net->pops[p].size;
         else
@@ -214,9 +214,9 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         line_of = calloc(sel.n, sizeof *line_of);
         sc.spikes = calloc(net.n_pops + 1, sizeof *sc.spikes);
         sc.outside = calloc(net.n_pops + 1, sizeof *sc.outside);
-        sc.window = calloc(net.n_pops + 1, 1);
+        sc.layer = calloc(net.n_pops + 1, sizeof *sc.layer);
         sc.pop_of = malloc(((size_t)pipe.pl.pop_base[net.n_pops] + 1) * sizeof *sc.pop_of);
-        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.outside || !sc.window || !sc.pop_of)
+        if (!samples || !pred || !task_of || !line_of || !sc.spikes || !sc.outside || !sc.layer || !sc.pop_of)
             rc = le_fail(err, LE_ERR_NOMEM, "RelNet: out of memory for %u stories", sel.n);
     }
     for (uint32_t k = 0; k < sel.n && !rc; k++) {
@@ -234,10 +234,8 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         for (uint32_t p = 0; p < net.n_pops; p++)
             for (uint32_t k = 0; k < net.pops[p].size; k++)
                 sc.pop_of[le_place_gid(&pipe.pl, p, k)] = p;
-        for (uint32_t p = 0; p < net.n_pops; p++) {
-            int k = net.pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net.pops[p].name);
-            sc.window[p] = k < 0 ? 0 : k <= LE_RN_RATE_LSNN_Q ? 1 : 2;
-        }
+        for (uint32_t p = 0; p < net.n_pops; p++)
+            sc.layer[p] = (int8_t)(net.pops[p].kind == LE_POP_INPUT ? -1 : le_relnet_rate_layer(net.pops[p].name));
         sc.net = &net;
         sc.pl = &pipe.pl;
         sc.t0 = le_sim_step_now(pipe.sim);
@@ -324,7 +322,7 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
         }
         r->rate_g = rate_of(&net, sc.spikes, "g.", steps);
         r->rate_ff = rate_of(&net, sc.spikes, "f", steps);
-        layer_rates(&net, sc.spikes, sc.outside, sel.n, r->rate, r->outside);
+        layer_rates(&net, &sc, sel.n, r->rate, r->outside);
         /* the busiest chip-to-chip links */
         const le_topo *tp = le_costmodel_topo(pipe.cm);
         uint32_t nt;
@@ -358,7 +356,7 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
     free(line_of);
     free(sc.spikes);
     free(sc.outside);
-    free(sc.window);
+    free(sc.layer);
     free(sc.pop_of);
     le_pipeline_close(&pipe);
     le_network_free(&net);
