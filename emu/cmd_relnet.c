@@ -254,15 +254,6 @@ static le_code make_weights(job *j, char *dir, size_t cap, le_error *err)
 
 static double pct(double ours, double paper) { return paper != 0 ? 100.0 * (ours - paper) / paper : 0; }
 
-/* Which Table S2 rows the cost figures were fitted on (config/loihi.yaml says which): the
- * paper measured the optimised layout only, so other placements are comparisons. */
-static const char *role(uint32_t M, const char *placement)
-{
-    if (strcmp(placement, "optimised"))
-        return "comparison";
-    return M == 2 || M == 20 ? "calibration" : "validation";
-}
-
 static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
 {
     printf("\nTable S2 (seed 002), Spiking RelNet on %s, %s network: ours vs the paper\n", j->geom.name, j->o->noc);
@@ -278,7 +269,7 @@ static void print_rows(const job *j, const le_relnet_result *res, uint32_t n)
                    "%8.2f %+6.1f%%  %s\n",
                    r->M, r->placement, r->cores, p->cores, r->chips, us, p->us_per_step, pct(us, p->us_per_step),
                    r->power_w, p->power_w, pct(r->power_w, p->power_w), e, p->energy_mj, pct(e, p->energy_mj), edp,
-                   p->edp_ujs, pct(edp, p->edp_ujs), role(r->M, r->placement));
+                   p->edp_ujs, pct(edp, p->edp_ujs), le_relnet_row_role(r->M, r->placement, j->w.origin, 1));
         else
             printf("%-3u %-10.10s %5u %5s %4u %9.2f %8s %7s %8.3f %8s %7s %9.3f %8s %7s %9.2f %8s %7s  %s\n", r->M,
                    r->placement, r->cores, "-", r->chips, us, "-", "", r->power_w, "-", "", e, "-", "", edp, "-", "",
@@ -385,7 +376,7 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
         le_json_object(&js, LE_JSON_INLINE);
         le_json_kuint(&js, "sentences", r->M);
         le_json_kstring(&js, "placement", r->placement);
-        le_json_kstring(&js, "row", p ? role(r->M, r->placement) : "not in Table S2");
+        le_json_kstring(&js, "row", le_relnet_row_role(r->M, r->placement, j->w.origin, p != NULL));
         le_json_kuint(&js, "cores", r->cores);
         le_json_kuint(&js, "chips", r->chips);
         le_json_kuint(&js, "stories", r->stories);
@@ -686,12 +677,15 @@ static int run(options *o, le_error *err)
     if (!rc) {
         print_rows(&j, res, n_res);
         printf("\nCalibrated, not reproduced: the time per step rests on the chip-link latency fitted on the\n"
-               "optimised rows M = 2 and M = 20 (the calibration rows; M = 6, 10, 16 are validation), and the x86\n"
+               "optimised rows M = 2 and M = 20 %s, and the x86\n"
                "snip base and the static powers are Table S1's calibrated figures (config/loihi.yaml). The paper\n"
                "measured the optimised placement only, so other placements are comparisons. Cores follow the\n"
                "authors' mapping code (config/relnet/mapping.yaml):\n"
                "the aggregation takes 16 cores where Table S5's arithmetic gives 14, and the 10 mask relays are\n"
-               "counted, as in Table S2. Accuracy is meaningful only with trained weights.\n");
+               "counted, as in Table S2. Accuracy is meaningful only with trained weights.\n",
+               j.w.origin == LE_RN_GENERATED ? "(the calibration rows; M = 6, 10, 16 are validation)"
+                                             : "with the generated weights' traffic (with these weights every row\n"
+                                               "is a validation)");
     }
     if (!rc && o->json && le_mpi_rank() == 0)
         rc = write_json(&j, wdir, res, n_res, err);

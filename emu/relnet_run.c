@@ -174,6 +174,15 @@ uint32_t le_relnet_default_tasks(const le_relnet_weights *w)
     return (m & LE_BABI_PAPER_TASKS) ? (m & LE_BABI_PAPER_TASKS) : m;
 }
 
+const char *le_relnet_row_role(uint32_t M, const char *placement, le_relnet_origin origin, int in_paper)
+{
+    if (!in_paper)
+        return "not in Table S2";
+    if (strcmp(placement, "optimised"))
+        return "comparison";
+    return origin == LE_RN_GENERATED && (M == 2 || M == 20) ? "calibration" : "validation";
+}
+
 le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *lay, uint32_t M, le_relnet_result *r,
                            le_error *err)
 {

@@ -85,6 +85,14 @@ uint32_t le_relnet_weights_task_mask(const le_relnet_weights *w);
  * they never saw; all of the weights' tasks if none of them is a paper task. */
 uint32_t le_relnet_default_tasks(const le_relnet_weights *w);
 
+/* What a Table S2 row is to the cost model (config/loihi.yaml says which rows were fitted):
+ * "calibration" for the optimised M = 2 and M = 20 with generated weights, whose traffic the
+ * chip-link latency was fitted on; "validation" for the other optimised rows, and for every
+ * optimised row with other (trained) weights, since none of their traffic took part in the
+ * fit; "comparison" for other placements (the paper measured the optimised one only); "not in
+ * Table S2" for sizes the paper has no row for. */
+const char *le_relnet_row_role(uint32_t M, const char *placement, le_relnet_origin origin, int in_paper);
+
 /* A bAbI question as the network sees it: context sentences to sentence LSNNs 0..M-1
  * (oldest first), the question to LSNN 20. */
 void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s);

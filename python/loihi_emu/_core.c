@@ -816,18 +816,7 @@ static le_code relnet_weights_dir(const char *weights, const char *data, uint64_
     return le_relnet_default_weights(le_data_dir(data), seed, dict, dir, cap, &generated, err);
 }
 
-/* As the command labels rows: the paper measured the optimised layout only, and its M = 2
- * and M = 20 rows are the ones the chip-link figure was fitted on (config/loihi.yaml). */
-static const char *relnet_role(uint32_t M, const char *placement, int in_paper)
-{
-    if (!in_paper)
-        return "not in Table S2";
-    if (strcmp(placement, "optimised"))
-        return "comparison";
-    return M == 2 || M == 20 ? "calibration" : "validation";
-}
-
-static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
+static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p, le_relnet_origin origin)
 {
     PyObject *tasks = PyDict_New(), *layers = PyDict_New(), *links = PyList_New(0), *rates = PyDict_New(),
              *outside = PyDict_New();
@@ -877,7 +866,7 @@ static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p)
     }
     return Py_BuildValue("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d,"
                          "s:N,s:N,s:N,s:N,s:N,s:N}",
-                         "sentences", r->M, "placement", r->placement, "row", relnet_role(r->M, r->placement, p != NULL),
+                         "sentences", r->M, "placement", r->placement, "row", le_relnet_row_role(r->M, r->placement, origin, p != NULL),
                          "cores", r->cores, "chips", r->chips, "stories", r->stories, "correct", r->correct,
                          "available", r->available, "us_per_step", r->sum.step_mean_s * 1e6, "latency_ms",
                          r->sum.latency_per_inference_s * 1e3, "power_w", r->power_w, "energy_mj",
@@ -999,7 +988,7 @@ static PyObject *mod_relnet(PyObject *mod, PyObject *args)
     if (!rc && (rows = PyList_New(0))) {
         uint32_t i = 0;
         for (; i < n_res; i++) {
-            PyObject *row = relnet_row(&res[i], le_table_s2_find(&s2, res[i].M));
+            PyObject *row = relnet_row(&res[i], le_table_s2_find(&s2, res[i].M), w.origin);
             if (!row || PyList_Append(rows, row)) {
                 Py_XDECREF(row);
                 break;

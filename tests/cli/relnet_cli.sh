@@ -92,6 +92,12 @@ for t in $(grep -o '"tasks": {[^}]*}' "$tmp/t.json" | grep -o '"[0-9]*":' | tr -
   grep -qE "(^|, )$t(,|$)" <<<"$want" || bad "trained weights: a story of task $t, outside [$want]"
 done
 grep -q "note" "$tmp/err" && bad "trained weights, own tasks: unexpected note: $(cat "$tmp/err")"
+# The chip-link latency was fitted on the generated weights' M = 2 traffic: with trained weights
+# that row took no part in the fit, so it is a validation, and the footer says why.
+row=$(grep '"sentences": 2,' "$tmp/t.json")
+[ "$(field row "$row")" = '"validation"' ] || bad "trained weights: M = 2 row role $(field row "$row"), expected validation"
+grep -qF "with these weights every row" "$tmp/tout" || bad "trained weights: the footer does not say every row is a validation"
+grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still says calibration"
 "$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 2 --tasks 1,7 >/dev/null 2>"$tmp/err" ||
   bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
 grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"

@@ -199,6 +199,9 @@ def test_relnet_takes_the_trained_weights_own_tasks(root):
     got = le.relnet(sentences=[2], stories=3, weights=wdir)
     assert got["tasks"] == own and got["weights_tasks"] == own
     assert set(got["rows"][0]["tasks"]) <= set(own)
+    # M = 2 is a calibration row only for the generated weights the chip link was fitted on.
+    assert got["rows"][0]["row"] == "validation"
+    assert le.relnet(sentences=[2], stories=1)["rows"][0]["row"] == "calibration"
     outside = next(t for t in (7, 8, 9) if t not in own)
     with pytest.warns(UserWarning, match="tasks \\[%d\\] are not in the task_list" % outside):
         got = le.relnet(sentences=[2], stories=2, weights=wdir, tasks=[own[0], outside])
