@@ -295,3 +295,12 @@ def test_stage_b_silences_the_step_before_the_reset():
     with torch.no_grad():
         after = net(words, steps=lsnn.T_RESET)[0][lsnn.T_RESET - 1].sum(-1).mean().item()
     assert after < 0.25 * before, (before, after)
+
+
+def test_stage_a_oversample_takes_a_task_k_times():
+    from tools.relnet_train.stage_a import parse_oversample
+    assert parse_oversample("19:4,17:2", [1, 17, 19]) == {19: 4, 17: 2}
+    assert parse_oversample("", [1]) == {}
+    for bad in ("19:4", "1:0", "1-4", "x:2"):
+        with pytest.raises(SystemExit):
+            parse_oversample(bad, [1, 17])

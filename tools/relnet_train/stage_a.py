@@ -8,12 +8,29 @@ from . import common, data
 from .teacher import Teacher, batch_tensors, per_task_error
 
 
+def parse_oversample(spec, tasks):
+    """'19:4,17:2' -> {19: 4, 17: 2}; each task must be one of the run's, each K at least 1."""
+    out = {}
+    for part in filter(None, spec.split(",")):
+        try:
+            t, k = (int(x) for x in part.split(":"))
+        except ValueError:
+            raise SystemExit("relnet_train: --oversample: expected T:K (task:times), got '%s'" % part)
+        if t not in tasks or k < 1:
+            raise SystemExit("relnet_train: --oversample %s: task %d is not among --tasks, or K < 1" % (part, t))
+        out[t] = k
+    return out
+
+
 def main(argv=None):
     ap = common.base_args(__doc__)
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--patience", type=int, default=4, help="epochs without a better validation error")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
+                    help="take task T's training questions K times per epoch (a task the joint network has "
+                         "not started to learn gets K times the gradient; validation still counts it once)")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_a", args)
     common.seed_all(args.seed)
@@ -22,6 +39,8 @@ def main(argv=None):
     dic = data.Dictionary(d)
     train, val = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = data.load(d, tasks, "test", dic)
+    over = parse_oversample(args.oversample, tasks)
+    train_epoch = train + [q for q in train for _ in range(over.get(q["task"], 1) - 1)]
     model = Teacher()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     epoch, best, best_state, stale, history = 0, 1e9, None, 0, []
@@ -41,10 +60,10 @@ def main(argv=None):
 
     while epoch < args.epochs and stale < args.patience:
         model.train()
-        bs = data.buckets(train, args.batch, rng)
+        bs = data.buckets(train_epoch, args.batch, rng)
         tot = 0.0
         for i, ks in enumerate(bs):
-            ctx, q, y, m = batch_tensors(train, ks)
+            ctx, q, y, m = batch_tensors(train_epoch, ks)
             loss = F.cross_entropy(model(ctx, q, m), y)
             opt.zero_grad()
             loss.backward()
