@@ -304,3 +304,24 @@ def test_stage_a_oversample_takes_a_task_k_times():
     for bad in ("19:4", "1:0", "1-4", "x:2"):
         with pytest.raises(SystemExit):
             parse_oversample(bad, [1, 17])
+
+
+def test_voltage_term_takes_a_factor_per_layer():
+    import types
+    torch.manual_seed(3)
+    W = tiny_weights(1)
+    S = (torch.rand(2, 2, 15, 200) < 0.3).float()
+    Q = (torch.rand(2, 15, 200) < 0.3).float()
+    _, out = ffnet.snn_forward(W, S, Q, 2, delay=1)
+    args = types.SimpleNamespace(r_target=300.0, rate_f=0.05, l_rate=0.02)
+    _, lv1, _ = ffnet.regularisers(out, 2, 2, args)
+    # By hand: f3's own term, the bounded penalty on its pre-reset voltage (threshold 1).
+    vs = (out["f3"][1] - 1.0).clamp(-20.0, 20.0)
+    f3 = float((torch.relu(vs - 0.4) ** 2 + torch.relu(-vs - 2.0) ** 2).mean())
+    assert f3 > 0
+    args.l_v_layer = ffnet.parse_layer_factors("f3=5")
+    _, lv5, _ = ffnet.regularisers(out, 2, 2, args)
+    assert abs(float(lv5) - float(lv1) - 4.0 * f3) < 1e-4 * max(1.0, float(lv1))
+    for bad in ("f9=2", "f3=x", "f3=-1"):
+        with pytest.raises(SystemExit):
+            ffnet.parse_layer_factors(bad)

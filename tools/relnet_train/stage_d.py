@@ -21,6 +21,9 @@ def add_args(ap):
     ap.add_argument("--rate-f", type=float, default=0.05, help="aggregation / f_phi spikes per neuron per step")
     ap.add_argument("--l-rate", type=float, default=0.02)
     ap.add_argument("--l-v", type=float, default=0.05)
+    ap.add_argument("--l-v-layer", type=ffnet.parse_layer_factors, default={}, metavar="NAME=K[,NAME=K]",
+                    help="a layer's factor on --l-v (default 1 each), e.g. f2=10,f3=40 to pull down the last "
+                         "layers' drive")
     ap.add_argument("--g-rate-log", type=float, default=0.0, help="weight of a g_theta rate term unbounded above: "
                     "log(R / R_target) squared per unit (0: the bounded term only)")
     ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
