@@ -149,6 +149,10 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
         p.requires_grad_(False)
 
 
+GAIN_MAX = 1000.0   # the bisection's upper bound on a layer's gain
+REACH_SHARE = 0.5   # the share of a layer's reachable count aimed at when its target is out of reach
+
+
 def balance(run, W, train, args):
     """Scales the ANN's layers (positively homogeneous: no biases) to the count targets, then
     finds per layer the gain that makes the spiking layer fire those counts on a reference batch."""
@@ -190,10 +194,21 @@ def balance(run, W, train, args):
                     tot += z.mean(-1).sum().item()
                     cnt += len(ks)
                 return tot / cnt
-            lo, hi = 0.01, 1000.0
+            lo, hi = 0.01, GAIN_MAX
+            want = target[n]
+            # A layer whose activity the ANN carries on few units saturates them (one spike per
+            # step and refractory step) before the mean reaches the target; gain then only makes
+            # every unit with any positive input fire flat out, and its threshold falls below one
+            # weight step in Loihi's format (the 17-task dry run: g4 and f2 at the bound, then a
+            # threshold of 0). So the target is capped at a share of what the layer can fire.
+            reach = mean_count(GAIN_MAX)
+            if reach < want / REACH_SHARE:
+                want = REACH_SHARE * reach
+                run.log("balance %s: at most %.2f per unit at gain %.0f, under the target %.2f: aiming at %.2f" % (
+                    n, reach, GAIN_MAX, target[n], want))
             for _ in range(args.balance_iters):
                 g = (lo * hi) ** 0.5
-                if mean_count(g) < target[n]:
+                if mean_count(g) < want:
                     lo = g
                 else:
                     hi = g
