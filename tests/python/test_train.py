@@ -115,6 +115,19 @@ def test_exporter_writes_what_the_format_says(tmp_path):
         float(np.abs(ffnet_weight(tmp_path)).max()), rel=0.01)
 
 
+def test_exporter_refuses_a_weight_the_format_cannot_hold():
+    W = tiny_weights(2)
+    fw = {"lsnn_%s.w_%s" % (k, r): torch.full((180 if r == "in" else 200, 200), 0.01)
+          for k in ("sent", "ques") for r in ("in", "rec")}
+    fw.update({n + ".w": W[n] for n in ("g1", "g2", "g3", "g4", "agg", "f1", "f2", "f3", "readout")})
+    fw["g4.w"] = fw["g4.w"].clone()
+    fw["g4.w"][0, 0] = 255 * 2 ** 7 + 1.0       # thresholds: beyond mantissa 255 at exponent 7
+    with pytest.raises(ValueError, match="layer g4: largest weight g4.w"):
+        export.quantise(fw, 50.0)
+    fw["g4.w"][0, 0] = 255 * 2 ** 7 - 1.0       # just inside: threshold mantissa 1
+    assert export.quantise(fw, 50.0)["vth"]["g4"] == 1
+
+
 def ffnet_weight(tmp_path):
     return tiny_weights(2)["g2"].numpy()
 

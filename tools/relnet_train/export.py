@@ -48,6 +48,12 @@ def plan(weights, readout_peak):
         while 255 * 2 ** e / mx < vmin and e < 7:
             e += 1
         vth[layer] = int(min(VTH_MAX, math.floor(255 * 2 ** e / mx)))
+        if vth[layer] < 1:
+            # Loihi's weight format cannot hold it: the largest weight is over 255 * 2^7 thresholds,
+            # and a threshold of 0 would make the layer fire on any input.
+            raise ValueError("export: layer %s: largest weight %s is %.0f thresholds, over the %d that an 8-bit "
+                             "mantissa with exponent 7 can hold against a threshold of 1" % (layer, big, mx,
+                                                                                             255 * 2 ** 7))
         for n in names:
             m = _amax(weights[n]) * vth[layer]
             e = 0
