@@ -338,3 +338,55 @@ def test_voltage_term_takes_a_factor_per_layer():
     for bad in ("f9=2", "f3=x", "f3=-1"):
         with pytest.raises(SystemExit):
             ffnet.parse_layer_factors(bad)
+
+
+def test_tail_is_what_the_spikes_in_flight_start_after_the_reset():
+    """The tail against a plain step-by-step run of the aggregation and f_phi through the window
+    and K steps on, with every state zeroed after step 143 and spike queues left as they are."""
+    torch.manual_seed(5)
+    W = tiny_weights(4)
+    W["agg"] = torch.full((256,), 0.8)
+    for n in ("f1", "f2", "f3"):
+        W[n] = W[n] * 3.0                           # driven hard, so that the tail fires
+    S = (torch.rand(2, 3, 15, 200) < 0.3).float()
+    Q = (torch.rand(2, 15, 200) < 0.3).float()
+    K, delay = 12, 1
+    with torch.no_grad():
+        _, out = ffnet.snn_forward(W, S, Q, 3, delay, tail=K)
+    T = ffnet.T_FF
+    src = out["g4"][0].view(T, 2, 6, -1).sum(2).numpy()          # g4 summed over instances
+    src = np.concatenate([src, np.zeros((K,) + src.shape[1:])])  # g_theta silent after the reset
+    want = {}
+    for n, d in (("agg", 0), ("f1", delay), ("f2", delay), ("f3", delay)):
+        w = W[n].numpy()
+        n_out = w.shape[-1]
+        u = np.zeros((2, n_out))
+        v = np.zeros((2, n_out))
+        z = np.zeros((T + K, 2, n_out))
+        for t in range(T + K):
+            if t == T:                              # the x86 reset after step 143
+                u[:] = 0.0
+                v[:] = 0.0
+            x = src[t - 1 - d] if t - 1 - d >= 0 else np.zeros_like(src[0])
+            cur = x * w if n == "agg" else x @ w
+            u = float(neuron.ALPHA) * u + cur
+            p = float(neuron.ALPHA) * v + u
+            z[t] = p > 1.0
+            v = p * (1.0 - z[t])
+        want[n] = z[T:]
+        src = z
+    assert set(out["tail"]) == {"agg", "f1", "f2", "f3"}
+    fired = 0
+    for n in want:
+        got = out["tail"][n].numpy()
+        assert got.shape == want[n].shape
+        assert np.mean(got != want[n]) < 1e-3, n   # float rounding at the threshold only
+        fired += want[n].sum()
+    assert fired > 0
+    import types
+    args = types.SimpleNamespace(r_target=300.0, rate_f=0.05, l_rate=0.02)
+    _, lv_tail, _ = ffnet.regularisers(out, 3, 2, args)     # the tail is not a layer of the window
+    _, lv, _ = ffnet.regularisers({n: zp for n, zp in out.items() if n != "tail"}, 3, 2, args)
+    assert float(lv_tail) == float(lv)
+    assert float(ffnet.tail_term(out["tail"])) == pytest.approx(
+        sum(want[n].sum(0).mean() for n in want), rel=1e-3)

@@ -45,9 +45,11 @@ def ann_forward(W, cs, cq, m):
     return x @ W["readout"], acts
 
 
-def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False):
+def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False, tail=0):
     """The spiking network. S: (B, M, T_WIN, 200) relayed sentence rasters (LSNN steps 97..111),
-    Q: (B, T_WIN, 200). Returns logits (B, 180) and per layer (spikes (T, rows, n), pre-reset v)."""
+    Q: (B, T_WIN, 200). Returns logits (B, 180) and per layer (spikes (T, rows, n), pre-reset v).
+    With tail K, out["tail"] holds the aggregation's and f_phi's spikes in the K steps after the
+    x86 reset (steps 144..): see tail_forward."""
     B = S.shape[0]
     ii, jj = pair_index(m)
     P = len(ii)
@@ -71,6 +73,8 @@ def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False):
     for n in F_NAMES:
         z, p = lif(delayed(z, delay) @ W[n])
         out[n] = (z, p)
+    if tail:
+        out["tail"] = tail_forward(W, out, s, delay, tail)
     q = delayed(z, 0) @ W["readout"]                                      # readout input per step
     u = torch.zeros_like(q[0])
     logit = torch.zeros_like(q[0])
@@ -79,6 +83,31 @@ def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False):
         if t >= READ_FROM:
             logit = logit + u
     return logit, out
+
+
+def tail_forward(W, out, s, delay, k):
+    """What the aggregation and f_phi fire in the k steps after the reset that ends the window
+    (step 143): the x86 zeroes their state, but the spikes still in flight (fired in the last
+    1 + delay steps) arrive afterwards and start them again, which is work in the next story's
+    steps (docs/relnet.md, Table S2 with trained weights). Each layer starts from rest and is fed
+    only what arrives after step 143: its source's window spikes that are still in flight and its
+    source's own tail. g_theta's tail is taken as silent (the emulator: none of its spikes fall
+    outside the window). s: g4's spikes summed over instances (T, B, 256)."""
+    tails = {}
+    pad = torch.zeros(k, *s.shape[1:])
+    z = torch.cat([s, pad], 0)
+    for n, d in (("agg", 0),) + tuple((f, delay) for f in F_NAMES):
+        arrive = delayed(z, d)[T_FF:]
+        cur = arrive * W["agg"] if n == "agg" else arrive @ W[n]
+        zt, _ = lif(cur)
+        tails[n] = zt
+        z = torch.cat([out[n][0], zt], 0)
+    return tails
+
+
+def tail_term(tails):
+    """Mean spikes per neuron after the reset, summed over the tail's layers."""
+    return sum(z.sum(0).mean() for z in tails.values())
 
 
 def regularisers(out, m, B, args):
@@ -109,7 +138,10 @@ def regularisers(out, m, B, args):
     # thresholds high keep firing into the next story after the reset (docs/relnet.md), which a
     # weight small enough for the other layers' cross-entropy does not stop.
     scale = getattr(args, "l_v_layer", None) or {}
-    for n, (z, p) in out.items():
+    for n, zp in out.items():
+        if n == "tail":
+            continue
+        p = zp[1]
         vs = (p - 1.0).clamp(-20.0, 20.0)   # bounded: a far-off voltage is pulled back, not exploded
         lv = lv + scale.get(n, 1.0) * (torch.relu(vs - 0.4) ** 2 + torch.relu(-vs - 2.0) ** 2).mean()
     return lr, lv, hz

@@ -24,6 +24,9 @@ def add_args(ap):
     ap.add_argument("--l-v-layer", type=ffnet.parse_layer_factors, default={}, metavar="NAME=K[,NAME=K]",
                     help="a layer's factor on --l-v (default 1 each), e.g. f2=10,f3=40 to pull down the last "
                          "layers' drive")
+    ap.add_argument("--l-tail", type=float, default=0.0, help="weight of the aggregation's and f_phi's spikes per "
+                    "neuron after the reset at step 143 (what the spikes in flight start in the next story; 0: off)")
+    ap.add_argument("--tail-steps", type=int, default=16, help="steps after the reset that --l-tail counts")
     ap.add_argument("--g-rate-log", type=float, default=0.0, help="weight of a g_theta rate term unbounded above: "
                     "log(R / R_target) squared per unit (0: the bounded term only)")
     ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
@@ -375,11 +378,13 @@ def main(argv=None):
         set_logit_spread(W, train, args)
 
     def snn_loss(S, Q, m, y):
-        logit, out = ffnet.snn_forward(W, S, Q, m, args.delay)
+        logit, out = ffnet.snn_forward(W, S, Q, m, args.delay, tail=args.tail_steps if args.l_tail else 0)
         lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
         ce = F.cross_entropy(logit, y)
-        return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f, g Hz %s)" % (
-            ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES))
+        lt = ffnet.tail_term(out["tail"]) if args.l_tail else torch.zeros(())
+        return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f, g Hz %s%s)" % (
+            ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES),
+            ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "")
     base = {k: v for k, v in st.items() if k not in ("loop",)}
     train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
                lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)

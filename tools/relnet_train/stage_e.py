@@ -137,10 +137,11 @@ def main(argv=None):
         return out
 
     def qat_loss(S, Q, m, y):
-        logit, out = ffnet.snn_forward(wq(), S, Q, m, args.delay)
+        logit, out = ffnet.snn_forward(wq(), S, Q, m, args.delay, tail=args.tail_steps if args.l_tail else 0)
         lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
         ce = F.cross_entropy(logit, y)
-        return ce + args.l_rate * lr + args.l_v * lv, "(ce %.3f)" % ce.item()
+        lt = ffnet.tail_term(out["tail"]) if args.l_tail else torch.zeros(())
+        return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
     stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2, "QAT",
                        st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
