@@ -31,6 +31,8 @@ def main(argv=None):
     ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
                     help="take task T's training questions K times per epoch (a task the joint network has "
                          "not started to learn gets K times the gradient; validation still counts it once)")
+    ap.add_argument("--init", default=None, help="a stage_a.pt whose network this run starts from (fresh Adam): "
+                    "e.g. a teacher trained on task 19 alone, which the joint run has not learnt")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_a", args)
     common.seed_all(args.seed)
@@ -42,6 +44,9 @@ def main(argv=None):
     over = parse_oversample(args.oversample, tasks)
     train_epoch = train + [q for q in train for _ in range(over.get(q["task"], 1) - 1)]
     model = Teacher()
+    if args.init and not args.resume:
+        model.load_state_dict(torch.load(args.init)["model"])
+        run.log("network from %s" % args.init)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     epoch, best, best_state, stale, history = 0, 1e9, None, 0, []
     if args.resume:
