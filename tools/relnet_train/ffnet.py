@@ -110,6 +110,15 @@ def tail_term(tails):
     return sum(z.sum(0).mean() for z in tails.values())
 
 
+def tail_steps(args):
+    """The tail snn_forward is to run for the loss: none when --l-tail is off."""
+    return args.tail_steps if getattr(args, "l_tail", 0.0) else 0
+
+
+def tail_loss(out):
+    return tail_term(out["tail"]) if "tail" in out else torch.zeros(())
+
+
 def regularisers(out, m, B, args):
     """The paper's regularisers in the form used here (docs/relnet-training.md): g_theta units'
     rate summed over instances towards R_target Hz, the other layers' rates towards rate_f, each

@@ -378,10 +378,10 @@ def main(argv=None):
         set_logit_spread(W, train, args)
 
     def snn_loss(S, Q, m, y):
-        logit, out = ffnet.snn_forward(W, S, Q, m, args.delay, tail=args.tail_steps if args.l_tail else 0)
+        logit, out = ffnet.snn_forward(W, S, Q, m, args.delay, tail=ffnet.tail_steps(args))
         lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
         ce = F.cross_entropy(logit, y)
-        lt = ffnet.tail_term(out["tail"]) if args.l_tail else torch.zeros(())
+        lt = ffnet.tail_loss(out)
         return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f, g Hz %s%s)" % (
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES),
             ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "")

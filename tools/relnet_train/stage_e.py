@@ -137,10 +137,10 @@ def main(argv=None):
         return out
 
     def qat_loss(S, Q, m, y):
-        logit, out = ffnet.snn_forward(wq(), S, Q, m, args.delay, tail=args.tail_steps if args.l_tail else 0)
+        logit, out = ffnet.snn_forward(wq(), S, Q, m, args.delay, tail=ffnet.tail_steps(args))
         lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
         ce = F.cross_entropy(logit, y)
-        lt = ffnet.tail_term(out["tail"]) if args.l_tail else torch.zeros(())
+        lt = ffnet.tail_loss(out)
         return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
     stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2, "QAT",
