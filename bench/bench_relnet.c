@@ -107,6 +107,8 @@ static le_code setup(shared *sh, const char *data, const char *weights, const ch
     t0 = now_s();
     if (!rc)
         rc = le_relnet_weights_load(weights, &sh->w, err);
+    if (!rc)
+        rc = le_relnet_weights_check_dict(&sh->w, &sh->dict, path, err);
     sh->weights_s = now_s() - t0;
     if (!rc)
         rc = le_hints_load(LE_SOURCE_DIR "/config/relnet/mapping.yaml", &sh->mapping, err);

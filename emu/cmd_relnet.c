@@ -589,6 +589,8 @@ static int run(options *o, le_error *err)
     if (!rc)
         rc = le_relnet_weights_load(wdir, &j.w, err);
     if (!rc)
+        rc = le_relnet_weights_check_dict(&j.w, &j.dict, babi, err);
+    if (!rc)
         rc = le_hints_load(mapping, &j.mapping, err);
     if (!rc && o->placement_file)
         rc = le_hints_load(o->placement_file, &j.file, err);

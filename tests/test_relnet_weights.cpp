@@ -579,6 +579,123 @@ TEST(RelnetWeightsErrors, VocabularyChanged)
     EXPECT_TRUE(contains(m, d) && contains(m, "vocabulary") && contains(m, "sha256")) << m;
 }
 
+// ------------------------------------------------ the dictionary named by hash (source: babi)
+
+namespace {
+
+// A 180-line dictionary by hand: <pad>, the given words, then <unused>.
+le_babi_dict hand_dict(const std::vector<std::string> &words)
+{
+    le_babi_dict d;
+    std::memset(&d, 0, sizeof d);
+    std::vector<std::string> lines = {"<pad>"};
+    lines.insert(lines.end(), words.begin(), words.end());
+    while (lines.size() < LE_BABI_DICT_LINES)
+        lines.push_back("<unused>");
+    for (size_t i = 0; i < lines.size(); i++)
+        std::snprintf(d.text[i], sizeof d.text[i], "%s", lines[i].c_str());
+    d.n_used = (uint32_t)(words.size() + 1);
+    return d;
+}
+
+// SHA-256 of the dictionary as one string, one line per token: hashed in one piece here, where
+// the program hashes line by line.
+std::string dict_hash(const le_babi_dict &d)
+{
+    std::string all;
+    for (uint32_t i = 0; i < LE_BABI_DICT_LINES; i++)
+        all += std::string(d.text[i]) + "\n";
+    uint8_t dg[LE_SHA256_BYTES];
+    le_sha256(all.data(), all.size(), dg);
+    char hex[LE_SHA256_HEX];
+    le_sha256_hex(dg, hex);
+    return hex;
+}
+
+// A copy of the generated directory whose manifest names the dictionary d by hash instead of
+// the token files, which are removed.
+std::string babi_source_dir(const std::string &name, const le_babi_dict &d)
+{
+    std::string dir = copy_of(base_dir(), name);
+    std::string s = slurp(dir + "/manifest.yaml");
+    std::string h = dict_hash(d);
+    for (const char *key : {"vocab_file:", "answer_classes_file:"}) {
+        size_t a = s.find(key), b = s.find('\n', a);
+        EXPECT_NE(a, std::string::npos) << key;
+        s.replace(a, b - a, std::string(key) + " {source: babi, lines: 180, sha256: " + h + "}");
+    }
+    spit(dir + "/manifest.yaml", s);
+    std::remove((dir + "/vocab.txt").c_str());
+    std::remove((dir + "/answers.txt").c_str());
+    return dir;
+}
+
+} // namespace
+
+TEST(RelnetWeightsDictionary, SourceBabiLoadsWithoutTokenFilesAndMatchesTheDictionary)
+{
+    le_babi_dict d = hand_dict({"bathroom", "is", "mary", "moved", "the", "to", "where"});
+    std::string dir = babi_source_dir("src_babi", d);
+    le_relnet_weights w;
+    le_error e;
+    ASSERT_EQ(le_relnet_weights_load(dir.c_str(), &w, &e), LE_OK) << e.msg;
+    EXPECT_STREQ(w.vocab_path, "");
+    EXPECT_STREQ(w.answers_path, "");
+    EXPECT_EQ(w.n_vocab, 180u);
+    EXPECT_EQ(w.vocab_sha256, dict_hash(d));
+    EXPECT_EQ(le_relnet_weights_check_dict(&w, &d, "DATA", &e), LE_OK) << e.msg;
+    // One word more in the data (a bAbI file added) shifts every later line: refused, naming both
+    le_babi_dict d2 = hand_dict({"bathroom", "garden", "is", "mary", "moved", "the", "to", "where"});
+    le_error_clear(&e);
+    EXPECT_EQ(le_relnet_weights_check_dict(&w, &d2, "DATA", &e), LE_ERR_DATA);
+    EXPECT_TRUE(contains(e.msg, dir) && contains(e.msg, "vocabulary") && contains(e.msg, "source: babi") &&
+                contains(e.msg, "built from DATA has") && contains(e.msg, dict_hash(d).substr(0, 16)) &&
+                contains(e.msg, dict_hash(d2).substr(0, 16)))
+        << e.msg;
+    le_relnet_weights_free(&w);
+}
+
+TEST(RelnetWeightsDictionary, TokenFilesOtherThanTheDataDictionaryAreRefused)
+{
+    // The generated directory's 8-line vocabulary is not a 180-line bAbI dictionary.
+    le_relnet_weights w;
+    le_error e;
+    ASSERT_EQ(le_relnet_weights_load(base_dir().c_str(), &w, &e), LE_OK) << e.msg;
+    le_babi_dict d = hand_dict({"bathroom", "is", "mary", "moved", "the", "to", "where"});
+    le_error_clear(&e);
+    EXPECT_EQ(le_relnet_weights_check_dict(&w, &d, "DATA", &e), LE_ERR_DATA);
+    EXPECT_TRUE(contains(e.msg, "vocab.txt") && contains(e.msg, "8 lines") && contains(e.msg, "180 lines")) << e.msg;
+    le_relnet_weights_free(&w);
+}
+
+TEST(RelnetWeightsDictionary, DictionaryHashIsTheWrittenFilesHash)
+{
+    le_babi_dict d = hand_dict({"apple", "n,w"});
+    std::string f = tmp("dict.txt");
+    le_error e;
+    ASSERT_EQ(le_babi_dict_write(&d, f.c_str(), &e), LE_OK) << e.msg;
+    uint8_t dg[LE_SHA256_BYTES];
+    ASSERT_EQ(le_sha256_file(f.c_str(), dg, &e), LE_OK) << e.msg;
+    char file_hex[LE_SHA256_HEX], mem_hex[LE_SHA256_HEX];
+    le_sha256_hex(dg, file_hex);
+    le_babi_dict_sha256(&d, mem_hex);
+    EXPECT_STREQ(mem_hex, file_hex);
+    EXPECT_EQ(std::string(mem_hex), dict_hash(d));
+}
+
+TEST(RelnetWeightsDictionary, SourceOtherThanBabiOrBesideAFileIsAnError)
+{
+    le_babi_dict d = hand_dict({"mary"});
+    std::string a = babi_source_dir("src_other", d);
+    edit(a + "/manifest.yaml", "vocab_file: {source: babi,", "vocab_file: {source: wiki,");
+    std::string m = load_error(a, LE_ERR_CONFIG);
+    EXPECT_TRUE(contains(m, "vocab_file.source") && contains(m, "wiki") && contains(m, "babi")) << m;
+    std::string b = babi_source_dir("src_both", d);
+    edit(b + "/manifest.yaml", "answer_classes_file: {source: babi,", "answer_classes_file: {file: answers.txt, source: babi,");
+    m = load_error(b, LE_ERR_CONFIG);
+    EXPECT_TRUE(contains(m, "answer_classes_file.file") && contains(m, "not both")) << m;
+}
+
 TEST(RelnetWeightsErrors, ProvenanceMissing)
 {
     std::string d = copy_of(base_dir(), "e_prov");

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/sha256.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -153,6 +154,9 @@ le_code le_babi_dict_build(const le_babi_corpus *c, le_babi_dict *d, le_error *e
 int32_t le_babi_dict_index(const le_babi_dict *d, const char *text);
 /* The vocabulary file: LE_BABI_DICT_LINES lines, line i + 1 of the file holds index i. */
 le_code le_babi_dict_write(const le_babi_dict *d, const char *path, le_error *err);
+/* SHA-256 of that file's bytes, without writing it: what a weight manifest's `source: babi`
+ * dictionary entry names (docs/relnet-weights.md). */
+void le_babi_dict_sha256(const le_babi_dict *d, char hex[LE_SHA256_HEX]);
 /* Reads a vocabulary file back; checks the layout above (180 lines, "<pad>" first, distinct
  * tokens, "<unused>" only at the end). Where the words end is not in the file: n_words is 0. */
 le_code le_babi_dict_read(le_babi_dict *d, const char *path, le_error *err);

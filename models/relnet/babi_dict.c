@@ -106,6 +106,19 @@ le_code le_babi_dict_write(const le_babi_dict *d, const char *path, le_error *er
     return LE_OK;
 }
 
+void le_babi_dict_sha256(const le_babi_dict *d, char hex[LE_SHA256_HEX])
+{
+    le_sha256_ctx c;
+    le_sha256_init(&c);
+    for (uint32_t i = 0; i < LE_BABI_DICT_LINES; i++) {
+        le_sha256_update(&c, d->text[i], strlen(d->text[i]));
+        le_sha256_update(&c, "\n", 1);
+    }
+    uint8_t dg[LE_SHA256_BYTES];
+    le_sha256_final(&c, dg);
+    le_sha256_hex(dg, hex);
+}
+
 /* A token as this module writes them: lower-case letters, or such words joined by commas. */
 static int valid_token(const char *s)
 {

@@ -13,6 +13,7 @@
 #include "core/neurocore.h"
 #include "models/network.h"
 #include "models/npy.h"
+#include "models/relnet/babi.h"
 #include "models/relnet/weights_private.h"
 
 const le_rn_layer_spec le_rn_layers[LE_RN_N_LAYERS] = {
@@ -250,6 +251,9 @@ static le_code get_sha(ctx *x, int map, const char *field, char out[LE_SHA256_HE
     return LE_OK;
 }
 
+/* A token list is a file in the directory ({file, lines, sha256}) or the bAbI dictionary that
+ * the program builds from the data folder ({source: babi, lines, sha256}), which keeps a copy of
+ * the data out of every trained weight directory. *file is "" for the second. */
 static le_code read_token_entry(ctx *x, int root, const char *key, char *file, size_t cap, uint32_t *lines,
                                 char sha[LE_SHA256_HEX], uint32_t max_lines)
 {
@@ -258,9 +262,26 @@ static le_code read_token_entry(ctx *x, int root, const char *key, char *file, s
     le_code rc = le_cfg_map(x->c, root, key, key, &m, x->err);
     if (rc)
         return rc;
-    snprintf(field, sizeof field, "%s.file", key);
-    if ((rc = get_file(x, m, field, file, cap)))
-        return rc;
+    int src = le_cfg_get(x->c, m, "source");
+    file[0] = 0;
+    if (src) {
+        char s[32] = "";
+        snprintf(field, sizeof field, "%s.source", key);
+        if ((rc = le_cfg_string(x->c, m, "source", field, 1, s, sizeof s, x->err)))
+            return rc;
+        if (strcmp(s, LE_RN_SOURCE_BABI))
+            return le_fail(x->err, LE_ERR_CONFIG, "%s:%d: field %s: '%s'; the only source is '%s' (the dictionary "
+                           "built from the data folder's bAbI)", x->c->path, le_cfg_line(x->c, src), field, s,
+                           LE_RN_SOURCE_BABI);
+        int f = le_cfg_get(x->c, m, "file");
+        if (f)
+            return le_fail(x->err, LE_ERR_CONFIG, "%s:%d: field %s.file: a token list is a file or a source, not "
+                           "both", x->c->path, le_cfg_line(x->c, f), key);
+    } else {
+        snprintf(field, sizeof field, "%s.file", key);
+        if ((rc = get_file(x, m, field, file, cap)))
+            return rc;
+    }
     snprintf(field, sizeof field, "%s.lines", key);
     int32_t l;
     if ((rc = get_int(x, m, "lines", field, 1, max_lines, &l)))
@@ -730,10 +751,12 @@ le_code le_relnet_weights_load(const char *dir, le_relnet_weights *w, le_error *
     char vocab[256] = "", answers[256] = "", vsha[LE_SHA256_HEX] = "", asha[LE_SHA256_HEX] = "";
     rc = read_manifest(&x, w, tw, td, vocab, answers, sizeof vocab, vsha, asha);
     le_cfg_free(&c);
-    if (!rc)
+    memcpy(w->vocab_sha256, vsha, LE_SHA256_HEX);
+    memcpy(w->answers_sha256, asha, LE_SHA256_HEX);
+    if (!rc && vocab[0])
         rc = check_token_file(&x, "vocabulary", vocab, w->n_vocab, vsha, LE_RELNET_N_WORDS, w->vocab_path,
                               sizeof w->vocab_path);
-    if (!rc)
+    if (!rc && answers[0])
         rc = check_token_file(&x, "answer classes", answers, w->n_answers, asha, LE_RELNET_N_OUT, w->answers_path,
                               sizeof w->answers_path);
     for (int k = 0; k < LE_RN_N_CONNS && !rc; k++) {
@@ -750,5 +773,33 @@ le_code le_relnet_weights_load(const char *dir, le_relnet_weights *w, le_error *
         rc = le_relnet_manifest_sha256(dir, w->manifest_sha256, err);
     if (rc)
         le_relnet_weights_free(w);
+    return rc;
+}
+
+static le_code check_dict_entry(const le_relnet_weights *w, const char *role, const char *path, uint32_t lines,
+                                const char *sha, const char *want, const char *babi, le_error *err)
+{
+    if (lines == LE_BABI_DICT_LINES && !strcmp(sha, want))
+        return LE_OK;
+    char from[1400];
+    if (path[0])
+        snprintf(from, sizeof from, "the file %s", path);
+    else
+        snprintf(from, sizeof from, "source: %s", LE_RN_SOURCE_BABI);
+    return le_fail(err, LE_ERR_DATA,
+                   "RelNet weights %s: %s (%s) has %u lines, sha256 %.16s...; the dictionary built from %s has "
+                   "%u lines, sha256 %.16s...: input and readout lines would mean other words than the weights were "
+                   "trained on (bAbI files added or removed in the data folder?)",
+                   w->dir, role, from, lines, sha, babi, LE_BABI_DICT_LINES, want);
+}
+
+le_code le_relnet_weights_check_dict(const le_relnet_weights *w, const le_babi_dict *d, const char *babi,
+                                     le_error *err)
+{
+    char want[LE_SHA256_HEX];
+    le_babi_dict_sha256(d, want);
+    le_code rc = check_dict_entry(w, "vocabulary", w->vocab_path, w->n_vocab, w->vocab_sha256, want, babi, err);
+    if (!rc)
+        rc = check_dict_entry(w, "answer classes", w->answers_path, w->n_answers, w->answers_sha256, want, babi, err);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "core/compartment.h"
 #include "util/error.h"
 #include "util/sha256.h"
+#include "models/relnet/babi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -106,9 +107,11 @@ typedef struct {
     uint32_t format_version;
     uint32_t n_tasks;
     uint32_t tasks[20];          /* bAbI task numbers, ascending */
-    char vocab_path[1280];       /* dir/vocab file: one token per line, line = input index */
-    char answers_path[1280];     /* dir/answer-class file: line = readout index */
+    char vocab_path[1280];       /* dir/vocab file: one token per line, line = input index;
+                                    "" with `source: babi` (the dictionary built from the data) */
+    char answers_path[1280];     /* dir/answer-class file: line = readout index; "" likewise */
     uint32_t n_vocab, n_answers; /* lines in each */
+    char vocab_sha256[LE_SHA256_HEX], answers_sha256[LE_SHA256_HEX]; /* as the manifest says */
     le_relnet_origin origin;
     uint64_t seed;               /* generated: the generator's seed */
     char generator[128];         /* generated: the generator's name and version */
@@ -132,6 +135,12 @@ void le_relnet_conn_shape(le_relnet_conn_id c, uint32_t *rows, uint32_t *cols);
  * its arrays (le_relnet_weights_free). */
 le_code le_relnet_weights_load(const char *dir, le_relnet_weights *w, le_error *err);
 void le_relnet_weights_free(le_relnet_weights *w);
+
+/* The weights' vocabulary and answer classes are the dictionary d built from the bAbI folder
+ * babi (same 180 lines, same SHA-256), whether the manifest names a file or `source: babi`;
+ * otherwise LE_ERR_DATA naming both hashes. Every run calls it once the dictionary is built. */
+le_code le_relnet_weights_check_dict(const le_relnet_weights *w, const le_babi_dict *d, const char *babi,
+                                     le_error *err);
 
 /* SHA-256 of dir/manifest.yaml as 64 hex digits: what a report prints beside the path. */
 le_code le_relnet_manifest_sha256(const char *dir, char hex[LE_SHA256_HEX], le_error *err);

@@ -10,6 +10,7 @@
 
 #define LE_RN_MANIFEST "manifest.yaml"
 #define LE_RN_FORMAT_NAME "loihi-emu-relnet-weights"
+#define LE_RN_SOURCE_BABI "babi" /* a token list that is the dictionary built from data/babi */
 
 typedef enum { LE_RN_K_LSNN, LE_RN_K_RELAY, LE_RN_K_PLAIN, LE_RN_K_READOUT } le_rn_layer_kind;
 

@@ -949,6 +949,8 @@ static PyObject *mod_relnet(PyObject *mod, PyObject *args)
     if (!rc)
         rc = le_relnet_weights_load(wdir, &w, &e);
     if (!rc)
+        rc = le_relnet_weights_check_dict(&w, &dict, babi, &e);
+    if (!rc)
         rc = le_hints_load(mpath, &hmap, &e);
     if (!rc && pfile)
         rc = le_hints_load(pfile, &hfile, &e);

@@ -102,6 +102,17 @@ grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still
   bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
 grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
 
+# --- the weights name the bAbI dictionary by hash (source: babi); a data folder whose dictionary
+# differs (here: the manifest's hash changed) is refused, naming both hashes
+mkdir -p "$tmp/wd"
+cp "$tw"/*.npy "$tw/manifest.yaml" "$tmp/wd/"
+trained_sha=$(sed -n 's/^vocab_file: {source: babi, lines: 180, sha256: \([0-9a-f]*\)}$/\1/p' "$tw/manifest.yaml")
+[ ${#trained_sha} -eq 64 ] || bad "$tw/manifest.yaml does not name the dictionary by source: babi"
+sed -i "s/^vocab_file: {source: babi, lines: 180, sha256: [0-9a-f]*}/vocab_file: {source: babi, lines: 180, sha256: $(printf '0%.0s' {1..64})}/" \
+  "$tmp/wd/manifest.yaml"
+expect 4 "RelNet weights $tmp/wd: vocabulary (source: babi) has 180 lines, sha256 0000000000000000...; the dictionary built from $data/babi/tasks_1-20_v1-2/en-10k has 180 lines, sha256 ${trained_sha:0:16}" \
+  --data "$data" --weights "$tmp/wd" --sentences 2 --stories 1
+
 # --- the example placement file: same cores (the mapping sizes them), its path as placement
 ex=$src/models/relnet/placement-example.yaml
 "$bin" relnet --data "$data" --sentences 2 --stories 1 --placement "$ex" --json "$tmp/f.json" >/dev/null 2>"$tmp/err" ||

@@ -1,6 +1,7 @@
 """The RelNet trainer (tools/relnet_train, docs/relnet-training.md): the fused LIF layer's
 gradient, a tiny training run, the exporter against the emulator's loader, and the integer
 model against the emulator spike for spike. Skipped when Debian's python3-torch is missing."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,9 @@ torch = pytest.importorskip("torch")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, ROOT)
 
-from tools.relnet_train import export, ffnet, intmodel, neuron  # noqa: E402
+import yaml  # noqa: E402
+
+from tools.relnet_train import data, export, ffnet, intmodel, neuron  # noqa: E402
 
 
 def test_fused_lif_gradient_equals_plain_autograd():
@@ -82,8 +85,9 @@ def test_tiny_configuration_lowers_its_loss():
     assert losses[-1] < 0.5 * losses[0], losses
 
 
-def quantised_dir(tmp_path, seed=2):
-    """A random network in Loihi's format: LSNNs of word weights that fire, feed-forward layers."""
+def quantised_dir(tmp_path, seed=2, toks=None):
+    """A random network in Loihi's format: LSNNs of word weights that fire, feed-forward layers.
+    toks: its dictionary (default 176 made-up words)."""
     W = tiny_weights(seed)
     g = torch.Generator().manual_seed(seed)
     fw = {}
@@ -95,7 +99,8 @@ def quantised_dir(tmp_path, seed=2):
     q = export.quantise(fw, 50.0)
     dl = {"lsnn_sent.in": 0, "lsnn_sent.rec": 1, "lsnn_ques.in": 0, "lsnn_ques.rec": 1}
     dl.update({n: 1 for n in ("g1", "g2", "g3", "g4", "f1", "f2", "f3")})
-    toks = ["<pad>"] + ["w%s" % chr(97 + i // 26) + chr(97 + i % 26) for i in range(176)] + ["<unused>"] * 3
+    if toks is None:
+        toks = ["<pad>"] + ["w%s" % chr(97 + i // 26) + chr(97 + i % 26) for i in range(176)] + ["<unused>"] * 3
     d = str(tmp_path / "w")
     export.write_dir(d, q, dl, toks, [1, 4], {"tool": "test"})
     return d, q
@@ -147,11 +152,29 @@ def le_data():
 
 
 def test_exported_directory_loads_in_the_emulator(tmp_path):
-    d, _ = quantised_dir(tmp_path)
+    d, _ = quantised_dir(tmp_path, toks=data.Dictionary(le_data()).tokens)
     r = subprocess.run([le_bin(), "relnet", "--weights", d, "--sentences", "2", "--tasks", "4", "--stories", "1",
                         "--data", le_data()], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "weights %s" % d in r.stdout
+
+
+def test_exported_directory_names_the_dictionary_instead_of_copying_it(tmp_path):
+    """The manifest names the dictionary by the hash of its lines (source: babi) and the
+    directory holds no token file; the emulator refuses weights made for another dictionary."""
+    d, _ = quantised_dir(tmp_path)
+    made_up = "<pad>\n" + "".join("w%s%s\n" % (chr(97 + i // 26), chr(97 + i % 26)) for i in range(176)) \
+        + "<unused>\n" * 3
+    h = hashlib.sha256(made_up.encode()).hexdigest()
+    with open(os.path.join(d, "manifest.yaml")) as f:
+        man = yaml.safe_load(f)
+    for key in ("vocab_file", "answer_classes_file"):
+        assert man[key] == {"source": "babi", "lines": 180, "sha256": h}
+    assert not [f for f in os.listdir(d) if f.endswith(".txt")]
+    r = subprocess.run([le_bin(), "relnet", "--weights", d, "--sentences", "2", "--tasks", "4", "--stories", "1",
+                        "--data", le_data()], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 4, r.stderr
+    assert "vocabulary (source: babi) has 180 lines, sha256 %s..." % h[:16] in r.stderr, r.stderr
 
 
 def test_emulator_and_integer_model_give_the_same_spikes(tmp_path):

@@ -114,6 +114,11 @@ def _sha(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def dict_sha256(tokens):
+    """SHA-256 of the dictionary as a file, one token per line (the emulator's le_babi_dict_sha256)."""
+    return hashlib.sha256(("\n".join(tokens) + "\n").encode()).hexdigest()
+
+
 def git_commit():
     try:
         return subprocess.check_output(["git", "-C", common.ROOT, "rev-parse", "HEAD"], text=True).strip()
@@ -122,7 +127,7 @@ def git_commit():
 
 
 def write_dir(out_dir, q, delays, tokens, tasks, trained):
-    """Writes the weight directory: every .npy, the token files, the manifest last (through a
+    """Writes the weight directory: every .npy and, last, the manifest (through a
     temporary name, so a half-written directory never loads). delays: tensor prefix -> delay
     (e.g. 'g1' -> 2, 'lsnn_sent.in' -> 0)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -146,18 +151,21 @@ def write_dir(out_dir, q, delays, tokens, tasks, trained):
         dname = n.replace("w_in", "d_in").replace("w_rec", "d_rec").replace(".w", ".d")
         key = n.replace(".w_in", ".in").replace(".w_rec", ".rec").replace(".w", "")
         save(dname, np.where(m != 0, delays[key], 0), "u1")
-    for tf in ("vocab.txt", "answers.txt"):   # one dictionary for input and readout lines
-        with open(os.path.join(out_dir, tf), "w") as f:
-            f.write("\n".join(tokens) + "\n")
-    vsha = _sha(os.path.join(out_dir, "vocab.txt"))
+    # One dictionary for input and readout lines. The directory names it by hash (source: babi):
+    # the emulator builds the same dictionary from the data folder and checks the hash, so no copy
+    # of the data travels with the weights.
+    for tf in ("vocab.txt", "answers.txt"):   # written by earlier versions of this exporter
+        if os.path.exists(os.path.join(out_dir, tf)):
+            os.remove(os.path.join(out_dir, tf))
+    vsha = dict_sha256(tokens)
     lines = []
     w = lines.append
     w("# Spiking RelNet weights for loihi-emu, trained (tools/relnet_train, docs/relnet-training.md).")
     w("format: loihi-emu-relnet-weights")
     w("format_version: 1")
     w("task_list: [%s]" % ", ".join(str(t) for t in tasks))
-    w("vocab_file: {file: vocab.txt, lines: %d, sha256: %s}" % (len(tokens), vsha))
-    w("answer_classes_file: {file: answers.txt, lines: %d, sha256: %s}" % (len(tokens), vsha))
+    w("vocab_file: {source: babi, lines: %d, sha256: %s}" % (len(tokens), vsha))
+    w("answer_classes_file: {source: babi, lines: %d, sha256: %s}" % (len(tokens), vsha))
     w("schedule: {dt_ms: 1, T_word: 10, max_words: 11, T_inp: 14, T_sim: 37, T_readout: 10, max_sentences: 20, "
       "steps_per_sample: 143}")
     w("trained:")

@@ -70,8 +70,6 @@ class Weights:
                 self.d[name] = a
             else:
                 self.w[name] = actual(a, t["exponent"])
-        with open(os.path.join(wdir, self.man["vocab_file"]["file"])) as f:
-            self.vocab = f.read().split("\n")[:180]
 
     def delays(self, name):
         """The one delay of a tensor (the trainer writes one per tensor)."""
