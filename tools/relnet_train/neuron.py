@@ -81,21 +81,31 @@ class LIFFused(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, gz, gp_ext):
+        """Per step, in place on step-sized buffers that stay in cache (the backward was 85 % of
+        the layer's time): the surrogate as min(left flank, right flank) clamped at 0, which is
+        the triangle of `surrogate`, then dL/dp[t] = gamma gz[t] s[t] + gp_ext[t]
+        + a_v (1 - z[t]) dL/dp[t+1] and dL/dcur[t] = dL/du[t] = dL/dp[t] + a_u dL/du[t+1]."""
         z, p = ctx.saved_tensors
         a_u, a_v, gamma = ctx.a
         T = z.shape[0]
         gcur = torch.empty_like(p)
-        gr = torch.zeros_like(p[0])   # dL/dr[t] from later steps
-        gu = torch.zeros_like(p[0])   # dL/du[t+1] carried back
-        if gz is None:
-            gz = torch.zeros_like(p)
+        cm, cp = 1.0 / V_MINUS, 1.0 / V_PLUS
+        gp = torch.zeros_like(p[0])        # dL/dp[t+1]
+        nxt = torch.empty_like(p[0])
+        left = torch.empty_like(p[0])
+        right = torch.empty_like(p[0])
+        gu = torch.zeros_like(p[0])        # dL/du[t+1]
         for t in range(T - 1, -1, -1):
-            gpt = gz[t] * surrogate(p[t], gamma) + gr * (1.0 - z[t])
+            torch.mul(z[t], -a_v, out=nxt).add_(a_v).mul_(gp)              # a_v (1 - z[t]) dL/dp[t+1]
+            if gz is not None:
+                torch.mul(p[t], cm, out=left).add_(1.0 - cm)                  # 1 + (p - 1) / V_MINUS
+                torch.mul(p[t], -cp, out=right).add_(1.0 + cp)                # 1 - (p - 1) / V_PLUS
+                torch.minimum(left, right, out=left).clamp_(min=0.0)
+                nxt.addcmul_(gz[t], left, value=gamma)
             if gp_ext is not None:
-                gpt = gpt + gp_ext[t]
-            gu = gpt + a_u * gu
-            gcur[t] = gu
-            gr = a_v * gpt
+                nxt.add_(gp_ext[t])
+            gp, nxt = nxt, gp
+            gu = torch.add(gp, gu, alpha=a_u, out=gcur[t])
         return gcur, None, None, None
 
 
