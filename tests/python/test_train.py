@@ -413,3 +413,17 @@ def test_tail_is_what_the_spikes_in_flight_start_after_the_reset():
     assert float(lv_tail) == float(lv)
     assert float(ffnet.tail_term(out["tail"])) == pytest.approx(
         sum(want[n].sum(0).mean() for n in want), rel=1e-3)
+
+
+def test_stage_b_task_share_spreads_sampling_over_tasks():
+    from tools.relnet_train import stage_b
+    a, b, c = [1, 2], [3], [4, 5]
+    qs = [{"task": 1, "ctx": [a, b], "q": [9]}, {"task": 1, "ctx": [b], "q": [9]},
+          {"task": 2, "ctx": [c], "q": [8]}]
+    items = [a, b, c]
+    # by hand: half evenly over 3 items (1/6 each), half over 2 tasks: task 1's quarter over a
+    # and b, task 2's quarter on c
+    np.testing.assert_allclose(stage_b.task_weights(qs, "sent", items, 0.5),
+                               [1 / 6 + 1 / 8, 1 / 6 + 1 / 8, 1 / 6 + 1 / 4])
+    np.testing.assert_allclose(stage_b.task_weights(qs, "sent", items, 0.0), [1 / 3] * 3)
+    assert stage_b.task_members(qs, "ques", [[9], [8]]) == {1: {0}, 2: {1}}
