@@ -427,3 +427,28 @@ def test_stage_b_task_share_spreads_sampling_over_tasks():
                                [1 / 6 + 1 / 8, 1 / 6 + 1 / 8, 1 / 6 + 1 / 4])
     np.testing.assert_allclose(stage_b.task_weights(qs, "sent", items, 0.0), [1 / 3] * 3)
     assert stage_b.task_members(qs, "ques", [[9], [8]]) == {1: {0}, 2: {1}}
+
+
+def test_stage_b_fit_draws_only_what_the_sampling_weights_allow():
+    from types import SimpleNamespace
+
+    from tools.relnet_train import lsnn, stage_b
+    net = lsnn.LSNN(seed=4)
+    seen = []
+    forward = net.forward
+
+    def recording(words, **kw):
+        seen.append(sorted(words[:, -1].tolist()))       # the last word is the item's number
+        return forward(words, **kw)
+    net.forward = recording
+    n = 20
+    words = torch.zeros(n, 11, dtype=torch.long)
+    words[:, -1] = torch.arange(1, n + 1)
+    words[:, -2] = 7
+    ro = torch.nn.Linear(200, 32, bias=False)
+    p = np.zeros(n)
+    p[3:11] = 1 / 8                                      # items 4..11 only
+    args = SimpleNamespace(lr=1e-3, seed=1, iters=3, batch=8, l_silent=0.0, l_rate=1.0, rate=0.03, l_v=0.1, done={})
+    run = SimpleNamespace(log=lambda *a: None, due=lambda: False, save=lambda *a: None)
+    stage_b.fit(run, "sent", net, ro, words, torch.zeros(n, 32), args, sample_p=p)
+    assert seen == [list(range(4, 12))] * 3

@@ -63,7 +63,7 @@ def voltage_reg(p):
     return (torch.relu(vs - 0.4) ** 2 + torch.relu(-vs - 2.0) ** 2).mean()
 
 
-def fit(run, kind, net, ro, words, target, args, state=None, p=None):
+def fit(run, kind, net, ro, words, target, args, state=None, sample_p=None):
     params = list(net.parameters()) + list(ro.parameters())
     opt = torch.optim.Adam(params, lr=args.lr)
     it0 = 0
@@ -73,7 +73,7 @@ def fit(run, kind, net, ro, words, target, args, state=None, p=None):
     rng = np.random.RandomState(args.seed + it0)
     n = words.shape[0]
     for it in range(it0, args.iters):
-        idx = torch.from_numpy(rng.choice(n, min(args.batch, n), replace=False, p=p))
+        idx = torch.from_numpy(rng.choice(n, min(args.batch, n), replace=False, p=sample_p))
         z, p = net(words[idx], steps=T_RESET if args.l_silent else T_LSNN)
         last = z[T_RESET - 1] if args.l_silent else None   # the spikes the reset leaves behind
         z, p = z[:T_LSNN], p[:T_LSNN]
