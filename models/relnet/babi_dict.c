@@ -93,13 +93,34 @@ int32_t le_babi_dict_index(const le_babi_dict *d, const char *text)
     return -1;
 }
 
+/* The dictionary file's bytes, one token and a newline per line, go through one sink, so the
+ * written file and the hash that names it in weight manifests cannot drift apart. */
+typedef void (*dict_sink)(void *ctx, const void *bytes, size_t n);
+
+static void dict_bytes(const le_babi_dict *d, dict_sink sink, void *ctx)
+{
+    for (uint32_t i = 0; i < LE_BABI_DICT_LINES; i++) {
+        sink(ctx, d->text[i], strlen(d->text[i]));
+        sink(ctx, "\n", 1);
+    }
+}
+
+static void sink_file(void *ctx, const void *bytes, size_t n)
+{
+    fwrite(bytes, 1, n, (FILE *)ctx);
+}
+
+static void sink_sha256(void *ctx, const void *bytes, size_t n)
+{
+    le_sha256_update((le_sha256_ctx *)ctx, bytes, n);
+}
+
 le_code le_babi_dict_write(const le_babi_dict *d, const char *path, le_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return le_fail(err, LE_ERR_IO, "%s: cannot write the vocabulary file: %s", path, strerror(errno));
-    for (uint32_t i = 0; i < LE_BABI_DICT_LINES; i++)
-        fprintf(f, "%s\n", d->text[i]);
+    dict_bytes(d, sink_file, f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return le_fail(err, LE_ERR_IO, "%s: cannot write the vocabulary file", path);
@@ -110,10 +131,7 @@ void le_babi_dict_sha256(const le_babi_dict *d, char hex[LE_SHA256_HEX])
 {
     le_sha256_ctx c;
     le_sha256_init(&c);
-    for (uint32_t i = 0; i < LE_BABI_DICT_LINES; i++) {
-        le_sha256_update(&c, d->text[i], strlen(d->text[i]));
-        le_sha256_update(&c, "\n", 1);
-    }
+    dict_bytes(d, sink_sha256, &c);
     uint8_t dg[LE_SHA256_BYTES];
     le_sha256_final(&c, dg);
     le_sha256_hex(dg, hex);

@@ -423,10 +423,19 @@ def test_stage_b_task_share_spreads_sampling_over_tasks():
     items = [a, b, c]
     # by hand: half evenly over 3 items (1/6 each), half over 2 tasks: task 1's quarter over a
     # and b, task 2's quarter on c
-    np.testing.assert_allclose(stage_b.task_weights(qs, "sent", items, 0.5),
+    members = stage_b.task_members(qs, "sent", items)
+    assert members == {1: {0, 1}, 2: {2}}
+    np.testing.assert_allclose(stage_b.task_weights(members, 3, 0.5),
                                [1 / 6 + 1 / 8, 1 / 6 + 1 / 8, 1 / 6 + 1 / 4])
-    np.testing.assert_allclose(stage_b.task_weights(qs, "sent", items, 0.0), [1 / 3] * 3)
+    np.testing.assert_allclose(stage_b.task_weights(members, 3, 0.0), [1 / 3] * 3)
     assert stage_b.task_members(qs, "ques", [[9], [8]]) == {1: {0}, 2: {1}}
+    # unexplained share by hand: task 1's rows 0, 1 have mean squared error 2 and code variance
+    # var([0, 2]) = 2 per column (unbiased); task 2's rows 2, 3 error 1, variance var([1, 5]) = 8
+    err = torch.tensor([[1.0, 1.0], [3.0, 3.0], [1.0, 1.0], [1.0, 1.0]])
+    target = torch.tensor([[0.0, 0.0], [2.0, 2.0], [1.0, 1.0], [5.0, 5.0]])
+    got = stage_b.unexplained_per_task({2: {2, 3}, 1: {0, 1}}, err, target)
+    assert [t for t, _ in got] == [1, 2]
+    np.testing.assert_allclose([u for _, u in got], [1.0, 1 / 8])
 
 
 def test_stage_b_fit_draws_only_what_the_sampling_weights_allow():
@@ -452,3 +461,23 @@ def test_stage_b_fit_draws_only_what_the_sampling_weights_allow():
     run = SimpleNamespace(log=lambda *a: None, due=lambda: False, save=lambda *a: None)
     stage_b.fit(run, "sent", net, ro, words, torch.zeros(n, 32), args, sample_p=p)
     assert seen == [list(range(4, 12))] * 3
+
+
+def test_stage_e_reuses_the_scores_before_qat_only_when_nothing_changed():
+    from types import SimpleNamespace
+
+    from tools.relnet_train import stage_d, stage_e
+    W = {n: torch.ones(2, 2) for n in stage_d.NAMES}
+    calls = []
+    run = SimpleNamespace(log=lambda *a: None, progress=lambda *a: None, due=lambda: False)
+    loss = lambda *a: calls.append(a)                    # noqa: E731 - never called with no step
+    assert stage_d.train_loop(run, W, [], loss, 0.0, 1e-3, 600, 1, "QAT") == 0
+    assert calls == []
+    mant = {"a": np.array([1, -2], np.int16), "b": np.array([3], np.int16)}
+    plan = {"mant0": {k: v.copy() for k, v in mant.items()}}
+    assert stage_e.unchanged_since_plan(0, plan, mant)
+    assert not stage_e.unchanged_since_plan(5, plan, mant)          # QAT ran
+    assert not stage_e.unchanged_since_plan(0, {}, mant)            # a checkpoint without the plan's mantissas
+    other = dict(mant, b=np.array([4], np.int16))
+    assert not stage_e.unchanged_since_plan(0, plan, other)         # one mantissa moved
+    assert not stage_e.unchanged_since_plan(0, plan, {"a": mant["a"]})

@@ -27,22 +27,20 @@ def task_members(qs, kind, items):
     return per_task
 
 
-def task_weights(qs, kind, items, share):
+def task_weights(per_task, n, share):
     """Sampling probability per distinct item: (1 - share) spread evenly over the items and share
     evenly over the tasks, each task's part over its own distinct items. Uniform sampling (share
     0) leaves a task of few distinct sentences (task 15: 28 of 3,120) with a poor fit although its
-    sentences fill every one of its stories."""
-    n = len(items)
-    per_task = task_members(qs, kind, items)
+    sentences fill every one of its stories. per_task: task_members' map; n: the number of items."""
     p = np.full(n, (1.0 - share) / n)
     for members in per_task.values():
         p[list(members)] += share / len(per_task) / len(members)
     return p / p.sum()
 
 
-def unexplained_per_task(qs, kind, items, err, target):
-    """(task, squared error / the codes' variance over that task's distinct items) per task."""
-    per_task = task_members(qs, kind, items)
+def unexplained_per_task(per_task, err, target):
+    """(task, squared error / the codes' variance over that task's distinct items) per task;
+    per_task: task_members' map."""
     out = []
     for t in sorted(per_task):
         rows = sorted(per_task[t])
@@ -134,6 +132,7 @@ def main(argv=None):
         items = distinct(train, kind)
         words = torch.from_numpy(data.pad_left(items))
         target = teacher_codes(teacher, kind, items)
+        members = task_members(train, kind, items)
         net = LSNN(args.d_in, args.d_rec, seed=args.seed * 10 + k)
         ro = torch.nn.Linear(200, 32, bias=False)  # no bias: stage D composes it into g_theta layer 1
         with torch.no_grad():
@@ -149,7 +148,7 @@ def main(argv=None):
             state = resume
         run.log("%s LSNN: %d distinct items" % (kind, len(items)))
         fit(run, kind, net, ro, words, target, args, state,
-            task_weights(train, kind, items, args.task_share) if args.task_share else None)
+            task_weights(members, len(items), args.task_share) if args.task_share else None)
         with torch.no_grad():
             z, _ = net(words, steps=T_RESET)
             after = z[T_RESET - 1].sum(-1).mean().item()
@@ -157,7 +156,7 @@ def main(argv=None):
             err = (ro(net.window(z).sum(0)) - target) ** 2
             mse = err.mean().item()
         run.log("%s LSNN: unexplained share of the codes' variance per task: %s" % (
-            kind, ", ".join("task %d %.2f" % tv for tv in unexplained_per_task(train, kind, items, err, target))))
+            kind, ", ".join("task %d %.2f" % tv for tv in unexplained_per_task(members, err, target))))
         out[kind] = {"net": net.state_dict(), "ro": ro.state_dict(), "mse": mse, "var": target.var(0).mean().item(),
                      "rate": z.mean().item(), "window_rate": net.window(z).mean().item(), "step_reset_spikes": after}
         args.done[kind] = out[kind]

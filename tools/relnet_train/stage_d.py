@@ -108,7 +108,7 @@ def counts(S, Q):
 
 def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
                lr_rel=None):
-    """Adam over every layer; with lr_rel, each layer's learning rate is lr_rel times the spread
+    """Adam over every layer, for the loop's whole length in steps (returned); with lr_rel, each layer's learning rate is lr_rel times the spread
     of its weights at the start (Adam's steps have the size of the learning rate whatever the
     weights' scale, and the balanced layers' spreads range from 0.01 (g1, agg) to 5 (readout))."""
     params = [W[n] for n in NAMES]
@@ -150,6 +150,7 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
             save({"opt": opt.state_dict(), "step": step})
     for p in params:
         p.requires_grad_(False)
+    return total
 
 
 GAIN_MAX = 1000.0   # the bisection's upper bound on a layer's gain
