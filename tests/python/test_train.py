@@ -481,3 +481,18 @@ def test_stage_e_reuses_the_scores_before_qat_only_when_nothing_changed():
     other = dict(mant, b=np.array([4], np.int16))
     assert not stage_e.unchanged_since_plan(0, plan, other)         # one mantissa moved
     assert not stage_e.unchanged_since_plan(0, plan, {"a": mant["a"]})
+
+
+def test_score_reads_a_checkpoint_or_a_stage_file_and_refuses_others(tmp_path):
+    from tools.relnet_train import score
+    W = {"g1": torch.zeros(2, 2)}
+    ck, fin, other = tmp_path / "ck.pt", tmp_path / "d.pt", tmp_path / "b.pt"
+    torch.save({"W": W, "delay": 1, "loop": {"step": 1694, "opt": {}}, "phase": "snn"}, ck)
+    torch.save({"W": W, "delay": 2, "test_err": {}}, fin)
+    torch.save({"sent": {}, "ques": {}}, other)
+    assert score.network(str(ck))[1:] == (1, 1694)
+    assert score.network(str(fin))[1:] == (2, None)
+    with pytest.raises(SystemExit, match="no stage D network"):
+        score.network(str(other))
+    with pytest.raises(SystemExit, match="missing"):
+        score.network(str(tmp_path / "none.pt"))

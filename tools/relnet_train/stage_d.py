@@ -115,15 +115,16 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
     for p in params:
         p.requires_grad_(True)
     if lr_rel:
-        groups = [{"params": [W[n]], "lr": lr_rel * W[n].detach().std().item()} for n in NAMES]
-        run.log("%s learning rates: %s" % (tag, ", ".join("%s %.2g" % (n, g["lr"]) for n, g in zip(NAMES, groups))))
-        opt = torch.optim.Adam(groups)
+        opt = torch.optim.Adam([{"params": [W[n]], "lr": lr_rel * W[n].detach().std().item()} for n in NAMES])
     else:
         opt = torch.optim.Adam(params, lr=lr)
     step = 0
     if state is not None:
-        opt.load_state_dict(state["opt"])
+        opt.load_state_dict(state["opt"])       # with the learning rates the loop started with
         step = state["step"]
+    if lr_rel:
+        run.log("%s learning rates%s: %s" % (tag, " (from the checkpoint)" if state is not None else "", ", ".join(
+            "%s %.2g" % (n, g["lr"]) for n, g in zip(NAMES, opt.param_groups))))
     rng = np.random.RandomState(seed)
     order = []
     for e in range(int(np.ceil(iters_or_epochs)) + 1):

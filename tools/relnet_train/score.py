@@ -1,0 +1,50 @@
+"""Scores a stage D spiking network while its fine-tune goes on: the network of the stage's
+last checkpoint (or a stage_d.pt) on the test sample stage D scores on (the same
+--eval-per-task and --seed), from rest and, with --chip-rasters, back to back. The checkpoint is
+only read (written atomically by the training), and each score is one line in train.log, so a
+fine-tune of many sessions keeps its course in the log."""
+import os
+
+import torch
+
+from . import common, data, ffnet, stage_d
+
+
+def network(path):
+    """-> (W, delay, step or None) of a stage D checkpoint or stage_d.pt."""
+    if not os.path.exists(path):
+        raise SystemExit("relnet_train score: %s missing" % path)
+    st = torch.load(path)
+    if "W" not in st or "delay" not in st:
+        raise SystemExit("relnet_train score: %s holds no stage D network (keys %s)" % (path, sorted(st)))
+    return st["W"], st["delay"], st.get("loop", {}).get("step")
+
+
+def main(argv=None):
+    ap = common.base_args(__doc__)
+    ap.add_argument("--network", default=None, help="a stage D checkpoint or stage_d.pt (default "
+                    "<out>/stage_d.ckpt.pt)")
+    ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task (stage D's default)")
+    ap.add_argument("--rows", type=int, default=600, help="instances per batch (memory only)")
+    ap.add_argument("--chip-rasters", action="store_true", help="score on rasters_chip.pt, also back to back")
+    args = ap.parse_args(argv)
+    path = args.network or os.path.join(args.out, "stage_d.ckpt.pt")
+    W, delay, step = network(path)
+    run = common.Run(args.out, "score", args)
+    d = common.data_dir(args.data)
+    tasks = common.parse_tasks(args.tasks)
+    dic = data.Dictionary(d)
+    stage_d.CACHE = torch.load(os.path.join(args.out, "rasters_chip.pt" if args.chip_rasters else "rasters.pt"))
+    test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, delay)[0]  # noqa: E731
+    where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
+    err, tot = stage_d.evaluate(snn, test, args.rows)
+    run.log("%s: test error %.2f %% (%s; %d stories per task)" % (where, tot, stage_d.fmt(err), args.eval_per_task))
+    if args.chip_rasters:
+        errb, totb = stage_d.evaluate(snn, test, args.rows, 1)
+        run.log("%s: back to back (variant 1) %.2f %% (%s)" % (where, totb, stage_d.fmt(errb)))
+    run.log("scored in %.0f s wall, %.0f s CPU" % (run.wall(), run.cpu()))
+
+
+if __name__ == "__main__":
+    main()
