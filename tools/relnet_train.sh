@@ -4,14 +4,15 @@
 #   tools/relnet_train.sh a|b|c|d|e|compare --out train/run1 [--tasks 1,4,15,20] [--resume] ...
 #   tools/relnet_train.sh keep --out train/run3 --stage a   # a stopped stage's checkpoint, in committable pieces
 #   tools/relnet_train.sh score --out train/run6 --tasks ... --chip-rasters   # stage D's checkpoint, mid-way
+#   tools/relnet_train.sh diagnose --out train/run6 --tasks ...   # where the spiking network loses the ANN's answer
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 stage=${1:-}
 case "$stage" in
   a|b|c|d|e) mod=stage_$stage ;;
   keep) mod=keep ;;
-  compare|score) mod=$stage ;;
-  *) echo "usage: tools/relnet_train.sh a|b|c|d|e|compare|score|keep --out DIR [options] (--help per stage)" >&2; exit 2 ;;
+  compare|score|diagnose) mod=$stage ;;
+  *) echo "usage: tools/relnet_train.sh a|b|c|d|e|compare|score|diagnose|keep --out DIR [options] (--help per stage)" >&2; exit 2 ;;
 esac
 shift
 cd "$root"

@@ -496,3 +496,40 @@ def test_score_reads_a_checkpoint_or_a_stage_file_and_refuses_others(tmp_path):
         score.network(str(other))
     with pytest.raises(SystemExit, match="missing"):
         score.network(str(tmp_path / "none.pt"))
+
+
+def test_count_match_is_zero_for_an_exact_conversion_and_by_hand_otherwise():
+    # two stories, M = 2 (3 instances each): g_theta rows are story-major instances
+    B, P, T = 2, 3, 4
+    g = torch.rand(B, P, 3)
+    f = torch.rand(B, 2)
+    acts = {n: g.clone() for n in ffnet.G_NAMES}
+    acts.update({n: f.clone() for n in ("agg",) + ffnet.F_NAMES})
+    scales = {n: 2.0 for n in ffnet.MATCH_LAYERS}
+    norms = {n: 0.5 for n in ffnet.MATCH_LAYERS}
+
+    def spikes(a):                       # counts = 2 a, spread evenly over T steps
+        return (2.0 * a / T).expand(T, *a.shape)
+    out = {n: (spikes(g.reshape(B * P, 3)), None) for n in ffnet.G_NAMES}
+    out.update({n: (spikes(f), None) for n in ("agg",) + ffnet.F_NAMES})
+    assert ffnet.match_loss(out, acts, scales, norms).item() < 1e-10
+    # g1 silent: its term is mean((0 - 2g)^2) / 0.5, the other seven 0
+    out["g1"] = (torch.zeros(T, B * P, 3), None)
+    want = (4 * g ** 2).mean().item() / 0.5 / 8
+    assert abs(ffnet.match_loss(out, acts, scales, norms).item() - want) < 1e-6
+    # a story-major mix-up is not an exact conversion
+    out["g1"] = (spikes(g.transpose(0, 1).reshape(B * P, 3)), None)
+    assert ffnet.match_loss(out, acts, scales, norms).item() > 1e-3
+
+
+def test_diagnose_completes_the_ann_from_any_layer():
+    from tools.relnet_train import diagnose
+    torch.manual_seed(3)
+    W = {"g1": torch.randn(600, 16), "g2": torch.randn(16, 16), "g3": torch.randn(16, 16), "g4": torch.randn(16, 16),
+         "agg": torch.rand(16), "f1": torch.randn(16, 16), "f2": torch.randn(16, 12), "f3": torch.randn(12, 8),
+         "readout": torch.randn(8, 5)}
+    m = 3
+    logits, acts = ffnet.ann_forward(W, torch.rand(4, m, 200), torch.rand(4, 200), m)
+    # fed the ANN's own activations of a layer, the completion is the ANN itself
+    for name, x in (("g4 sum", acts["g4"].sum(1)), ("agg", acts["agg"]), ("f1", acts["f1"]), ("f3", acts["f3"])):
+        torch.testing.assert_close(diagnose.complete(W, name, x), logits)

@@ -85,6 +85,30 @@ def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False, tail=0):
     return logit, out
 
 
+MATCH_LAYERS = G_NAMES + ("agg",) + F_NAMES
+
+
+def match_pairs(out, acts):
+    """(layer, (spike counts over the window, the ANN's activations)) per hidden layer, both as
+    (rows, units): g_theta's rows are the instances (story-major, as snn_forward lays them out)."""
+    for n in MATCH_LAYERS:
+        c = out[n][0].sum(0)
+        yield n, (c, acts[n].reshape(c.shape))
+
+
+def match_loss(out, acts, scales, norms):
+    """Conversion by distillation: each hidden layer's counts against its scaled ANN activations,
+    the mean squared error over the layer's norm (the targets' mean square over a reference
+    sample: a batch's own would swing by orders of magnitude for the sparse layers, a batch of
+    ten stories holding hardly any of f_phi 3's activity), averaged over the layers. The
+    cross-entropy alone reaches g_theta only through eight layers of surrogate gradients; this
+    gives every layer its own target."""
+    total = 0.0
+    for n, (c, a) in match_pairs(out, acts):
+        total = total + ((c - scales[n] * a) ** 2).mean() / norms[n]
+    return total / len(MATCH_LAYERS)
+
+
 def tail_forward(W, out, s, delay, k):
     """What the aggregation and f_phi fire in the k steps after the reset that ends the window
     (step 143): the x86 zeroes their state, but the spikes still in flight (fired in the last

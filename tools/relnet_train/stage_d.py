@@ -27,6 +27,10 @@ def add_args(ap):
     ap.add_argument("--l-tail", type=float, default=0.0, help="weight of the aggregation's and f_phi's spikes per "
                     "neuron after the reset at step 143 (what the spikes in flight start in the next story; 0: off)")
     ap.add_argument("--tail-steps", type=int, default=16, help="steps after the reset that --l-tail counts")
+    ap.add_argument("--l-match", type=float, default=0.0, help="weight of the count match: each hidden layer's "
+                    "spike counts against the reference ANN's activations on the same story, scaled (0: off)")
+    ap.add_argument("--match-ref", default=None, help="the stage D network whose hidden layers, read as an ANN on "
+                    "counts, are matched (default: the --init network; the balanced network is such an ANN)")
     ap.add_argument("--g-rate-log", type=float, default=0.0, help="weight of a g_theta rate term unbounded above: "
                     "log(R / R_target) squared per unit (0: the bounded term only)")
     ap.add_argument("--rows", type=int, default=1200, help="instances (stories x pairs) per batch")
@@ -108,9 +112,10 @@ def counts(S, Q):
 
 def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
                lr_rel=None):
-    """Adam over every layer, for the loop's whole length in steps (returned); with lr_rel, each layer's learning rate is lr_rel times the spread
-    of its weights at the start (Adam's steps have the size of the learning rate whatever the
-    weights' scale, and the balanced layers' spreads range from 0.01 (g1, agg) to 5 (readout))."""
+    """Adam over every layer, for the loop's whole length in steps (returned); with lr_rel, each
+    layer's learning rate is lr_rel times the spread of its weights at the start (Adam's steps
+    have the size of the learning rate whatever the weights' scale, and the balanced layers'
+    spreads range from 0.01 (g1, agg) to 5 (readout))."""
     params = [W[n] for n in NAMES]
     for p in params:
         p.requires_grad_(True)
@@ -257,6 +262,36 @@ def readout_features(W, S, Q, m, delay):
     return ffnet.snn_forward(W2, S, Q, m, delay)[0]
 
 
+def match_reference(run, W, train, args, st):
+    """The count match's reference (--match-ref, else the --init network), its scale per layer
+    (the least-squares factor from the reference ANN's activations to the spiking network's
+    counts on a seeded sample of training stories, so that the term asks each layer for the
+    counts it would fire were its conversion exact, at the rates it fires now) and its norm per
+    layer (the scaled activations' mean square on that sample)."""
+    path = args.match_ref or st.get("init")
+    if not path:
+        raise SystemExit("relnet_train: --l-match needs --match-ref or a fine-tune started with --init")
+    ref_w = {n: w.clone() for n, w in torch.load(path)["W"].items()}
+    rng = np.random.RandomState(args.seed + 9)
+    ref = [train[i] for i in rng.choice(len(train), min(400, len(train)), replace=False)]
+    num, den, rows = {}, {}, {}
+    with torch.no_grad():
+        for ks in batches(ref, args.rows):
+            S, Q = lookup(CACHE, ref, ks)
+            m = len(ref[ks[0]]["ctx"])
+            _, out = ffnet.snn_forward(W, S, Q, m, args.delay)
+            acts = ffnet.ann_forward(ref_w, *counts(S, Q), m)[1]
+            for n, (c, a) in ffnet.match_pairs(out, acts):
+                num[n] = num.get(n, 0.0) + (c * a).sum().item()
+                den[n] = den.get(n, 0.0) + (a * a).sum().item()
+                rows[n] = rows.get(n, 0) + a.numel()
+    scales = {n: num[n] / max(den[n], 1e-12) for n in num}
+    norms = {n: max(scales[n] ** 2 * den[n] / rows[n], 1e-9) for n in num}
+    run.log("count match against %s: scales %s; norms %s" % (path, ", ".join("%s %.3g" % kv for kv in scales.items()),
+                                                               ", ".join("%s %.3g" % kv for kv in norms.items())))
+    return ref_w, scales, norms
+
+
 def fit_readout(run, W, train, args, n_stories=3000, iters=300):
     """Fits the readout to the spiking network's own f_phi 3 output (multinomial logistic regression,
     L-BFGS, on a seeded sample of training stories; every chip variant when the cache has them), so
@@ -379,14 +414,25 @@ def main(argv=None):
     if "loop" not in st and "init" not in st:
         set_logit_spread(W, train, args)
 
+    if args.l_match and "match_ref" not in st:
+        st["match_ref"], st["match_scales"], st["match_norms"] = match_reference(run, W, train, args, st)
+
     def snn_loss(S, Q, m, y):
         logit, out = ffnet.snn_forward(W, S, Q, m, args.delay, tail=ffnet.tail_steps(args))
         lr, lv, hz = ffnet.regularisers(out, m, S.shape[0], args)
         ce = F.cross_entropy(logit, y)
         lt = ffnet.tail_loss(out)
-        return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f, g Hz %s%s)" % (
+        loss = ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt
+        extra = ""
+        if args.l_match:
+            with torch.no_grad():
+                acts = ffnet.ann_forward(st["match_ref"], *counts(S, Q), m)[1]
+            lm = ffnet.match_loss(out, acts, st["match_scales"], st["match_norms"])
+            loss = loss + args.l_match * lm
+            extra = ", match %.3f" % lm.item()
+        return loss, "(ce %.3f, g Hz %s%s%s)" % (
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES),
-            ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "")
+            ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "", extra)
     base = {k: v for k, v in st.items() if k not in ("loop",)}
     train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
                lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
