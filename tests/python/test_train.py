@@ -529,7 +529,22 @@ def test_diagnose_completes_the_ann_from_any_layer():
          "agg": torch.rand(16), "f1": torch.randn(16, 16), "f2": torch.randn(16, 12), "f3": torch.randn(12, 8),
          "readout": torch.randn(8, 5)}
     m = 3
-    logits, acts = ffnet.ann_forward(W, torch.rand(4, m, 200), torch.rand(4, 200), m)
+    pre = {}
+    logits, acts = ffnet.ann_forward(W, torch.rand(4, m, 200), torch.rand(4, 200), m, pre)
+    for n in ffnet.MATCH_LAYERS:                      # what the density term reads: the input before the ReLU
+        torch.testing.assert_close(torch.relu(pre[n]), acts[n])
     # fed the ANN's own activations of a layer, the completion is the ANN itself
     for name, x in (("g4 sum", acts["g4"].sum(1)), ("agg", acts["agg"]), ("f1", acts["f1"]), ("f3", acts["f3"])):
         torch.testing.assert_close(diagnose.complete(W, name, x), logits)
+
+
+def test_density_term_asks_silent_units_to_fire_and_leaves_busy_ones():
+    rows = torch.linspace(-1.0, 1.0, 100)
+    busy = rows[:, None] + 5.0                        # active on every row
+    half = rows[:, None].clone().requires_grad_(True)  # active on half of the rows
+    assert ffnet.density_loss({"f1": busy}, 0.25, ["f1"]).item() == 0.0
+    assert ffnet.density_loss({"f1": rows[:, None]}, 0.25, ["f1"]).item() == 0.0   # half >= a quarter
+    loss = ffnet.density_loss({"f1": half}, 0.75, ["f1"])                          # asks for three quarters
+    assert loss.item() > 0.0
+    loss.backward()
+    assert (half.grad <= 0).all() and (half.grad < 0).any()   # a step against the gradient raises inputs

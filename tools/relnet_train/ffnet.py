@@ -27,22 +27,42 @@ def pair_index(m):
     return list(ii), list(jj)
 
 
-def ann_forward(W, cs, cq, m):
+def ann_forward(W, cs, cq, m, pre=None):
     """ANN on counts. cs: (B, M, 200) sentence spike counts, cq: (B, 200). W: dict of float
-    weights [pre, post] (g1 [600, 256]). Returns logits and the layers' activations."""
+    weights [pre, post] (g1 [600, 256]). Returns logits and the layers' activations; a dict
+    `pre` receives each layer's input before the ReLU."""
+    pre = {} if pre is None else pre
     ii, jj = pair_index(m)
     A, Bm, C = W["g1"][:200], W["g1"][200:400], W["g1"][400:]
-    x = F.relu((cs @ A)[:, ii] + (cs @ Bm)[:, jj] + (cq @ C)[:, None])
+    pre["g1"] = (cs @ A)[:, ii] + (cs @ Bm)[:, jj] + (cq @ C)[:, None]
+    x = F.relu(pre["g1"])
     acts = {"g1": x}
     for n in G_NAMES[1:]:
-        x = F.relu(x @ W[n])
+        pre[n] = x @ W[n]
+        x = F.relu(pre[n])
         acts[n] = x
-    x = F.relu(x.sum(1) * W["agg"])
+    pre["agg"] = x.sum(1) * W["agg"]
+    x = F.relu(pre["agg"])
     acts["agg"] = x
     for n in F_NAMES:
-        x = F.relu(x @ W[n])
+        pre[n] = x @ W[n]
+        x = F.relu(pre[n])
         acts[n] = x
     return x @ W["readout"], acts
+
+
+def density_loss(pre, share, layers):
+    """Asks every unit of `layers` to be active on at least `share` of the rows: the hinge on
+    the (1 - share) quantile of its input before the ReLU, over the batch's rows, relative to
+    the layer's input spread (scale-free: the balanced layers' scales differ by 500x). A code
+    that sparse layers hold (4 % of f_phi's units active for 17 tasks) is one that spike counts
+    of a 46-step window cannot carry."""
+    total = 0.0
+    for n in layers:
+        h = pre[n].reshape(-1, pre[n].shape[-1])
+        q = torch.quantile(h, 1.0 - share, dim=0)
+        total = total + F.relu(-q).mean() / h.detach().std().clamp(min=1e-9)
+    return total / len(layers)
 
 
 def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False, tail=0):

@@ -27,6 +27,13 @@ def add_args(ap):
     ap.add_argument("--l-tail", type=float, default=0.0, help="weight of the aggregation's and f_phi's spikes per "
                     "neuron after the reset at step 143 (what the spikes in flight start in the next story; 0: off)")
     ap.add_argument("--tail-steps", type=int, default=16, help="steps after the reset that --l-tail counts")
+    ap.add_argument("--ann-from", default=None, help="start the ANN phase from this stage D network (a balanced "
+                    "network is an ANN on counts) instead of the teacher")
+    ap.add_argument("--ann-lr-rel", type=float, default=None, help="the ANN phase's per-layer learning rate: this "
+                    "times the layer's weight spread (instead of --ann-lr)")
+    ap.add_argument("--l-density", type=float, default=0.0, help="weight of the ANN phase's density term "
+                    "(0: off): each unit of g4, the aggregation and f_phi active on at least --density of the rows")
+    ap.add_argument("--density", type=float, default=0.25, help="the share of rows the density term asks for")
     ap.add_argument("--l-match", type=float, default=0.0, help="weight of the count match: each hidden layer's "
                     "spike counts against the reference ANN's activations on the same story, scaled (0: off)")
     ap.add_argument("--match-ref", default=None, help="the stage D network whose hidden layers, read as an ANN on "
@@ -104,6 +111,9 @@ def from_teacher(st_a, st_b):
         W[n] = t.head.f[k].weight.detach().t().clone()
     W["readout"] = t.head.out.weight.detach().t().clone()
     return W
+
+
+DENSE_LAYERS = ("g4", "agg") + ffnet.F_NAMES   # the layers the density term asks to be denser
 
 
 def counts(S, Q):
@@ -357,6 +367,10 @@ def main(argv=None):
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
+    if args.ann_from and not args.resume:
+        st0 = torch.load(args.ann_from)
+        st = {"phase": "ann", "W": {n: w.clone() for n, w in st0["W"].items()}}
+        run.log("ANN phase from %s's network" % args.ann_from)
     if args.init and not args.resume:
         st0 = torch.load(args.init)
         args.delay = st0["delay"]
@@ -392,12 +406,25 @@ def main(argv=None):
         W = st.get("W") or from_teacher(common.load_stage(args.out, "stage_a"), common.load_stage(args.out, "stage_b"))
         ann = lambda S, Q, m: ffnet.ann_forward(W, *counts(S, Q), m)[0]  # noqa: E731
         err, tot = evaluate(ann, test, args.rows)
-        run.log("ANN on counts, from the teacher: test error %.2f %% (%s)" % (tot, fmt(err)))
+        run.log("ANN on counts, from %s: test error %.2f %% (%s)" % (args.ann_from or "the teacher", tot, fmt(err)))
 
         def ann_loss(S, Q, m, y):
-            return F.cross_entropy(ffnet.ann_forward(W, *counts(S, Q), m)[0], y), ""
+            pre = {}
+            ce = F.cross_entropy(ffnet.ann_forward(W, *counts(S, Q), m, pre)[0], y)
+            if not args.l_density:
+                return ce, ""
+            ld = ffnet.density_loss(pre, args.density, DENSE_LAYERS)
+            return ce + args.l_density * ld, "(ce %.3f, density %.3f)" % (ce.item(), ld.item())
         train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
-                   lambda s: run.save({"phase": "ann", "W": W, "loop": s}))
+                   lambda s: run.save({"phase": "ann", "W": W, "loop": s}), lr_rel=args.ann_lr_rel)
+        with torch.no_grad():
+            shares = {}
+            for ks in batches(test, args.rows)[:20]:
+                _, acts = ffnet.ann_forward(W, *counts(*lookup(CACHE, test, ks)), len(test[ks[0]]["ctx"]))
+                for n in DENSE_LAYERS:
+                    shares.setdefault(n, []).append((acts[n] > 0).float().mean().item())
+        run.log("ANN units active (share of rows x units): %s" % ", ".join(
+            "%s %.3f" % (n, float(np.mean(v))) for n, v in shares.items()))
         err, tot = evaluate(ann, test, args.rows)
         run.log("ANN on counts, fine-tuned: test error %.2f %% (%s)" % (tot, fmt(err)))
         st = {"phase": "balance", "W_ann": W, "ann_err": err}
