@@ -548,3 +548,10 @@ def test_density_term_asks_silent_units_to_fire_and_leaves_busy_ones():
     assert loss.item() > 0.0
     loss.backward()
     assert (half.grad <= 0).all() and (half.grad < 0).any()   # a step against the gradient raises inputs
+
+
+def test_stage_d_refuses_ann_from_with_init(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="--ann-from starts the ANN phase"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--ann-from", "a.pt", "--init", "b.pt"])
+    assert not (tmp_path / "run").exists()            # refused before any log or configuration is written

@@ -355,6 +355,9 @@ def main(argv=None):
                     "--chip-weights): the integer LSNNs' rasters, back to back")
     ap.add_argument("--readout-l2", type=float, default=1e-4)
     args = ap.parse_args(argv)
+    if args.ann_from and (args.init or args.rebalance):
+        raise SystemExit("relnet_train: --ann-from starts the ANN phase, which --init and --rebalance skip: "
+                         "give one of them")
     run = common.Run(args.out, "stage_d", args)
     common.seed_all(args.seed)
     d = common.data_dir(args.data)
