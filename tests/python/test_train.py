@@ -533,9 +533,16 @@ def test_diagnose_completes_the_ann_from_any_layer():
     logits, acts = ffnet.ann_forward(W, torch.rand(4, m, 200), torch.rand(4, 200), m, pre)
     for n in ffnet.MATCH_LAYERS:                      # what the density term reads: the input before the ReLU
         torch.testing.assert_close(torch.relu(pre[n]), acts[n])
-    # fed the ANN's own activations of a layer, the completion is the ANN itself
-    for name, x in (("g4 sum", acts["g4"].sum(1)), ("agg", acts["agg"]), ("f1", acts["f1"]), ("f3", acts["f3"])):
-        torch.testing.assert_close(diagnose.complete(W, name, x), logits)
+    # the layers after g_theta written out by hand: the ANN's logits, and its completion from
+    # any layer's own activations, are this chain
+    relu = torch.relu
+    agg = relu(acts["g4"].sum(1) * W["agg"])
+    f1 = relu(agg @ W["f1"])
+    f3 = relu(relu(f1 @ W["f2"]) @ W["f3"])
+    by_hand = f3 @ W["readout"]
+    torch.testing.assert_close(logits, by_hand)
+    for name, x in (("g4 sum", acts["g4"].sum(1)), ("agg", agg), ("f1", f1), ("f3", f3)):
+        torch.testing.assert_close(diagnose.complete(W, name, x), by_hand)
 
 
 def test_density_term_asks_silent_units_to_fire_and_leaves_busy_ones():
@@ -555,3 +562,34 @@ def test_stage_d_refuses_ann_from_with_init(tmp_path):
     with pytest.raises(SystemExit, match="--ann-from starts the ANN phase"):
         stage_d.main(["--out", str(tmp_path / "run"), "--ann-from", "a.pt", "--init", "b.pt"])
     assert not (tmp_path / "run").exists()            # refused before any log or configuration is written
+
+
+def test_logistic_fit_separates_and_answers_in_the_units_it_was_given():
+    from tools.relnet_train import stage_d
+    g = torch.Generator().manual_seed(5)
+    centres = torch.tensor([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 3.0]])
+    Y = torch.arange(90) % 3
+    X = centres[Y] + 0.3 * torch.randn(90, 3, generator=g)
+    Wr = stage_d.fit_logistic(X, Y, 3, 1e-4, 100)
+    assert ((X @ Wr).argmax(1) == Y).all()        # three clusters far apart: every row right
+    # the fit runs on X scaled to unit spread, so X a thousand times larger gets weights a
+    # thousand times smaller and the same logits
+    W2 = stage_d.fit_logistic(1000.0 * X, Y, 3, 1e-4, 100)
+    torch.testing.assert_close(1000.0 * X @ W2, X @ Wr, rtol=1e-3, atol=1e-3)
+
+
+def test_raster_cache_missing_names_the_file_and_the_stage(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="rasters_chip.pt missing.*--chip-weights"):
+        stage_d.load_cache(str(tmp_path), True)
+    with pytest.raises(SystemExit, match="rasters.pt missing"):
+        stage_d.load_cache(str(tmp_path), False)
+
+
+def test_commands_that_only_read_a_run_take_no_resume(tmp_path, capsys):
+    from tools.relnet_train import compare, diagnose, keep, score
+    for mod, extra in ((score, []), (diagnose, []), (compare, []), (keep, ["--stage", "d"])):
+        with pytest.raises(SystemExit) as e:
+            mod.main(["--out", str(tmp_path)] + extra + ["--resume"])
+        assert e.value.code == 2                     # argparse: unrecognised argument
+        assert "unrecognized arguments: --resume" in capsys.readouterr().err

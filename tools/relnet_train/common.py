@@ -31,13 +31,16 @@ def parse_tasks(s):
     return sorted({int(x) for x in s.split(",") if x})
 
 
-def base_args(description):
+def base_args(description, resume=True):
+    """The arguments every command shares; `resume` False for commands that only read a run
+    (score, diagnose, compare, keep), where --resume would mean nothing."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--out", required=True, help="run folder (checkpoints, log, config)")
     ap.add_argument("--tasks", default="1,4,15,20", help="bAbI tasks, comma-separated")
     ap.add_argument("--data", default=None, help="data folder with babi/ (default $LE_DATA_DIR or <repo>/data)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--resume", action="store_true", help="continue from the stage's last checkpoint")
+    if resume:
+        ap.add_argument("--resume", action="store_true", help="continue from the stage's last checkpoint")
     return ap
 
 

@@ -131,7 +131,7 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
 
 
 def main(argv=None):
-    ap = common.base_args(__doc__)
+    ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--weights", default=None, help="weight directory (default <out>/weights)")
     ap.add_argument("--bin", default=os.path.join(common.ROOT, "build", "loihi-emu"))
     ap.add_argument("--sentences", default="2,4,6,8,10", help="story sizes M")

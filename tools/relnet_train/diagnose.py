@@ -50,16 +50,7 @@ def readout_error(X, y, classes, l2=1e-4, iters=200):
     """Held-out error (last fifth) of a multinomial logistic regression fitted on the first
     four fifths (stage D's readout fit)."""
     nv = int(0.8 * len(y))
-    X = X / X[:nv].std().clamp(min=1e-6)
-    Wr = torch.zeros(X.shape[1], classes, requires_grad=True)
-    opt = torch.optim.LBFGS([Wr], lr=1.0, max_iter=iters, history_size=20, line_search_fn="strong_wolfe")
-
-    def closure():
-        opt.zero_grad()
-        loss = F.cross_entropy(X[:nv] @ Wr, y[:nv]) + l2 * (Wr ** 2).sum()
-        loss.backward()
-        return loss
-    opt.step(closure)
+    Wr = stage_d.fit_logistic(X[:nv], y[:nv], classes, l2, iters)
     with torch.no_grad():
         return error(X[nv:] @ Wr, y[nv:])
 
@@ -67,14 +58,7 @@ def readout_error(X, y, classes, l2=1e-4, iters=200):
 def complete(W_ref, layer, x):
     """The reference ANN from `layer`'s output x onwards."""
     with torch.no_grad():
-        after = list(ffnet.F_NAMES)
-        if layer == "g4 sum":
-            x = F.relu(x * W_ref["agg"])
-        elif layer != "agg":
-            after = after[after.index(layer) + 1:]
-        for n in after:
-            x = F.relu(x @ W_ref[n])
-        return x @ W_ref["readout"]
+        return ffnet.ann_after(W_ref, layer, x)[0]
 
 
 def layer_row(W_ref, name, counts, acts, y):
@@ -89,7 +73,7 @@ def layer_row(W_ref, name, counts, acts, y):
 
 
 def main(argv=None):
-    ap = common.base_args(__doc__)
+    ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--network", default=None, help="a stage D checkpoint or stage_d.pt (default "
                     "<out>/stage_d.ckpt.pt)")
     ap.add_argument("--reference", default=None, help="the ANN on counts to compare with: a stage D network "
@@ -104,7 +88,7 @@ def main(argv=None):
     d = common.data_dir(args.data)
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
-    stage_d.CACHE = torch.load(os.path.join(args.out, "rasters_chip.pt" if args.chip_rasters else "rasters.pt"))
+    stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     rng = np.random.RandomState(args.seed + 17)
     qs = [train[i] for i in rng.choice(len(train), min(args.stories, len(train)), replace=False)]

@@ -41,10 +41,24 @@ def ann_forward(W, cs, cq, m, pre=None):
         pre[n] = x @ W[n]
         x = F.relu(pre[n])
         acts[n] = x
-    pre["agg"] = x.sum(1) * W["agg"]
-    x = F.relu(pre["agg"])
-    acts["agg"] = x
-    for n in F_NAMES:
+    logits, _ = ann_after(W, "g4 sum", x.sum(1), acts, pre)
+    return logits, acts
+
+
+def ann_after(W, layer, x, acts=None, pre=None):
+    """The ANN on counts from `layer`'s output x onwards: `layer` is "g4 sum" (g_theta's last
+    layer summed over the instances, what the aggregation receives), "agg" or an f_phi layer.
+    -> (logits, acts); the layers after `layer` fill `acts` and `pre` as in ann_forward."""
+    acts = {} if acts is None else acts
+    pre = {} if pre is None else pre
+    after = list(F_NAMES)
+    if layer == "g4 sum":
+        pre["agg"] = x * W["agg"]
+        x = F.relu(pre["agg"])
+        acts["agg"] = x
+    elif layer != "agg":
+        after = after[after.index(layer) + 1:]
+    for n in after:
         pre[n] = x @ W[n]
         x = F.relu(pre[n])
         acts[n] = x

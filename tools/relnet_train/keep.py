@@ -5,7 +5,7 @@ from . import common
 
 
 def main(argv=None):
-    ap = common.base_args(__doc__)
+    ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--stage", required=True, help="a, b, c, d or e")
     args = ap.parse_args(argv)
     stage = "stage_%s" % args.stage.lower().replace("stage_", "")

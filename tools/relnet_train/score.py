@@ -21,7 +21,7 @@ def network(path):
 
 
 def main(argv=None):
-    ap = common.base_args(__doc__)
+    ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--network", default=None, help="a stage D checkpoint or stage_d.pt (default "
                     "<out>/stage_d.ckpt.pt)")
     ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task (stage D's default)")
@@ -34,7 +34,7 @@ def main(argv=None):
     d = common.data_dir(args.data)
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
-    stage_d.CACHE = torch.load(os.path.join(args.out, "rasters_chip.pt" if args.chip_rasters else "rasters.pt"))
+    stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
     test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, delay)[0]  # noqa: E731
     where = "%s%s" % (path, "" if step is None else " (step %d)" % step)

@@ -4,6 +4,8 @@ into the LIF network: each layer's weights are scaled so that the spiking layer 
 the ANN's activations stand for (g_theta: R_target Hz summed over instances; aggregation and
 f_phi: rate_f per step); (3) a spiking fine-tune by BPTT with cross-entropy, the rate and the
 voltage regularisers."""
+import os
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -302,6 +304,31 @@ def match_reference(run, W, train, args, st):
     return ref_w, scales, norms
 
 
+def fit_logistic(X, Y, classes, l2, iters):
+    """Multinomial logistic regression (no bias) of labels Y on rows X by L-BFGS, on X scaled to
+    unit spread (L2 `l2` on the scaled weights); -> weights [features, classes] for X as given."""
+    sd = X.std().clamp(min=1e-6)
+    Wr = torch.zeros(X.shape[1], classes, requires_grad=True)
+    opt = torch.optim.LBFGS([Wr], lr=1.0, max_iter=iters, history_size=20, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy((X / sd) @ Wr, Y) + l2 * (Wr ** 2).sum()
+        loss.backward()
+        return loss
+    opt.step(closure)
+    return Wr.detach() / sd
+
+
+def load_cache(out, chip):
+    """The raster cache of stage C: the integer LSNNs' (rasters_chip.pt, from rest and back to
+    back) when `chip`, else the float LSNNs' (rasters.pt)."""
+    path = os.path.join(out, "rasters_chip.pt" if chip else "rasters.pt")
+    if not os.path.exists(path):
+        raise SystemExit("relnet_train: %s missing (stage C%s makes it)" % (path, " --chip-weights" if chip else ""))
+    return torch.load(path)
+
+
 def fit_readout(run, W, train, args, n_stories=3000, iters=300):
     """Fits the readout to the spiking network's own f_phi 3 output (multinomial logistic regression,
     L-BFGS, on a seeded sample of training stories; every chip variant when the cache has them), so
@@ -317,20 +344,10 @@ def fit_readout(run, W, train, args, n_stories=3000, iters=300):
             Y += [ref[k]["y"] for k in ks]
     X, Y = torch.cat(X), torch.tensor(Y)
     nv = int(0.8 * len(Y))
-    sd = X[:nv].std().clamp(min=1e-6)
-    Wr = torch.zeros(X.shape[1], W["readout"].shape[1], requires_grad=True)
-    opt = torch.optim.LBFGS([Wr], lr=1.0, max_iter=iters, history_size=20, line_search_fn="strong_wolfe")
-
-    def closure():
-        opt.zero_grad()
-        loss = F.cross_entropy((X[:nv] / sd) @ Wr, Y[:nv]) + args.readout_l2 * (Wr ** 2).sum()
-        loss.backward()
-        return loss
     with torch.no_grad():
         old = (((X @ W["readout"]).argmax(1) != Y).float().mean().item())
-    opt.step(closure)
+    Wr = fit_logistic(X[:nv], Y[:nv], W["readout"].shape[1], args.readout_l2, iters)
     with torch.no_grad():
-        Wr = Wr.detach() / sd
         tr = ((X[:nv] @ Wr).argmax(1) != Y[:nv]).float().mean().item()
         va = ((X[nv:] @ Wr).argmax(1) != Y[nv:]).float().mean().item()
         W["readout"] = Wr
@@ -364,7 +381,7 @@ def main(argv=None):
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     global VARIANT_RNG
-    CACHE = torch.load(run.out + ("/rasters_chip.pt" if args.chip_rasters else "/rasters.pt"))
+    CACHE = load_cache(run.out, args.chip_rasters)
     if args.chip_rasters:
         VARIANT_RNG = np.random.RandomState(args.seed + 11)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
