@@ -593,3 +593,87 @@ def test_commands_that_only_read_a_run_take_no_resume(tmp_path, capsys):
             mod.main(["--out", str(tmp_path)] + extra + ["--resume"])
         assert e.value.code == 2                     # argparse: unrecognised argument
         assert "unrecognized arguments: --resume" in capsys.readouterr().err
+
+
+def test_count_response_by_hand():
+    p = torch.tensor([10.0, 2.0, 1.0])                # saturates at 10, 2 counts per threshold above 1
+    x = torch.tensor([-3.0, 0.5, 1.0, 3.0, 1000.0])
+    want = torch.tensor([0.0, 0.0, 0.0, 10.0 * float(np.tanh(2.0 * 2.0 / 10.0)), 10.0])
+    torch.testing.assert_close(ffnet.response(x, p), want)
+
+
+def test_response_fit_recovers_a_known_response():
+    from tools.relnet_train import stage_d
+    g = torch.Generator().manual_seed(4)
+    x = torch.rand(20000, generator=g) * 10.0 - 2.0
+    true = torch.tensor([12.0, 3.0, 0.5])
+    y = ffnet.response(x, true) + 0.2 * torch.randn(20000, generator=g)
+    p, corr, disp = stage_d.fit_response_params(x, y, iters=1500)
+    torch.testing.assert_close(p, true, rtol=0.05, atol=0.05)
+    assert corr > 0.99
+    r = ffnet.response(x, true)
+    assert abs(disp - 0.04 * len(x) / r.sum().item()) < 0.1 * disp     # residual variance 0.2^2 over the mean response
+
+
+def test_count_model_noise_scatters_like_the_dispersion_and_leaves_silent_units():
+    from tools.relnet_train import stage_d
+    torch.manual_seed(8)
+    resp = {"f1": torch.tensor([1000.0, 1.0, 0.0, 0.5])}         # nearly linear, dispersion 0.5
+    x = torch.cat([torch.full((20000,), 8.0), torch.full((100,), -1.0)])
+    r = stage_d.count_model_act(resp, noise=2.0)["f1"](x)
+    base = ffnet.response(x, resp["f1"])
+    assert torch.equal(r[20000:], torch.zeros(100))               # no input, no count, no scatter
+    var = (r[:20000] - base[:20000]).var().item()
+    assert abs(var - 4.0 * 0.5 * 8.0) < 0.05 * 16.0                # K^2 dispersion r
+    assert torch.equal(stage_d.count_model_act(resp)["f1"](x), base)
+
+
+def test_layer_inputs_from_the_anns_own_activations_are_its_inputs():
+    torch.manual_seed(6)
+    W = {"g1": torch.randn(600, 16), "g2": torch.randn(16, 16), "g3": torch.randn(16, 16), "g4": torch.randn(16, 16),
+         "agg": torch.rand(16), "f1": torch.randn(16, 16), "f2": torch.randn(16, 12), "f3": torch.randn(12, 8),
+         "readout": torch.randn(8, 5)}
+    m, B = 3, 4
+    cs, cq = torch.rand(B, m, 200), torch.rand(B, 200)
+    pre = {}
+    _, acts = ffnet.ann_forward(W, cs, cq, m, pre)
+    counts = {n: a.reshape(-1, a.shape[-1]) for n, a in acts.items()}     # instances story-major
+    inp = ffnet.layer_inputs(W, cs, cq, counts, m)
+    assert sorted(inp) == sorted(ffnet.MATCH_LAYERS)
+    for n in ffnet.MATCH_LAYERS:
+        torch.testing.assert_close(inp[n], pre[n].reshape(inp[n].shape))
+    # the count model is the ANN with the response in place of each ReLU
+    p = torch.tensor([5.0, 2.0, 0.1])
+    act = {n: (lambda x: ffnet.response(x, p)) for n in ffnet.MATCH_LAYERS}
+    logits, acts2 = ffnet.ann_forward(W, cs, cq, m, act=act)
+    h = ffnet.response((cs @ W["g1"][:200])[:, ffnet.pair_index(m)[0]] + (cs @ W["g1"][200:400])[:, ffnet.pair_index(m)[1]]
+                       + (cq @ W["g1"][400:])[:, None], p)
+    for n in ("g2", "g3", "g4"):
+        h = ffnet.response(h @ W[n], p)
+    h = ffnet.response(h.sum(1) * W["agg"], p)
+    for n in ffnet.F_NAMES:
+        h = ffnet.response(h @ W[n], p)
+    torch.testing.assert_close(logits, h @ W["readout"])
+
+
+def test_train_loop_calls_its_hook_every_n_steps(monkeypatch):
+    from types import SimpleNamespace
+
+    from tools.relnet_train import stage_d
+    monkeypatch.setattr(stage_d, "lookup", lambda *a, **k: (None, None))
+    W = {n: torch.ones(2) for n in stage_d.NAMES}
+    run = SimpleNamespace(log=lambda *a: None, progress=lambda *a: None, due=lambda: False, wall=lambda: 0.0,
+                          cpu=lambda: 0.0)
+    train = [{"ctx": [[1]], "y": 0} for _ in range(10)]          # rows 1: one story per step, 10 steps
+    loss = lambda S, Q, m, y: (((W["g1"] - 2.0) ** 2).sum(), "")  # noqa: E731
+    calls = []
+    assert stage_d.train_loop(run, W, train, loss, 1.0, 1e-2, 1, 1, "T",
+                              every=(3, calls.append)) == 10
+    assert calls == [3, 6, 9]                              # not after the last step: the loop ends there
+
+
+def test_stage_d_refuses_ann_response_without_ann_from(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="--ann-response fits its count model to a spiking network"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--ann-response"])
+    assert not (tmp_path / "run").exists()

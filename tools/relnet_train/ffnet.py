@@ -27,25 +27,41 @@ def pair_index(m):
     return list(ii), list(jj)
 
 
-def ann_forward(W, cs, cq, m, pre=None):
+def response(x, p):
+    """A LIF layer's spike count over the window as a function of its input charge x (the layer
+    before's counts times the weights, in thresholds), p = (c, k, b): c tanh(k relu(x - b) / c).
+    Fitted to a spiking network's own layers (stage D fit_response): the charge a layer needs
+    before it fires at all (b, the leak), its counts per threshold of charge (k, about the u and
+    v decays' 7 steps each), and the count it saturates at (c: the steps left in the window
+    after the layers before it)."""
+    c, k, b = p[0], p[1], p[2]
+    return c * torch.tanh(k * F.relu(x - b) / c)
+
+
+def _act(pre, n, act):
+    return act[n](pre) if act and n in act else F.relu(pre)
+
+
+def ann_forward(W, cs, cq, m, pre=None, act=None):
     """ANN on counts. cs: (B, M, 200) sentence spike counts, cq: (B, 200). W: dict of float
     weights [pre, post] (g1 [600, 256]). Returns logits and the layers' activations; a dict
-    `pre` receives each layer's input before the ReLU."""
+    `pre` receives each layer's input before the ReLU. `act` {layer: function of the input}
+    replaces those layers' ReLU (the count model: response)."""
     pre = {} if pre is None else pre
     ii, jj = pair_index(m)
     A, Bm, C = W["g1"][:200], W["g1"][200:400], W["g1"][400:]
     pre["g1"] = (cs @ A)[:, ii] + (cs @ Bm)[:, jj] + (cq @ C)[:, None]
-    x = F.relu(pre["g1"])
+    x = _act(pre["g1"], "g1", act)
     acts = {"g1": x}
     for n in G_NAMES[1:]:
         pre[n] = x @ W[n]
-        x = F.relu(pre[n])
+        x = _act(pre[n], n, act)
         acts[n] = x
-    logits, _ = ann_after(W, "g4 sum", x.sum(1), acts, pre)
+    logits, _ = ann_after(W, "g4 sum", x.sum(1), acts, pre, act)
     return logits, acts
 
 
-def ann_after(W, layer, x, acts=None, pre=None):
+def ann_after(W, layer, x, acts=None, pre=None, act=None):
     """The ANN on counts from `layer`'s output x onwards: `layer` is "g4 sum" (g_theta's last
     layer summed over the instances, what the aggregation receives), "agg" or an f_phi layer.
     -> (logits, acts); the layers after `layer` fill `acts` and `pre` as in ann_forward."""
@@ -54,13 +70,13 @@ def ann_after(W, layer, x, acts=None, pre=None):
     after = list(F_NAMES)
     if layer == "g4 sum":
         pre["agg"] = x * W["agg"]
-        x = F.relu(pre["agg"])
+        x = _act(pre["agg"], "agg", act)
         acts["agg"] = x
     elif layer != "agg":
         after = after[after.index(layer) + 1:]
     for n in after:
         pre[n] = x @ W[n]
-        x = F.relu(pre[n])
+        x = _act(pre[n], n, act)
         acts[n] = x
     return x @ W["readout"], acts
 
@@ -120,6 +136,21 @@ def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False, tail=0):
 
 
 MATCH_LAYERS = G_NAMES + ("agg",) + F_NAMES
+
+
+def layer_inputs(W, cs, cq, counts, m):
+    """Each hidden layer's input charge over the window (weights in thresholds) computed from
+    the layer before's spike counts `counts` {layer: (rows, units)} (g1's from the LSNN counts
+    cs, cq), laid out as match_pairs lays out the counts."""
+    ii, jj = pair_index(m)
+    A, Bm, C = W["g1"][:200], W["g1"][200:400], W["g1"][400:]
+    inp = {"g1": ((cs @ A)[:, ii] + (cs @ Bm)[:, jj] + (cq @ C)[:, None]).reshape(counts["g1"].shape)}
+    for prev, n in zip(G_NAMES, G_NAMES[1:]):
+        inp[n] = counts[prev] @ W[n]
+    inp["agg"] = counts["g4"].view(cs.shape[0], len(ii), -1).sum(1) * W["agg"]
+    for prev, n in zip(("agg",) + F_NAMES, F_NAMES):
+        inp[n] = counts[prev] @ W[n]
+    return inp
 
 
 def match_pairs(out, acts):
