@@ -677,3 +677,24 @@ def test_stage_d_refuses_ann_response_without_ann_from(tmp_path):
     with pytest.raises(SystemExit, match="--ann-response fits its count model to a spiking network"):
         stage_d.main(["--out", str(tmp_path / "run"), "--ann-response"])
     assert not (tmp_path / "run").exists()
+
+
+def test_tandem_forward_is_the_spiking_count_and_backward_the_models_slope():
+    from tools.relnet_train import stage_d
+    c, k, b = 10.0, 2.0, 0.5
+    resp = {"f2": torch.tensor([c, k, b, 0.3])}
+    x = torch.tensor([[-1.0, 0.2, 1.0], [2.0, 4.0, 9.0]], requires_grad=True)
+    spikes = torch.tensor([[0.0, 1.0, 0.0], [5.0, 9.0, 10.0]])
+    out = stage_d.tandem_act(resp, {"f2": spikes.flatten()})["f2"](x)
+    assert torch.equal(out.detach(), spikes)                     # the next layer sees the real counts
+    out.sum().backward()
+    t = np.tanh(k * np.clip(x.detach().numpy() - b, 0.0, None) / c)
+    slope = np.where(x.detach().numpy() > b, k * (1.0 - t ** 2), 0.0)  # d/dx c tanh(k (x - b) / c)
+    np.testing.assert_allclose(x.grad.numpy(), slope, rtol=1e-5, atol=1e-7)
+
+
+def test_stage_d_refuses_tandem_without_the_count_model(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="--tandem takes its gradient from the count model"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--tandem"])
+    assert not (tmp_path / "run").exists()

@@ -8,7 +8,11 @@ as an ANN on counts: the balancing only scales layers), as
     layer's code holds, whatever the layers after it do);
   - the error of the ANN completed from the layer's counts (scaled by least squares): what the
     layers after it would make of the spiking code were their own conversion exact.
-g_theta is shown as g4 summed over the instances (what the aggregation receives)."""
+g_theta is shown as g4 summed over the instances (what the aggregation receives).
+With --count-model, also the network's count model (stage D fit_response: each layer's count a
+fitted response to its input charge): its error, and per layer how closely the model chained
+from the LSNN counts follows the spiking counts."""
+import argparse
 import os
 
 import numpy as np
@@ -40,6 +44,27 @@ def collect(W, W_ref, qs, delay, rows=600):
             Y += [qs[k]["y"] for k in ks]
     pairs = {n: (torch.cat(snn[n]), torch.cat(ann[n])) for n in LAYERS}
     return torch.tensor(Y), torch.cat(lg_s), torch.cat(lg_a), pairs
+
+
+def count_model_rows(run, W, delay, train, qs, rows=600, seed=1):
+    """-> (the count model's logits on qs, {layer: correlation of its chained counts with the
+    spiking network's}), the model fitted to W on stage D's seeded sample of training stories."""
+    args = argparse.Namespace(seed=seed, rows=rows, delay=delay)
+    act = stage_d.count_model_act(stage_d.fit_response(run, W, train, args))
+    lg, model, snn = [], {n: [] for n in ffnet.MATCH_LAYERS}, {n: [] for n in ffnet.MATCH_LAYERS}
+    with torch.no_grad():
+        for ks in stage_d.batches(qs, rows):
+            S, Q = stage_d.lookup(stage_d.CACHE, qs, ks)
+            m = len(qs[ks[0]]["ctx"])
+            _, out = ffnet.snn_forward(W, S, Q, m, delay)
+            la, acts = ffnet.ann_forward(W, *stage_d.counts(S, Q), m, act=act)
+            lg.append(la)
+            for n, (c, a) in ffnet.match_pairs(out, acts):
+                model[n].append(a.flatten())
+                snn[n].append(c.flatten())
+    corr = {n: float(np.corrcoef(torch.cat(model[n]).numpy(), torch.cat(snn[n]).numpy())[0, 1])
+            for n in ffnet.MATCH_LAYERS}
+    return torch.cat(lg), corr
 
 
 def error(logits, y):
@@ -80,6 +105,7 @@ def main(argv=None):
                     "before its fine-tune (default <out>/stage_d_balanced.pt)")
     ap.add_argument("--stories", type=int, default=1500, help="training stories sampled (seeded)")
     ap.add_argument("--chip-rasters", action="store_true", help="rasters_chip.pt (from rest) instead of rasters.pt")
+    ap.add_argument("--count-model", action="store_true", help="also fit the network's count model and compare")
     args = ap.parse_args(argv)
     from .score import network
     W, delay, step = network(args.network or os.path.join(args.out, "stage_d.ckpt.pt"))
@@ -102,6 +128,11 @@ def main(argv=None):
                 "on the ANN %.1f %% | ANN completed from the counts %.1f %%" % (
                     name, r["mean_count"], r["active_snn"], r["active_ann"], r["corr"], r["cos"],
                     r["readout_on_counts"], r["readout_on_ann"], r["ann_completed"]))
+    if args.count_model:
+        lg_m, corr = count_model_rows(run, W, delay, train, qs, seed=args.seed)
+        run.log("count model of the network: %.1f %% on these stories; its counts chained from the LSNN counts "
+                "against the spiking counts, correlation %s" % (error(lg_m, y), ", ".join(
+                    "%s %.3f" % kv for kv in corr.items())))
 
 
 if __name__ == "__main__":

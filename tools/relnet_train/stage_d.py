@@ -41,6 +41,9 @@ def add_args(ap):
                     "refitted to the spiking network every --refit steps) in the network's own units; no balancing")
     ap.add_argument("--response-noise", type=float, default=0.0, help="with --ann-response: train the count model "
                     "with each count scattered K times as much as the spiking network's scatter around the model")
+    ap.add_argument("--tandem", action="store_true", help="with --ann-response: each layer's forward value is the "
+                    "spiking network's own count (the spiking network runs forward on the batch), its gradient the "
+                    "count model's (tandem learning)")
     ap.add_argument("--refit", type=int, default=1000, help="ANN phase steps between refits of the count model")
     ap.add_argument("--l-match", type=float, default=0.0, help="weight of the count match: each hidden layer's "
                     "spike counts against the reference ANN's activations on the same story, scaled (0: off)")
@@ -384,6 +387,16 @@ def count_model_act(resp, noise=0.0):
     return {n: (lambda x, n=n: act(x, n)) for n in resp}
 
 
+def tandem_act(resp, spikes):
+    """ann_forward's activations for tandem learning: forward, each layer's value is the spiking
+    network's count `spikes[n]` (so every layer's input is the charge the spiking layer really
+    receives); backward, the count model's slope at that input."""
+    def act(x, n):
+        r = ffnet.response(x, resp[n])
+        return r + (spikes[n].view(r.shape) - r).detach()
+    return {n: (lambda x, n=n: act(x, n)) for n in resp}
+
+
 def model_logit_gain(W, resp, train, args):
     """The factor that gives the count model's logits the spread --logit-std: read through the
     spiking network's readout they are a fraction of one wide, and the cross-entropy then barely
@@ -467,6 +480,8 @@ def main(argv=None):
                     "--chip-weights): the integer LSNNs' rasters, back to back")
     ap.add_argument("--readout-l2", type=float, default=1e-4)
     args = ap.parse_args(argv)
+    if args.tandem and not args.ann_response:
+        raise SystemExit("relnet_train: --tandem takes its gradient from the count model: give --ann-response")
     if args.ann_response and not args.ann_from:
         raise SystemExit("relnet_train: --ann-response fits its count model to a spiking network: give --ann-from")
     if args.ann_from and (args.init or args.rebalance):
@@ -507,12 +522,12 @@ def main(argv=None):
             bal[v] = err
             run.log("after the readout fit: test error %.2f %% (%s)%s" % (tot, fmt(err), "" if v is None else
                     " on variant %d (%s)" % (v, "from rest" if v == 0 else "back to back")))
-        st = {"phase": "snn", "W": W, "ann_err": st0["ann_err"], "balanced_err": st0.get("balanced_err"),
+        st = {"phase": "snn", "W": W, "ann_err": st0.get("ann_err"), "balanced_err": st0.get("balanced_err"),
               "readout_fit_err": bal, "init": args.init}
         run.save(st)
         # the network before the fine-tune, for stage E --stage-d should the fine-tune not pay
         torch.save({"W": {n: w.clone() for n, w in W.items()}, "delay": args.delay, "test_err": bal[0 if args.chip_rasters
-                    else None], "test_err_back_to_back": bal.get(1), "ann_err": st0["ann_err"],
+                    else None], "test_err_back_to_back": bal.get(1), "ann_err": st0.get("ann_err"),
                     "balanced_err": st0.get("balanced_err"), "eval_per_task": args.eval_per_task},
                    run.out + "/stage_d_readout.pt")
     if args.resume and "delay" in st:
@@ -538,7 +553,12 @@ def main(argv=None):
 
         def ann_loss(S, Q, m, y):
             pre = {}
-            ce = F.cross_entropy(gain * ffnet.ann_forward(W, *counts(S, Q), m, pre, act_train)[0], y)
+            a = act_train
+            if args.tandem:
+                with torch.no_grad():
+                    _, out = ffnet.snn_forward(W, S, Q, m, args.delay)
+                a = tandem_act(resp, {n: out[n][0].sum(0) for n in ffnet.MATCH_LAYERS})
+            ce = F.cross_entropy(gain * ffnet.ann_forward(W, *counts(S, Q), m, pre, a)[0], y)
             if not args.l_density:
                 return ce, ""
             ld = ffnet.density_loss(pre, args.density, DENSE_LAYERS)

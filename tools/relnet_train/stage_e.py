@@ -86,7 +86,8 @@ def main(argv=None):
                     "--chip-weights on the quantised directory): QAT draws a random variant per item, the scores "
                     "are given from rest (variant 0) and back to back (variant 1)")
     ap.add_argument("--variants", type=int, default=4)
-    ap.add_argument("--stage-d", default=None, help="the spiking network to quantise (default <out>/stage_d.pt)")
+    ap.add_argument("--stage-d", default=None, help="the spiking network to quantise: a stage_d.pt or a stage D "
+                    "checkpoint (default <out>/stage_d.pt)")
     args = ap.parse_args(argv)
     run = common.Run(args.out, "stage_e", args)
     common.seed_all(args.seed)
@@ -103,7 +104,7 @@ def main(argv=None):
     dl = delays(st_b, args.delay)
     st = run.load() if args.resume else {"phase": "plan"}
     if st["phase"] == "plan":
-        stage_d.CACHE = torch.load(run.out + ("/rasters_chip.pt" if args.chip_rasters else "/rasters.pt"))
+        stage_d.CACHE = stage_d.load_cache(run.out, args.chip_rasters)
         peak = 0.0
         with torch.no_grad():
             for ks in stage_d.batches(test[:400], args.rows)[:8]:
@@ -176,7 +177,7 @@ def main(argv=None):
     else:
         err, tot, _ = int_evaluate(wout, test, stage_d.CACHE)
     res = {"tasks": tasks, "eval_per_task": args.eval_per_task, "integer_test_err": err,
-           "integer_before_qat": st["pre_err"], "float_snn_test_err": st_d["test_err"], "ann_err": st_d["ann_err"],
+           "integer_before_qat": st["pre_err"], "float_snn_test_err": st_d.get("test_err"), "ann_err": st_d.get("ann_err"),
            "teacher_test_err": common.load_stage(args.out, "stage_a")["test_err"]}
     extra = ""
     if args.chip_rasters:
