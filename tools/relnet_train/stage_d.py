@@ -501,7 +501,7 @@ def main(argv=None):
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
     if args.ann_from and not args.resume:
         st0 = torch.load(args.ann_from)
-        st = {"phase": "ann", "W": {n: w.clone() for n, w in st0["W"].items()}}
+        st = {"phase": "ann", "W": {n: w.detach().clone() for n, w in st0["W"].items()}}
         run.log("ANN phase from %s's network" % args.ann_from)
         if args.ann_response:
             args.delay = st0.get("delay", args.delay)
@@ -510,7 +510,7 @@ def main(argv=None):
     if args.init and not args.resume:
         st0 = torch.load(args.init)
         args.delay = st0["delay"]
-        W = {n: w.clone() for n, w in st0["W"].items()}
+        W = {n: w.detach().clone() for n, w in st0["W"].items()}
         run.log("spiking network from %s (delay %d)" % (args.init, args.delay))
         snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
         err, tot = evaluate(snn, test, args.rows)
