@@ -698,3 +698,47 @@ def test_stage_d_refuses_tandem_without_the_count_model(tmp_path):
     with pytest.raises(SystemExit, match="--tandem takes its gradient from the count model"):
         stage_d.main(["--out", str(tmp_path / "run"), "--tandem"])
     assert not (tmp_path / "run").exists()
+
+
+def test_tandem_readout_forward_is_what_the_chip_reads_and_backward_the_counts():
+    from tools.relnet_train import stage_d
+    g = torch.Generator().manual_seed(3)
+    z = (torch.rand(ffnet.T_FF, 2, 3, generator=g) < 0.3).float()      # f_phi 3 spikes (T, stories, units)
+    R = torch.randn(3, 4, generator=g)
+    W = {"readout": R.clone().requires_grad_()}
+    a3 = z.sum(0).clone().requires_grad_()
+    logits = stage_d.tandem_readout(W, a3, z)
+    # by hand: a spike of step t reaches the readout in step t + 1; u decays by ALPHA; the
+    # features are u summed over the read-out steps, rescaled to the counts' total
+    zn = z.numpy().astype(np.float64)
+    u = np.zeros((2, 3))
+    x = np.zeros((2, 3))
+    for t in range(ffnet.T_FF):
+        u = neuron.ALPHA * u + (zn[t - 1] if t >= 1 else 0.0)
+        if t >= ffnet.READ_FROM:
+            x += u
+    x *= zn.sum() / x.sum()
+    np.testing.assert_allclose(logits.detach().numpy(), x @ R.numpy(), rtol=1e-5, atol=1e-5)
+    logits.sum().backward()
+    np.testing.assert_allclose(a3.grad.numpy(), np.tile(R.sum(1).numpy(), (2, 1)), rtol=1e-6)
+    np.testing.assert_allclose(W["readout"].grad.numpy(), np.tile(x.sum(0)[:, None], (1, 4)), rtol=1e-5)
+
+
+def test_stage_d_refuses_tandem_readout_without_tandem(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="--tandem-readout reads the spiking network's readout: give --tandem"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--tandem-readout"])
+    assert not (tmp_path / "run").exists()
+
+
+def test_final_mantissas_round_float32_weights_as_the_plan_does():
+    # 1/6 in float32 times a threshold of 3 is 0.5 exactly in float32 (rounds to 0, half to
+    # even) but 0.50000001 in float64 (rounds to 1): the plan rounds in float64
+    w = np.array([[np.float32(1.0 / 6.0), -2.0, 0.25]], np.float32)
+    vth, exp = {"g1": 3}, {"g1.w": 0}
+    by_hand = np.array([[1, -6, 1]])                                   # round(w * 3), w read in float64
+    for given in (torch.from_numpy(w), w.astype(np.float64)):
+        np.testing.assert_array_equal(export.mantissas({"g1.w": given}, vth, exp, 1.0)["g1.w"], by_hand)
+    # the readout: mantissa = round(w * scale / 2^(6 + e)), clipped to 8 bits
+    r = export.mantissas({"readout.w": torch.tensor([[1.0, -3.0, 0.02]])}, {}, {"readout.w": 1}, 128.0 * 2)
+    np.testing.assert_array_equal(r["readout.w"], [[2, -6, 0]])

@@ -116,8 +116,7 @@ def main(argv=None):
     dic = data.Dictionary(d)
     stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
-    rng = np.random.RandomState(args.seed + 17)
-    qs = [train[i] for i in rng.choice(len(train), min(args.stories, len(train)), replace=False)]
+    qs = stage_d.reference_stories(train, args.stories, args.seed + 17)
     y, lg_s, lg_a, pairs = collect(W, W_ref, qs, delay)
     run.log("%s%s: %d training stories: spiking network %.1f %%, reference ANN %.1f %%" % (
         args.network or "checkpoint", "" if step is None else " (step %d)" % step, len(y), error(lg_s, y),

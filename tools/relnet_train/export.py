@@ -88,16 +88,25 @@ def layer_of(tensor):
     return tensor.split(".")[0]
 
 
-def quantise(weights, readout_peak):
-    """-> dict: vth {layer}, exp {tensor}, mant {tensor: int array}, readout scale, ahp {layer: (mant, wexp)}."""
-    vth, exp, scale = plan(weights, readout_peak)
+def mantissas(weights, vth, exp, scale):
+    """Every tensor's mantissas under a plan's thresholds, exponents and readout scale. One
+    rounding path, in float64, for the plan and for the weights after QAT: a float32 product
+    rounds a weight on a half-mantissa boundary the other way."""
     mant = {}
     for n, w in weights.items():
         w = torch.as_tensor(w, dtype=torch.float64)
         if n == "readout.w":
-            mant[n] = torch.clamp(torch.round(w * scale / 2 ** (6 + exp[n])), -255, 255).numpy().astype(np.int16)
+            m = torch.clamp(torch.round(w * scale / 2 ** (6 + exp[n])), -255, 255)
         else:
-            mant[n] = mantissa(w, vth[layer_of(n)], exp[n]).numpy().astype(np.int16)
+            m = mantissa(w, vth[layer_of(n)], exp[n])
+        mant[n] = m.numpy().astype(np.int16)
+    return mant
+
+
+def quantise(weights, readout_peak):
+    """-> dict: vth {layer}, exp {tensor}, mant {tensor: int array}, readout scale, ahp {layer: (mant, wexp)}."""
+    vth, exp, scale = plan(weights, readout_peak)
+    mant = mantissas(weights, vth, exp, scale)
     ahp = {}
     for layer in ("lsnn_sent", "lsnn_ques"):
         wexp = 0

@@ -125,14 +125,20 @@ def snn_forward(W, S, Q, m, delay, gamma=GAMMA, keep=False, tail=0):
         out[n] = (z, p)
     if tail:
         out["tail"] = tail_forward(W, out, s, delay, tail)
-    q = delayed(z, 0) @ W["readout"]                                      # readout input per step
+    return read_out(delayed(z, 0) @ W["readout"]), out
+
+
+def read_out(q):
+    """The readout's logit from its input per step q (T, rows, n): its u summed over the read-out
+    steps. Linear in q, so read_out(spikes) @ W is read_out(spikes @ W): the chip's read-out
+    features of a layer's spikes."""
     u = torch.zeros_like(q[0])
     logit = torch.zeros_like(q[0])
     for t in range(T_FF):
         u = ALPHA * u + q[t]
         if t >= READ_FROM:
             logit = logit + u
-    return logit, out
+    return logit
 
 
 MATCH_LAYERS = G_NAMES + ("agg",) + F_NAMES

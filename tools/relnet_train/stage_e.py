@@ -160,13 +160,7 @@ def main(argv=None):
     # final directory: the float weights rounded with the plan's thresholds and exponents
     full = float_weights(st_b, W)
     qf = dict(q)
-    qf["mant"] = {}
-    for n, w in full.items():
-        if n == "readout.w":
-            qf["mant"][n] = torch.clamp(torch.round(w * q["scale"] / 2 ** (6 + q["exp"][n])), -255,
-                                        255).numpy().astype(np.int16)
-        else:
-            qf["mant"][n] = export.mantissa(w, q["vth"][n.split(".")[0]], q["exp"][n]).numpy().astype(np.int16)
+    qf["mant"] = export.mantissas(full, q["vth"], q["exp"], q["scale"])
     export.write_dir(wout, qf, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {
         "stage": "E", "delay_ff": args.delay, "d_in": st_b["d_in"], "d_rec": st_b["d_rec"],
         "test_error_note": '"docs/relnet-training.md and results.json beside the log"'}))
