@@ -64,17 +64,20 @@ static void usage(FILE *f)
             "  --sentences M|all    story sizes, comma-separated (default all: 2,6,10,16,20)\n"
             "  --placement P        optimised (default), naive, both, or a placement file\n"
             "                       (docs/placement-file.md)\n"
-            "  --weights DIR        weight directory (docs/relnet-weights.md); default: weights\n"
-            "                       generated with --seed into <data>/relnet-weights/generated-<seed>\n"
+            "  --weights W          trained (default: the weights trained on bAbI that the source\n"
+            "                       tree ships, " LE_RELNET_TRAINED_WEIGHTS "), generated (weights generated\n"
+            "                       with --seed into <data>/relnet-weights/generated-<seed>, tuned to\n"
+            "                       the paper's firing targets: the chip-link calibration's), or a weight\n"
+            "                       directory (docs/relnet-weights.md)\n"
             "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17 among the\n"
-            "                       weight directory's task_list: all 17 with generated weights)\n"
+            "                       weight directory's task_list)\n"
             "  --stories N          stories per size (default 25; 0 = the paper's 250, 100 at M = 16)\n"
             "  --board NAME|FILE    board (default nahuku32, the paper's; see `loihi-emu boards`)\n"
             "  --noc MODE           network mode of the cost model: load (default), packet, systemc\n"
             "  --mapping FILE       mapping parameters (default config/relnet/mapping.yaml)\n"
             "  --arch FILE          architecture and cost figures instead of config/loihi.yaml\n"
             "  --data DIR           data folder with babi/ (default $LE_DATA_DIR or <repo>/data)\n"
-            "  --seed N             seed of the generated weights (default 1)\n"
+            "  --seed N             seed of --weights generated (default 1)\n"
             "  --json FILE          write every row, ours and the paper's, as JSON\n"
             "  --predictions FILE   write M,placement,task,line,answer,predicted per story as CSV\n"
             "  --ledger             also print the cost model's report of every run (phases, chips, links)\n"
@@ -241,12 +244,8 @@ typedef struct {
 static le_code make_weights(job *j, char *dir, size_t cap, le_error *err)
 {
     const options *o = j->o;
-    if (o->weights) {
-        snprintf(dir, cap, "%s", o->weights);
-        return LE_OK;
-    }
     int generated = 0;
-    le_code rc = le_relnet_default_weights(le_data_dir(o->data), o->seed, &j->dict, dir, cap, &generated, err);
+    le_code rc = le_relnet_weights_dir(o->weights, le_data_dir(o->data), o->seed, &j->dict, dir, cap, &generated, err);
     if (!rc && generated)
         fprintf(stderr, "loihi-emu relnet: generated weights (seed %llu) into %s\n", (unsigned long long)o->seed, dir);
     return rc;

@@ -12,6 +12,7 @@
 #include "models/relnet/snips.h"
 #include "report/report.h"
 #include "util/csv.h"
+#include "util/path.h"
 #include "util/progress.h"
 
 void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s)
@@ -387,6 +388,26 @@ static void remove_flat(const char *path)
         closedir(d);
     }
     rmdir(path);
+}
+
+le_code le_relnet_weights_dir(const char *w, const char *data, uint64_t seed, const le_babi_dict *dict, char *dir,
+                              size_t cap, int *generated, le_error *err)
+{
+    *generated = 0;
+    if (w && !strcmp(w, "generated"))
+        return le_relnet_default_weights(data, seed, dict, dir, cap, generated, err);
+    if (w && strcmp(w, "trained")) {
+        snprintf(dir, cap, "%s", w);
+        return LE_OK;
+    }
+    le_source_path(LE_RELNET_TRAINED_WEIGHTS, dir, cap);
+    char manifest[1200];
+    snprintf(manifest, sizeof manifest, "%s/manifest.yaml", dir);
+    struct stat st;
+    if (stat(manifest, &st) != 0)
+        return le_fail(err, LE_ERR_IO, "%s: the trained weights are missing (no manifest.yaml; the source tree ships "
+                       "them): give --weights generated or a weight directory", dir);
+    return LE_OK;
 }
 
 le_code le_relnet_default_weights(const char *data, uint64_t seed, const le_babi_dict *dict, char *dir, size_t cap,

@@ -105,6 +105,16 @@ void le_relnet_sample_from_babi(const le_babi_example *e, le_relnet_sample *s);
 le_code le_relnet_default_weights(const char *data, uint64_t seed, const le_babi_dict *dict, char *dir, size_t cap,
                                   int *generated, le_error *err);
 
+/* The trained weights the source tree ships (relative to it): stage E of tools/relnet_train
+ * exports them there (docs/relnet-training.md). */
+#define LE_RELNET_TRAINED_WEIGHTS "train/run6/weights"
+
+/* The weight directory of `--weights W`: W NULL or "trained", the trained weights the source
+ * tree ships; "generated", le_relnet_default_weights (seed `seed`, *generated as there); else
+ * the folder W. A missing trained directory is an error that names it and the alternatives. */
+le_code le_relnet_weights_dir(const char *w, const char *data, uint64_t seed, const le_babi_dict *dict, char *dir,
+                              size_t cap, int *generated, le_error *err);
+
 /* Layer groups of Table S5, the group of a population name (-1: none), Table S5's cores. */
 extern const char *const le_relnet_group_name[LE_RN_GROUPS];
 extern const uint32_t le_relnet_table_s5[LE_RN_GROUPS];

@@ -21,7 +21,7 @@ echo "== bench_relnet"
 # the generated weights it reads are made once by the command (a 2-sentence, 1-story run)
 data=${LE_DATA_DIR:-$root/data}
 [ -f "$data/relnet-weights/generated-1/manifest.yaml" ] ||
-  "$root/build/loihi-emu" relnet --data "$data" --sentences 2 --stories 1 >/dev/null
+  "$root/build/loihi-emu" relnet --data "$data" --weights generated --sentences 2 --stories 1 >/dev/null
 "$root/build/bench_relnet" --data "$data"
 echo "== bench_conv"
 "$root/build/bench_conv"

@@ -1,5 +1,6 @@
 #include "util/path.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 const char *le_data_dir(const char *option)
@@ -14,4 +15,14 @@ const char *le_data_dir(const char *option)
 #else
     return "data";
 #endif
+}
+
+const char *le_source_path(const char *rel, char *buf, unsigned long cap)
+{
+#ifdef LE_SOURCE_DIR
+    snprintf(buf, cap, "%s/%s", LE_SOURCE_DIR, rel);
+#else
+    snprintf(buf, cap, "%s", rel);
+#endif
+    return buf;
 }

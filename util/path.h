@@ -10,6 +10,10 @@ extern "C" {
  * `option` when set, else $LE_DATA_DIR, else <source dir>/data. */
 const char *le_data_dir(const char *option);
 
+/* <source dir>/rel (rel itself in a build without a source dir) into buf; -> buf. For files
+ * the source tree ships, such as the trained RelNet weights. */
+const char *le_source_path(const char *rel, char *buf, unsigned long cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -437,8 +437,9 @@ _RELNET_STRATEGIES = {"optimised": [0], "naive": [1], "both": [0, 1]}
 def relnet(sentences=None, placement="optimised", stories=25, tasks=None, board="nahuku32", noc="load",
            arch=None, data=None, weights=None, mapping=None, seed=1):
     """The seed paper's Spiking RelNet on bAbI per story size (`loihi-emu relnet`): returns a
-    dict with board, network, weights (the directory; generated with seed into
-    <data>/relnet-weights/generated-<seed> when missing, as the command does),
+    dict with board, network, weights (the directory: as the command's --weights, "trained" by
+    default, the trained weights the source tree ships; "generated", generated with seed into
+    <data>/relnet-weights/generated-<seed> when missing; or a weight directory),
     weights_manifest_sha256 and rows, one per size and placement: the keys of
     `loihi-emu relnet --json` (ours; paper: Table S2's row or None) plus available,
     layer_cores, busiest_links, rates (firing per layer, as the command prints it),
@@ -446,7 +447,7 @@ def relnet(sentences=None, placement="optimised", stories=25, tasks=None, board=
     task -> (correct, stories). sentences: sizes 1..20 (default the paper's 2, 6, 10, 16, 20);
     placement: optimised, naive, both or a placement file; stories per size (0 = the paper's
     250, 100 at M = 16); tasks: bAbI task numbers (default the paper's 17 among the weight
-    directory's task_list: all 17 with generated weights). The result's tasks are those the
+    directory's task_list). The result's tasks are those the
     stories came from, weights_tasks those the weights were made for; asking for a task outside
     them warns (its accuracy says nothing about the weights)."""
     sizes = list(_RELNET_SIZES if sentences is None else ([sentences] if np.ndim(sentences) == 0 else sentences))

@@ -802,18 +802,13 @@ fail:
 
 /* ------------------------------------------------------------------- RelNet */
 
-/* The weight directory `loihi-emu relnet` would use (emu/cmd_relnet.c, make_weights): the
- * given one, else <data>/relnet-weights/generated-<seed>, generated when it has no manifest,
- * so that the package and the command share (and agree on) the generated weights. */
+/* The weight directory `loihi-emu relnet` would use (le_relnet_weights_dir: trained, generated
+ * or a folder), so that the package and the command share (and agree on) their weights. */
 static le_code relnet_weights_dir(const char *weights, const char *data, uint64_t seed, const le_babi_dict *dict,
                                   char *dir, size_t cap, le_error *err)
 {
-    if (weights) {
-        snprintf(dir, cap, "%s", weights);
-        return LE_OK;
-    }
     int generated = 0;
-    return le_relnet_default_weights(le_data_dir(data), seed, dict, dir, cap, &generated, err);
+    return le_relnet_weights_dir(weights, le_data_dir(data), seed, dict, dir, cap, &generated, err);
 }
 
 static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p, le_relnet_origin origin)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `loihi-emu relnet`: help, one small run against Table S2's M = 2 row (seed 002), a run with
-# the example placement file, and the errors of bad options and placement files.
+# `loihi-emu relnet`: help, one small run against Table S2's M = 2 row (seed 002) with the
+# generated weights, the default (trained) weights, a run with the example placement file, and
+# the errors of bad options and placement files.
 # usage: relnet_cli.sh <loihi-emu> <source dir>
 # Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh); generates weights
 # into <data>/relnet-weights/generated-1 when they are missing.
@@ -50,9 +51,11 @@ if [ ! -d "$data/babi" ]; then
   echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
   exit 1
 fi
-out=$("$bin" relnet --data "$data" --sentences 2 --stories 2 --json "$tmp/r.json" 2>"$tmp/err")
+out=$("$bin" relnet --data "$data" --weights generated --sentences 2 --stories 2 --json "$tmp/r.json" 2>"$tmp/err")
 rc=$?
-[ $rc -eq 0 ] || { echo "FAIL: relnet --sentences 2 --stories 2: exit $rc: $(cat "$tmp/err")"; exit 1; }
+[ $rc -eq 0 ] || { echo "FAIL: relnet --weights generated --sentences 2 --stories 2: exit $rc: $(cat "$tmp/err")"; exit 1; }
+grep -qF "\"weights\": \"$data/relnet-weights/generated-1\"" "$tmp/r.json" ||
+  bad "--weights generated: JSON weights are not $data/relnet-weights/generated-1: $(grep -o '"weights": "[^"]*"' "$tmp/r.json")"
 row=$(grep '"sentences": 2,' "$tmp/r.json")
 [ -n "$row" ] || bad "JSON has no row for M = 2: $(cat "$tmp/r.json")"
 [ "$(grep -c '"sentences":' "$tmp/r.json")" -eq 1 ] || bad "JSON: expected exactly one row"
@@ -102,6 +105,18 @@ grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still
   bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
 grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
 
+# --- the default weights: the trained ones the source tree ships (train/run6/weights), whose
+# M = 2 row took no part in the chip-link fit
+"$bin" relnet --data "$data" --sentences 2 --stories 1 --json "$tmp/d.json" >/dev/null 2>"$tmp/err" ||
+  bad "relnet (default weights): exit $?: $(cat "$tmp/err")"
+grep -qF "\"weights\": \"$src/train/run6/weights\"" "$tmp/d.json" ||
+  bad "default weights are not $src/train/run6/weights: $(grep -o '"weights": "[^"]*"' "$tmp/d.json")"
+row=$(grep '"sentences": 2,' "$tmp/d.json")
+[ "$(field row "$row")" = '"validation"' ] || bad "default weights: M = 2 row role $(field row "$row"), expected validation"
+"$bin" relnet --data "$data" --weights trained --sentences 2 --stories 1 --json "$tmp/d2.json" >/dev/null 2>&1 ||
+  bad "relnet --weights trained: exit $?"
+cmp -s "$tmp/d.json" "$tmp/d2.json" || bad "--weights trained differs from the default"
+
 # --- the weights name the bAbI dictionary by hash (source: babi); a data folder whose dictionary
 # differs (here: the manifest's hash changed) is refused, naming both hashes
 mkdir -p "$tmp/wd"
@@ -113,9 +128,10 @@ sed -i "s/^vocab_file: {source: babi, lines: 180, sha256: [0-9a-f]*}/vocab_file:
 expect 4 "RelNet weights $tmp/wd: vocabulary (source: babi) has 180 lines, sha256 0000000000000000...; the dictionary built from $data/babi/tasks_1-20_v1-2/en-10k has 180 lines, sha256 ${trained_sha:0:16}" \
   --data "$data" --weights "$tmp/wd" --sentences 2 --stories 1
 
-# --- the example placement file: same cores (the mapping sizes them), its path as placement
+# --- the example placement file: the generated weights' cores (the mapping sizes them by
+# nonzero synapses, which trained weights have fewer of), its path as placement
 ex=$src/models/relnet/placement-example.yaml
-"$bin" relnet --data "$data" --sentences 2 --stories 1 --placement "$ex" --json "$tmp/f.json" >/dev/null 2>"$tmp/err" ||
+"$bin" relnet --data "$data" --weights generated --sentences 2 --stories 1 --placement "$ex" --json "$tmp/f.json" >/dev/null 2>"$tmp/err" ||
   bad "relnet --placement $ex: exit $?: $(cat "$tmp/err")"
 row=$(grep '"sentences": 2,' "$tmp/f.json" 2>/dev/null)
 [ "$(field cores "$row")" = 124 ] || bad "placement file: cores $(field cores "$row"), expected 124"
