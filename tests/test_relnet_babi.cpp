@@ -57,22 +57,22 @@ struct Selection {
 };
 
 // Two stories. Tokens by hand: story words (lower-cased, '.', '?' and ',' dropped) are
-// afterwards bathroom bill did garden gave give hallway is john mary milk moved received the to
-// way went what where which who (22, in byte order); answers bathroom garden milk Mary->mary are
+// afterwards bathroom bert did garden gave give hallway is jude maud mint moved received the to
+// way went what where which who (22, in byte order); answers bathroom garden mint Maud->maud are
 // words, "N,W"->"n,w" and yes are not. Dictionary: 0 <pad>, 1..22 the words, 23 n,w, 24 yes.
-const char *const kStory = "1 Mary moved to the bathroom.\n"            // line 1, sentence 0
-                           "2 Afterwards, John went to the hallway.\n"  // line 2, sentence 1
-                           "3 Where is Mary? \tbathroom\t1\n"           // line 3, question 0
-                           "4 Mary went to the garden.\n"               // line 4, sentence 2
-                           "5 Where is Mary? \tgarden\t4\n"             // line 5, question 1
-                           "1 Bill gave the milk to Mary.\n"            // line 6, sentence 3
-                           "2 What did Bill give?\tmilk\t1\n"           // line 7, question 2
-                           "3 Who received the milk?\tMary\t1\n"        // line 8, question 3
-                           "4 Did Bill give the milk?\tyes\t1\n"        // line 9, question 4
+const char *const kStory = "1 Maud moved to the bathroom.\n"            // line 1, sentence 0
+                           "2 Afterwards, Jude went to the hallway.\n"  // line 2, sentence 1
+                           "3 Where is Maud? \tbathroom\t1\n"           // line 3, question 0
+                           "4 Maud went to the garden.\n"               // line 4, sentence 2
+                           "5 Where is Maud? \tgarden\t4\n"             // line 5, question 1
+                           "1 Bert gave the mint to Maud.\n"            // line 6, sentence 3
+                           "2 What did Bert give?\tmint\t1\n"           // line 7, question 2
+                           "3 Who received the mint?\tMaud\t1\n"        // line 8, question 3
+                           "4 Did Bert give the mint?\tyes\t1\n"        // line 9, question 4
                            "5 Which way is the garden?\tN,W\t1\n";      // line 10, question 5
 
 enum {
-    AFTERWARDS = 1, BATHROOM, BILL, DID, GARDEN, GAVE, GIVE, HALLWAY, IS, JOHN, MARY, MILK, MOVED,
+    AFTERWARDS = 1, BATHROOM, BERT, DID, GARDEN, GAVE, GIVE, HALLWAY, IS, JUDE, MAUD, MINT, MOVED,
     RECEIVED, THE, TO, WAY, WENT, WHAT, WHERE, WHICH, WHO, NW, YES
 };
 
@@ -114,18 +114,18 @@ TEST(BabiStory, ParsesSentencesQuestionsAndContext)
     EXPECT_EQ(f.n_sentences, 4u);
     EXPECT_EQ(f.n_questions, 6u);
     EXPECT_EQ(f.n_stories, 2u);
-    // sentence 1 is line 2: "Afterwards, John went to the hallway." -> 6 words, comma dropped
+    // sentence 1 is line 2: "Afterwards, Jude went to the hallway." -> 6 words, comma dropped
     ASSERT_EQ(f.sentence[1].n, 6u);
     EXPECT_EQ(f.sentence[1].line, 2u);
-    const char *want[] = {"afterwards", "john", "went", "to", "the", "hallway"};
+    const char *want[] = {"afterwards", "jude", "went", "to", "the", "hallway"};
     for (int k = 0; k < 6; k++)
         EXPECT_STREQ(c.c.token[f.sentence[1].word[k]].text, want[k]);
     // context = sentences of the story before the question; questions are not context
     struct {
         uint32_t line, first, n, story;
         const char *answer;
-    } q[] = {{3, 0, 2, 0, "bathroom"}, {5, 0, 3, 0, "garden"}, {7, 3, 1, 1, "milk"},
-             {8, 3, 1, 1, "mary"},     {9, 3, 1, 1, "yes"},    {10, 3, 1, 1, "n,w"}};
+    } q[] = {{3, 0, 2, 0, "bathroom"}, {5, 0, 3, 0, "garden"}, {7, 3, 1, 1, "mint"},
+             {8, 3, 1, 1, "maud"},     {9, 3, 1, 1, "yes"},    {10, 3, 1, 1, "n,w"}};
     for (int i = 0; i < 6; i++) {
         SCOPED_TRACE(i);
         EXPECT_EQ(f.question[i].q.line, q[i].line);
@@ -148,20 +148,20 @@ TEST(BabiStory, DictionaryByHand)
     ASSERT_EQ(le_babi_dict_build(&c.c, &d, &err), LE_OK) << err.msg;
     EXPECT_EQ(d.n_words, 22u);
     EXPECT_EQ(d.n_used, 25u);
-    const char *lines[] = {"<pad>", "afterwards", "bathroom", "bill", "did",      "garden", "gave",
-                           "give",  "hallway",    "is",       "john", "mary",     "milk",   "moved",
+    const char *lines[] = {"<pad>", "afterwards", "bathroom", "bert", "did",      "garden", "gave",
+                           "give",  "hallway",    "is",       "jude", "maud",     "mint",   "moved",
                            "received", "the",     "to",       "way",  "went",     "what",   "where",
                            "which", "who",        "n,w",      "yes"};
     for (int i = 0; i < 25; i++)
         EXPECT_STREQ(d.text[i], lines[i]) << i;
     for (uint32_t i = 25; i < LE_BABI_DICT_LINES; i++)
         EXPECT_STREQ(d.text[i], "<unused>") << i;
-    EXPECT_EQ(le_babi_dict_index(&d, "mary"), MARY);
+    EXPECT_EQ(le_babi_dict_index(&d, "maud"), MAUD);
     EXPECT_EQ(le_babi_dict_index(&d, "n,w"), NW);
     EXPECT_EQ(le_babi_dict_index(&d, "yes"), YES);
     EXPECT_EQ(le_babi_dict_index(&d, "afterwards"), AFTERWARDS);
     EXPECT_EQ(le_babi_dict_index(&d, "who"), WHO);
-    EXPECT_EQ(le_babi_dict_index(&d, "Mary"), -1);
+    EXPECT_EQ(le_babi_dict_index(&d, "Maud"), -1);
     EXPECT_EQ(le_babi_dict_index(&d, "kitchen"), -1);
     EXPECT_EQ(le_babi_dict_index(&d, "<pad>"), -1);
     EXPECT_EQ(le_babi_dict_index(&d, "<unused>"), -1);
@@ -181,19 +181,19 @@ TEST(BabiStory, EncodesQuestionsByHand)
     EXPECT_EQ(e.task, 7u);
     EXPECT_EQ(e.line, 5u);
     ASSERT_EQ(e.n_context, 3u);
-    EXPECT_EQ(words_of(e, 0), (std::vector<uint16_t>{MARY, MOVED, TO, THE, BATHROOM}));
-    EXPECT_EQ(words_of(e, 1), (std::vector<uint16_t>{AFTERWARDS, JOHN, WENT, TO, THE, HALLWAY}));
-    EXPECT_EQ(words_of(e, 2), (std::vector<uint16_t>{MARY, WENT, TO, THE, GARDEN}));
-    EXPECT_EQ(std::vector<uint16_t>(e.q, e.q + e.q_words), (std::vector<uint16_t>{WHERE, IS, MARY}));
+    EXPECT_EQ(words_of(e, 0), (std::vector<uint16_t>{MAUD, MOVED, TO, THE, BATHROOM}));
+    EXPECT_EQ(words_of(e, 1), (std::vector<uint16_t>{AFTERWARDS, JUDE, WENT, TO, THE, HALLWAY}));
+    EXPECT_EQ(words_of(e, 2), (std::vector<uint16_t>{MAUD, WENT, TO, THE, GARDEN}));
+    EXPECT_EQ(std::vector<uint16_t>(e.q, e.q + e.q_words), (std::vector<uint16_t>{WHERE, IS, MAUD}));
     EXPECT_EQ(e.answer, GARDEN);
 
     ASSERT_EQ(le_babi_encode(&c.c, &d, le_babi_ref{0, 5}, &e, &err), LE_OK) << err.msg;
     ASSERT_EQ(e.n_context, 1u);
-    EXPECT_EQ(words_of(e, 0), (std::vector<uint16_t>{BILL, GAVE, THE, MILK, TO, MARY}));
+    EXPECT_EQ(words_of(e, 0), (std::vector<uint16_t>{BERT, GAVE, THE, MINT, TO, MAUD}));
     EXPECT_EQ(std::vector<uint16_t>(e.q, e.q + e.q_words), (std::vector<uint16_t>{WHICH, WAY, IS, THE, GARDEN}));
     EXPECT_EQ(e.answer, NW);
     ASSERT_EQ(le_babi_encode(&c.c, &d, le_babi_ref{0, 3}, &e, &err), LE_OK) << err.msg;
-    EXPECT_EQ(e.answer, MARY); // "Mary" as an answer is the word mary
+    EXPECT_EQ(e.answer, MAUD); // "Maud" as an answer is the word maud
 
     EXPECT_EQ(le_babi_encode(&c.c, &d, le_babi_ref{0, 6}, &e, &err), LE_ERR_RANGE);
     EXPECT_EQ(le_babi_encode(&c.c, &d, le_babi_ref{1, 0}, &e, &err), LE_ERR_RANGE);
@@ -203,7 +203,7 @@ TEST(BabiStory, MissingTokenInAnotherDictionary)
 {
     TempDir t;
     std::string p = t.write("s.txt", kStory);
-    std::string p2 = t.write("other.txt", "1 Mary went to the kitchen.\n2 Where is Mary?\tkitchen\t1\n");
+    std::string p2 = t.write("other.txt", "1 Maud went to the kitchen.\n2 Where is Maud?\tkitchen\t1\n");
     Corpus c, c2;
     le_error err;
     ASSERT_EQ(le_babi_read_file(&c.c, p.c_str(), 1, LE_BABI_TEST, &err), LE_OK) << err.msg;
@@ -218,10 +218,10 @@ TEST(BabiStory, MissingTokenInAnotherDictionary)
 TEST(BabiStory, ContextIsCappedToTheTwentyMostRecent)
 {
     // 22 sentences, then a question: the context is sentences 3..22 (lines 3..22)
-    std::string text = "1 Mary moved to the office.\n2 Mary moved to the office.\n";
+    std::string text = "1 Maud moved to the office.\n2 Maud moved to the office.\n";
     for (int n = 3; n <= 22; n++)
-        text += std::to_string(n) + " John went to the kitchen.\n";
-    text += "23 Where is John?\tkitchen\t22\n";
+        text += std::to_string(n) + " Jude went to the kitchen.\n";
+    text += "23 Where is Jude?\tkitchen\t22\n";
     TempDir t;
     std::string p = t.write("long.txt", text);
     Corpus c;
@@ -237,7 +237,7 @@ TEST(BabiStory, ContextIsCappedToTheTwentyMostRecent)
     le_babi_example e;
     ASSERT_EQ(le_babi_encode(&c.c, &d, le_babi_ref{0, 0}, &e, &err), LE_OK) << err.msg;
     EXPECT_EQ(e.n_context, 20u);
-    EXPECT_EQ(e.word[0][0], le_babi_dict_index(&d, "john")); // the oldest kept sentence is a John one
+    EXPECT_EQ(e.word[0][0], le_babi_dict_index(&d, "jude")); // the oldest kept sentence is a Jude one
 }
 
 TEST(BabiStory, CrLfReadsAsLf)
@@ -262,7 +262,7 @@ TEST(BabiStory, CrLfReadsAsLf)
 TEST(BabiStory, DictionaryDoesNotDependOnReadingOrder)
 {
     std::string s(kStory);
-    size_t cut = s.find("1 Bill");
+    size_t cut = s.find("1 Bert");
     TempDir t;
     std::string a = t.write("a.txt", s.substr(0, cut)), b = t.write("b.txt", s.substr(cut));
     Corpus ab, ba;
@@ -296,7 +296,7 @@ TEST(BabiStory, VocabularyFileRoundTrip)
         lines.push_back(l);
     ASSERT_EQ(lines.size(), 180u);
     EXPECT_EQ(lines[0], "<pad>");
-    EXPECT_EQ(lines[MARY], "mary"); // line number (from 0) = index
+    EXPECT_EQ(lines[MAUD], "maud"); // line number (from 0) = index
     EXPECT_EQ(lines[NW], "n,w");
     EXPECT_EQ(lines[25], "<unused>");
     EXPECT_EQ(lines[179], "<unused>");
@@ -328,12 +328,12 @@ TEST(BabiStory, VocabularyFileErrors)
             s += "<unused>\n";
         return s;
     };
-    check(lines({"<pad>", "mary"}, 177), ":179: file ends after 179 lines, expected 180");
-    check(lines({"<pad>", "mary"}, 179), ":181: more than 180 lines");
-    check(lines({"pad", "mary"}, 178), ":1: expected '<pad>' (index 0), found 'pad'");
-    check(lines({"<pad>", "mary", "Mary"}, 177), ":3: 'Mary' is not a bAbI token (lower-case letters, commas between words)");
-    check(lines({"<pad>", "mary", "john", "mary"}, 176), ":4: 'mary' again (first on line 2)");
-    check(lines({"<pad>", "<unused>", "mary"}, 177), ":3: token 'mary' after '<unused>': spare lines come last");
+    check(lines({"<pad>", "maud"}, 177), ":179: file ends after 179 lines, expected 180");
+    check(lines({"<pad>", "maud"}, 179), ":181: more than 180 lines");
+    check(lines({"pad", "maud"}, 178), ":1: expected '<pad>' (index 0), found 'pad'");
+    check(lines({"<pad>", "maud", "Maud"}, 177), ":3: 'Maud' is not a bAbI token (lower-case letters, commas between words)");
+    check(lines({"<pad>", "maud", "jude", "maud"}, 176), ":4: 'maud' again (first on line 2)");
+    check(lines({"<pad>", "<unused>", "maud"}, 177), ":3: token 'maud' after '<unused>': spare lines come last");
     check(lines({"<pad>", std::string(64, 'a')}, 178), ":2: line longer than 63 characters");
     check("", ":1: file ends after 0 lines, expected 180");
 }
@@ -380,8 +380,8 @@ TEST(BabiStory, DictionaryLimitIs180Lines)
 
 TEST(BabiSpikes, RightAlignedByDefault)
 {
-    // "where is mary": 3 words, slots 8, 9, 10 of the 11 ten-step slots; mary ends at step 110
-    const uint16_t w[] = {WHERE, IS, MARY};
+    // "where is maud": 3 words, slots 8, 9, 10 of the 11 ten-step slots; maud ends at step 110
+    const uint16_t w[] = {WHERE, IS, MAUD};
     le_babi_event ev[LE_BABI_WINDOW];
     uint32_t n = 0;
     le_error err;
@@ -390,13 +390,13 @@ TEST(BabiSpikes, RightAlignedByDefault)
     ASSERT_EQ(n, 30u);
     for (uint32_t i = 0; i < 30; i++) {
         EXPECT_EQ(ev[i].step, 81u + i) << i;
-        EXPECT_EQ(ev[i].line, i < 10 ? WHERE : i < 20 ? IS : MARY) << i;
+        EXPECT_EQ(ev[i].line, i < 10 ? WHERE : i < 20 ? IS : MAUD) << i;
     }
 }
 
 TEST(BabiSpikes, LeftAndReversed)
 {
-    const uint16_t w[] = {WHERE, IS, MARY};
+    const uint16_t w[] = {WHERE, IS, MAUD};
     le_babi_event ev[LE_BABI_WINDOW];
     uint32_t n = 0;
     le_error err;
@@ -407,11 +407,11 @@ TEST(BabiSpikes, LeftAndReversed)
     EXPECT_EQ(ev[10].step, 11u);
     EXPECT_EQ(ev[10].line, IS);
     EXPECT_EQ(ev[29].step, 30u);
-    EXPECT_EQ(ev[29].line, MARY);
+    EXPECT_EQ(ev[29].line, MAUD);
     ASSERT_EQ(le_babi_word_spikes(w, 3, LE_BABI_ALIGN_RIGHT_REVERSED, ev, &n, &err), LE_OK) << err.msg;
     ASSERT_EQ(n, 30u);
     EXPECT_EQ(ev[0].step, 81u);
-    EXPECT_EQ(ev[0].line, MARY);
+    EXPECT_EQ(ev[0].line, MAUD);
     EXPECT_EQ(ev[10].line, IS);
     EXPECT_EQ(ev[29].step, 110u);
     EXPECT_EQ(ev[29].line, WHERE); // the first word is presented last
@@ -458,45 +458,45 @@ TEST(BabiSpikes, Errors)
 
 TEST(BabiMalformed, LineWithoutNumber)
 {
-    EXPECT_EQ(read_error("1 Mary went to the garden.\nJohn went to the garden.\n2 Where is Mary?\tgarden\t1\n"),
-              "FILE:2: expected a line number at the start, found 'John went to the garden.'");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\nJude went to the garden.\n2 Where is Maud?\tgarden\t1\n"),
+              "FILE:2: expected a line number at the start, found 'Jude went to the garden.'");
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2\n"),
               "FILE:2: expected a space and text after the line number, found '2'");
 }
 
 TEST(BabiMalformed, NumberOutOfSequence)
 {
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 John went to the garden.\n4 Where is Mary?\tgarden\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Jude went to the garden.\n4 Where is Maud?\tgarden\t1\n"),
               "FILE:3: line number 4 out of sequence: expected 3 (next in the story) or 1 (a new story)");
-    EXPECT_EQ(read_error("2 Mary went to the garden.\n"),
+    EXPECT_EQ(read_error("2 Maud went to the garden.\n"),
               "FILE:1: line number 2 out of sequence: expected 1 (the first line of a story)");
 }
 
 TEST(BabiMalformed, QuestionWithoutAnswer)
 {
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\n"),
-              "FILE:2: question without an answer: expected " QFMT ", found '2 Where is Mary?'");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\t\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\n"),
+              "FILE:2: question without an answer: expected " QFMT ", found '2 Where is Maud?'");
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\t\t1\n"),
               "FILE:2: question without an answer: expected " QFMT);
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\n"),
               "FILE:2: question without supporting line numbers: expected " QFMT
-              ", found '2 Where is Mary?\\tgarden'");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\t\n"),
+              ", found '2 Where is Maud?\\tgarden'");
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\t\n"),
               "FILE:2: question without supporting line numbers: expected " QFMT);
 }
 
 TEST(BabiMalformed, TwelveWords)
 {
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n"
-                         "2 Mary and John and Sandra and Daniel went back to the garden.\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n"
+                         "2 Maud and Jude and Saskia and Dorian went back to the garden.\n"),
               "FILE:2: sentence has 12 words, at most 11");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n"
-                         "2 Where did Mary and John and Sandra go to after the garden?\tgarden\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n"
+                         "2 Where did Maud and Jude and Saskia go to after the garden?\tgarden\t1\n"),
               "FILE:2: question has 12 words, at most 11");
     // 11 words are fine
     TempDir t;
-    std::string p = t.write("s.txt", "1 Mary and John and Sandra and Daniel went to the garden.\n"
-                                     "2 Where is Mary?\tgarden\t1\n");
+    std::string p = t.write("s.txt", "1 Maud and Jude and Saskia and Dorian went to the garden.\n"
+                                     "2 Where is Maud?\tgarden\t1\n");
     Corpus c;
     le_error err;
     ASSERT_EQ(le_babi_read_file(&c.c, p.c_str(), 1, LE_BABI_TEST, &err), LE_OK) << err.msg;
@@ -517,26 +517,26 @@ TEST(BabiMalformed, MissingAndEmptyFile)
 
 TEST(BabiMalformed, OtherBreaks)
 {
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n"), "FILE:1: no question in the file: expected lines " QFMT);
-    EXPECT_EQ(read_error("1 Mary has 2 apples.\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n"), "FILE:1: no question in the file: expected lines " QFMT);
+    EXPECT_EQ(read_error("1 Maud has 2 apples.\n"),
               "FILE:1: unexpected character 0x32 in the sentence (letters, spaces and punctuation only)");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tkit chen\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tkit chen\t1\n"),
               "FILE:2: answer 'kit chen': expected letters, or words of letters joined by commas");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tn,\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tn,\t1\n"),
               "FILE:2: answer 'n,': expected letters, or words of letters joined by commas");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\t1\t1\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\t1\t1\n"),
               "FILE:2: more than 3 tab-separated fields: expected " QFMT
-              ", found '2 Where is Mary?\\tgarden\\t1\\t1'");
+              ", found '2 Where is Maud?\\tgarden\\t1\\t1'");
     // supporting lines must be earlier sentences of the same story, not questions
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\t1\n3 Where is Mary?\tgarden\t2\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\t1\n3 Where is Maud?\tgarden\t2\n"),
               "FILE:3: supporting line 2 is not an earlier sentence of the story");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\t2\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\t2\n"),
               "FILE:2: supporting line 2 is not an earlier sentence of the story");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 Where is Mary?\tgarden\tx\n"),
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 Where is Maud?\tgarden\tx\n"),
               "FILE:2: supporting lines 'x': expected line numbers separated by spaces");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 ?!.\n"), "FILE:2: question without an answer: expected " QFMT
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 ?!.\n"), "FILE:2: question without an answer: expected " QFMT
                                                                   ", found '2 ?!.'");
-    EXPECT_EQ(read_error("1 Mary went to the garden.\n2 ...\n"), "FILE:2: sentence without words");
+    EXPECT_EQ(read_error("1 Maud went to the garden.\n2 ...\n"), "FILE:2: sentence without words");
     EXPECT_EQ(read_error("1 " + std::string(64, 'a') + ".\n"),
               "FILE:1: word '" + std::string(43, 'a') + "...' in the sentence is longer than 63 letters");
 }
@@ -545,7 +545,7 @@ TEST(BabiMalformed, FailedFileLeavesCorpusAsItWas)
 {
     TempDir t;
     std::string good = t.write("good.txt", kStory);
-    std::string bad = t.write("bad.txt", "1 Sandra journeyed to the office.\n2 Where is Sandra?\n");
+    std::string bad = t.write("bad.txt", "1 Saskia journeyed to the office.\n2 Where is Saskia?\n");
     Corpus c;
     le_error err;
     ASSERT_EQ(le_babi_read_file(&c.c, good.c_str(), 1, LE_BABI_TEST, &err), LE_OK) << err.msg;
@@ -553,15 +553,15 @@ TEST(BabiMalformed, FailedFileLeavesCorpusAsItWas)
     ASSERT_EQ(le_babi_read_file(&c.c, bad.c_str(), 1, LE_BABI_TEST, &err), LE_ERR_PARSE);
     EXPECT_EQ(c.c.n_files, 1u);
     EXPECT_EQ(c.c.n_tokens, tokens);
-    EXPECT_EQ(le_babi_token_id(&c.c, "sandra"), -1);
-    EXPECT_GE(le_babi_token_id(&c.c, "mary"), 0);
+    EXPECT_EQ(le_babi_token_id(&c.c, "saskia"), -1);
+    EXPECT_GE(le_babi_token_id(&c.c, "maud"), 0);
     le_babi_dict d;
     ASSERT_EQ(le_babi_dict_build(&c.c, &d, &err), LE_OK) << err.msg;
     EXPECT_EQ(d.n_used, 25u);
     // and a token the bad file added can be added again by a good one
-    std::string good2 = t.write("good2.txt", "1 Sandra journeyed to the office.\n2 Where is Sandra?\toffice\t1\n");
+    std::string good2 = t.write("good2.txt", "1 Saskia journeyed to the office.\n2 Where is Saskia?\toffice\t1\n");
     ASSERT_EQ(le_babi_read_file(&c.c, good2.c_str(), 1, LE_BABI_TEST, &err), LE_OK) << err.msg;
-    EXPECT_GE(le_babi_token_id(&c.c, "sandra"), 0);
+    EXPECT_GE(le_babi_token_id(&c.c, "saskia"), 0);
 }
 
 // ---- task files -----------------------------------------------------------------------------
@@ -642,8 +642,8 @@ TEST(BabiSelect, ByLengthTaskAndSeed)
         std::string s;
         for (int i = 0; i < n; i++) {
             for (int k = 1; k <= ctx; k++)
-                s += std::to_string(k) + " Mary went to the garden.\n";
-            s += std::to_string(ctx + 1) + " Where is Mary?\tgarden\t1\n";
+                s += std::to_string(k) + " Maud went to the garden.\n";
+            s += std::to_string(ctx + 1) + " Where is Maud?\tgarden\t1\n";
         }
         return s;
     };
