@@ -742,3 +742,16 @@ def test_final_mantissas_round_float32_weights_as_the_plan_does():
     # the readout: mantissa = round(w * scale / 2^(6 + e)), clipped to 8 bits
     r = export.mantissas({"readout.w": torch.tensor([[1.0, -3.0, 0.02]])}, {}, {"readout.w": 1}, 128.0 * 2)
     np.testing.assert_array_equal(r["readout.w"], [[2, -6, 0]])
+
+
+def test_score_on_validation_draws_only_what_stage_d_holds_out():
+    from tools.relnet_train import score
+    d = le_data()
+    dic = data.Dictionary(d)
+    train = data.load(d, [1], "train", dic)
+    fit, held = data.split_train_val(train, 1)                  # stage D trains on fit
+    val = score.stories(d, [1], dic, "val", 1)
+    assert len(val) == len(train) // 10 == len(held) and len(fit) + len(val) == len(train)
+    assert val == held
+    assert val != score.stories(d, [1], dic, "val", 2)          # another seed, another split
+    assert score.stories(d, [1], dic, "test", 1) == data.load(d, [1], "test", dic)

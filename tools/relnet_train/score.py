@@ -20,6 +20,14 @@ def network(path):
     return st["W"], st["delay"], st.get("loop", {}).get("step")
 
 
+def stories(d, tasks, dic, on, seed):
+    """The stories a score draws from: the test set, or ("val") the validation split stage D
+    holds out of its training stories."""
+    if on == "val":
+        return data.split_train_val(data.load(d, tasks, "train", dic), seed)[1]
+    return data.load(d, tasks, "test", dic)
+
+
 def main(argv=None):
     ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--network", default=None, help="a stage D checkpoint or stage_d.pt (default "
@@ -27,6 +35,9 @@ def main(argv=None):
     ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task (stage D's default)")
     ap.add_argument("--rows", type=int, default=600, help="instances per batch (memory only)")
     ap.add_argument("--chip-rasters", action="store_true", help="score on rasters_chip.pt, also back to back")
+    ap.add_argument("--on", choices=("test", "val"), default="test", help="the stories scored: the test sample "
+                    "stage D scores on, or as many per task of the validation split (to choose between networks "
+                    "without the test stories)")
     args = ap.parse_args(argv)
     path = args.network or os.path.join(args.out, "stage_d.ckpt.pt")
     W, delay, step = network(path)
@@ -35,11 +46,12 @@ def main(argv=None):
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
-    test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    test = stage_d.sample_test(stories(d, tasks, dic, args.on, args.seed), args.eval_per_task, args.seed)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, delay)[0]  # noqa: E731
     where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
     err, tot = stage_d.evaluate(snn, test, args.rows)
-    run.log("%s: test error %.2f %% (%s; %d stories per task)" % (where, tot, stage_d.fmt(err), args.eval_per_task))
+    run.log("%s: %s error %.2f %% (%s; %d stories per task)" % (where, "validation" if args.on == "val" else "test",
+                                                             tot, stage_d.fmt(err), args.eval_per_task))
     if args.chip_rasters:
         errb, totb = stage_d.evaluate(snn, test, args.rows, 1)
         run.log("%s: back to back (variant 1) %.2f %% (%s)" % (where, totb, stage_d.fmt(errb)))

@@ -491,6 +491,8 @@ def main(argv=None):
     ap.add_argument("--chip-rasters", action="store_true", help="train and score on rasters_chip.pt (stage C "
                     "--chip-weights): the integer LSNNs' rasters, back to back")
     ap.add_argument("--readout-l2", type=float, default=1e-4)
+    ap.add_argument("--readout-stories", type=int, default=3000, help="with --init: training stories the readout "
+                    "is fitted on (a fifth of them held out for its score)")
     args = ap.parse_args(argv)
     if args.tandem and not args.ann_response:
         raise SystemExit("relnet_train: --tandem takes its gradient from the count model: give --ann-response")
@@ -529,7 +531,7 @@ def main(argv=None):
         snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
         err, tot = evaluate(snn, test, args.rows)
         run.log("before the readout fit: test error %.2f %% (%s)" % (tot, fmt(err)))
-        fit_readout(run, W, train, args)
+        fit_readout(run, W, train, args, args.readout_stories)
         bal = {}
         for v in ([0, 1] if args.chip_rasters else [None]):
             err, tot = evaluate(snn, test, args.rows, v)
