@@ -755,3 +755,20 @@ def test_score_on_validation_draws_only_what_stage_d_holds_out():
     assert val == held
     assert val != score.stories(d, [1], dic, "val", 2)          # another seed, another split
     assert score.stories(d, [1], dic, "test", 1) == data.load(d, [1], "test", dic)
+
+
+def test_average_is_the_mean_of_the_networks_and_refuses_unlike_ones(tmp_path):
+    from tools.relnet_train import average
+    a, b, c, d = (str(tmp_path / n) for n in ("a.pt", "b.pt", "c.pt", "d.pt"))
+    torch.save({"W": {"g1": torch.tensor([[1.0, 2.0]]), "f3": torch.tensor([3.0])}, "delay": 1}, a)
+    torch.save({"W": {"g1": torch.tensor([[3.0, -2.0]]), "f3": torch.tensor([0.0])}, "delay": 1,
+                "loop": {"step": 7}}, b)                                          # a checkpoint
+    torch.save({"W": {"g1": torch.tensor([[0.0, 0.0]]), "f3": torch.tensor([0.0])}, "delay": 2}, c)
+    torch.save({"W": {"g1": torch.tensor([[0.0, 0.0, 0.0]]), "f3": torch.tensor([0.0])}, "delay": 1}, d)
+    got = average.average([a, b])
+    assert torch.equal(got["W"]["g1"], torch.tensor([[2.0, 0.0]])) and torch.equal(got["W"]["f3"], torch.tensor([1.5]))
+    assert got["delay"] == 1 and got["sources"] == [a, b]
+    with pytest.raises(SystemExit, match="delay 2"):
+        average.average([a, c])
+    with pytest.raises(SystemExit, match="other layers or shapes"):
+        average.average([a, d])
