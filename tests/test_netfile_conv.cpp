@@ -87,9 +87,13 @@ TEST(NetfileConv, ShapeErrorsNameTheLine)
 {
     le_network net;
     le_error err;
+    // its own kernel file: ctest runs each test in a process of its own, in any order
+    std::vector<int16_t> k(16, 1);
+    ASSERT_EQ(le_npy_write((::testing::TempDir() + "nfc_k_shape.npy").c_str(), LE_NPY_INT16, 2, 8, k.data(), &err),
+              LE_OK);
     std::string p = write_tmp("bad.yaml", std::string(kNet) +
                                               "      {in_size: 4, in_channels: 2, out_channels: 2, kernel: 2,\n"
-                                              "       weights: nfc_k.npy}\n");
+                                              "       weights: nfc_k_shape.npy}\n");
     EXPECT_EQ(le_netfile_load(p.c_str(), &net, &err), LE_ERR_CONFIG);
     EXPECT_EQ(std::string(err.msg).rfind(p + ":9: ", 0), 0u) << err.msg;
     EXPECT_NE(std::strstr(err.msg, "convolution input 4x4x2 = 32 neurons but img has 18"), nullptr) << err.msg;
