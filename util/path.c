@@ -17,7 +17,7 @@ const char *le_data_dir(const char *option)
 #endif
 }
 
-const char *le_source_path(const char *rel, char *buf, unsigned long cap)
+const char *le_source_path(const char *rel, char *buf, size_t cap)
 {
 #ifdef LE_SOURCE_DIR
     snprintf(buf, cap, "%s/%s", LE_SOURCE_DIR, rel);

@@ -2,6 +2,8 @@
 #ifndef LE_UTIL_PATH_H
 #define LE_UTIL_PATH_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -12,7 +14,7 @@ const char *le_data_dir(const char *option);
 
 /* <source dir>/rel (rel itself in a build without a source dir) into buf; -> buf. For files
  * the source tree ships, such as the trained RelNet weights. */
-const char *le_source_path(const char *rel, char *buf, unsigned long cap);
+const char *le_source_path(const char *rel, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

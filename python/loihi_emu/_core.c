@@ -802,15 +802,6 @@ fail:
 
 /* ------------------------------------------------------------------- RelNet */
 
-/* The weight directory `loihi-emu relnet` would use (le_relnet_weights_dir: trained, generated
- * or a folder), so that the package and the command share (and agree on) their weights. */
-static le_code relnet_weights_dir(const char *weights, const char *data, uint64_t seed, const le_babi_dict *dict,
-                                  char *dir, size_t cap, le_error *err)
-{
-    int generated = 0;
-    return le_relnet_weights_dir(weights, le_data_dir(data), seed, dict, dir, cap, &generated, err);
-}
-
 static PyObject *relnet_row(const le_relnet_result *r, const le_table_s2_row *p, le_relnet_origin origin)
 {
     PyObject *tasks = PyDict_New(), *layers = PyDict_New(), *links = PyList_New(0), *rates = PyDict_New(),
@@ -933,14 +924,16 @@ static PyObject *mod_relnet(PyObject *mod, PyObject *args)
     snprintf(babi, sizeof babi, "%s/%s", le_data_dir(data), LE_BABI_EN10K);
     snprintf(mpath, sizeof mpath, "%s", mapping ? mapping : LE_SOURCE_DIR "/config/relnet/mapping.yaml");
     le_code rc = res ? LE_OK : le_fail(&e, LE_ERR_NOMEM, "relnet: out of memory");
+    int generated = 0;
     Py_BEGIN_ALLOW_THREADS
     /* the dictionary covers all 20 tasks (train and test), the stories come from tasks */
     if (!rc)
         rc = le_babi_read_tasks(&corpus, babi, LE_BABI_ALL_TASKS, 1, 0, &e);
     if (!rc)
         rc = le_babi_dict_build(&corpus, &dict, &e);
+    /* the weight directory `loihi-emu relnet` would use, so that package and command agree */
     if (!rc)
-        rc = relnet_weights_dir(weights, data, seed, &dict, wdir, sizeof wdir, &e);
+        rc = le_relnet_weights_dir(weights, le_data_dir(data), seed, &dict, wdir, sizeof wdir, &generated, &e);
     if (!rc)
         rc = le_relnet_weights_load(wdir, &w, &e);
     if (!rc)

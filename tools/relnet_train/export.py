@@ -77,6 +77,12 @@ def mantissa(w, vth_mant, e):
     return torch.clamp(torch.round(w * vth_mant / 2 ** e), -255, 255)
 
 
+def readout_mantissa(w, scale, e):
+    """Float readout weight (logit units) -> mantissa: the integer v is the logit times `scale`,
+    and a readout weight counts mant * 2^(6 + e) in v."""
+    return torch.clamp(torch.round(w * (scale / 2 ** (6 + e))), -255, 255)
+
+
 def fake_quant(w, vth_mant, e):
     """Straight-through rounding: the forward pass sees mant * 2^e / vth_mant, the gradient
     passes as if unrounded."""
@@ -96,7 +102,7 @@ def mantissas(weights, vth, exp, scale):
     for n, w in weights.items():
         w = torch.as_tensor(w, dtype=torch.float64)
         if n == "readout.w":
-            m = torch.clamp(torch.round(w * scale / 2 ** (6 + exp[n])), -255, 255)
+            m = readout_mantissa(w, scale, exp[n])
         else:
             m = mantissa(w, vth[layer_of(n)], exp[n])
         mant[n] = m.numpy().astype(np.int16)

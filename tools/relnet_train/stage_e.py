@@ -142,7 +142,7 @@ def main(argv=None):
             L = n.split(".")[0]
             if n == "readout.w":
                 s = q["scale"] / 2 ** (6 + q["exp"][n])
-                out[L] = W[L] + (torch.clamp(torch.round(W[L] * s), -255, 255) / s - W[L]).detach()
+                out[L] = W[L] + (export.readout_mantissa(W[L], q["scale"], q["exp"][n]) / s - W[L]).detach()
             else:
                 out[L] = export.fake_quant(W[L], q["vth"][L], q["exp"][n])
         return out
