@@ -772,3 +772,73 @@ def test_average_is_the_mean_of_the_networks_and_refuses_unlike_ones(tmp_path):
         average.average([a, c])
     with pytest.raises(SystemExit, match="other layers or shapes"):
         average.average([a, d])
+
+
+def test_learning_rate_decays_along_a_cosine_to_its_final_share(monkeypatch):
+    import math
+    from types import SimpleNamespace
+
+    from tools.relnet_train import stage_d
+    monkeypatch.setattr(stage_d, "lookup", lambda *a, **k: (None, None))
+    W = {n: torch.zeros(1) for n in stage_d.NAMES}
+    run = SimpleNamespace(log=lambda *a: None, progress=lambda *a: None, due=lambda: False, wall=lambda: 0.0,
+                          cpu=lambda: 0.0)
+    train = [{"ctx": [[1]], "y": 0} for _ in range(8)]          # rows 1: 8 steps
+    seen = []
+
+    def loss(S, Q, m, y):
+        seen.append(float(W["g1"]))
+        return W["g1"].sum(), ""                                 # a constant gradient: Adam steps by its rate
+    lr, final = 1e-2, 0.2
+    assert stage_d.train_loop(run, W, train, loss, 1.0, lr, 1, 1, "T", lr_final=final) == 8
+    seen.append(float(W["g1"]))
+    steps = -np.diff(seen)
+    # by hand: step k's rate is lr (final + (1 - final) (1 + cos(pi k / 8)) / 2)
+    want = [lr * (final + (1 - final) * 0.5 * (1 + math.cos(math.pi * k / 8))) for k in range(8)]
+    np.testing.assert_allclose(steps, want, rtol=1e-4)
+    assert stage_d.lr_factor(3, 8, None) == 1.0
+    assert stage_d.lr_factor(8, 8, 0.0) == 0.0
+
+
+def test_stage_d_refuses_a_rate_share_outside_0_to_1_and_a_tandem_rate_without_tandem(tmp_path):
+    from tools.relnet_train import stage_d
+    with pytest.raises(SystemExit, match="--lr-final is a share of the starting rate"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--lr-final", "1.5"])
+    with pytest.raises(SystemExit, match="--tandem-rate regularises the spiking network's counts"):
+        stage_d.main(["--out", str(tmp_path / "run"), "--tandem-rate"])
+    assert not (tmp_path / "run").exists()
+
+
+def test_rate_term_on_counts_by_hand():
+    from types import SimpleNamespace
+    m, B, T = 2, 2, ffnet.T_FF                   # 3 pairs per story
+    args = SimpleNamespace(r_target=300.0, rate_f=0.05, l_rate=0.02)
+    c = {n: torch.full((B * 3, 256), 2.0) for n in ffnet.G_NAMES}
+    c.update({n: torch.full((B, k), 4.6) for n, k in (("agg", 256), ("f1", 256), ("f2", 512), ("f3", 160))})
+    lr, hz = ffnet.rate_terms(c, m, B, args)
+    R = 3 * 2.0 * 1000.0 / T                    # Hz per unit summed over the story's 3 instances
+    rho = 4.6 / T                               # spikes per step
+    want = 4 * ((R - 300) / (R + 300)) ** 2 + 4 * ((rho - 0.05) / (rho + 0.05)) ** 2
+    assert abs(float(lr) - want) < 1e-5
+    assert abs(hz["g2"] - R) < 1e-3 and abs(hz["f3"] - 1000.0 * rho) < 1e-3
+    args.g_rate_log = 0.01
+    lr2, _ = ffnet.rate_terms(c, m, B, args)
+    extra = 4 * 0.01 / 0.02 * np.log((R + 1) / 301.0) ** 2
+    assert abs(float(lr2) - float(lr) - extra) < 1e-4
+    # the spiking network's regulariser is the same term on its spikes' counts
+    torch.manual_seed(4)
+    W = tiny_weights(2)
+    S = (torch.rand(B, m, 15, 200) < 0.3).float()
+    Q = (torch.rand(B, 15, 200) < 0.3).float()
+    _, out = ffnet.snn_forward(W, S, Q, m, delay=1)
+    lr_s, _, _ = ffnet.regularisers(out, m, B, args)
+    want = 0.0
+    for n in ffnet.MATCH_LAYERS:
+        z = out[n][0].numpy()                                   # (T, rows, units)
+        if n in ffnet.G_NAMES:
+            R = z.sum(0).reshape(B, 3, -1).sum(1).mean(0) * 1000.0 / T
+            want += (((R - 300) / (R + 300)) ** 2).mean() + 0.5 * (np.log((R + 1) / 301.0) ** 2).mean()
+        else:
+            rho = z.mean((0, 1))
+            want += (((rho - 0.05) / (rho + 0.05)) ** 2).mean()
+    assert abs(float(lr_s) - want) < 1e-4 * max(1.0, want)

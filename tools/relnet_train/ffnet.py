@@ -214,18 +214,17 @@ def tail_loss(out):
     return tail_term(out["tail"]) if "tail" in out else torch.zeros(())
 
 
-def regularisers(out, m, B, args):
-    """The paper's regularisers in the form used here (docs/relnet-training.md): g_theta units'
-    rate summed over instances towards R_target Hz, the other layers' rates towards rate_f, each
-    unit's deviation as (R - target) / (R + target), squared (bounded, so a silent or saturated
-    layer cannot swamp the cross-entropy), and the voltage regulariser of Eq. 17-18 on the
-    pre-reset voltage (threshold 1, reset 0)."""
+def rate_terms(counts, m, B, args):
+    """The rate regulariser on each layer's spike counts over the window {layer: counts, rows
+    first} (g_theta's rows: B stories x the m-sentence story's pairs): g_theta units' rate summed
+    over instances towards R_target Hz, the other layers' rates towards rate_f, each unit's
+    deviation as (R - target) / (R + target), squared (bounded, so a silent or saturated layer
+    cannot swamp the cross-entropy). -> (term, {layer: mean Hz})."""
     P = m * (m + 1) // 2
     lr = 0.0
     hz = {}
     for n in G_NAMES:
-        z = out[n][0]                                                     # (T, B*P, 256)
-        R = z.sum(0).view(B, P, -1).sum(1).mean(0) * 1000.0 / T_FF        # (256,) Hz summed over instances
+        R = counts[n].reshape(B, P, -1).sum(1).mean(0) * 1000.0 / T_FF    # (256,) Hz summed over instances
         hz[n] = R.mean().item()
         lr = lr + (((R - args.r_target) / (R + args.r_target)) ** 2).mean()
         if getattr(args, "g_rate_log", 0.0):
@@ -234,9 +233,17 @@ def regularisers(out, m, B, args):
             # hardly pulls it back once R is a few times the target (docs/relnet-training.md).
             lr = lr + args.g_rate_log / args.l_rate * (torch.log((R + 1.0) / (args.r_target + 1.0)) ** 2).mean()
     for n in ("agg",) + F_NAMES:
-        rho = out[n][0].mean((0, 1))
+        rho = counts[n].reshape(-1, counts[n].shape[-1]).mean(0) / T_FF
         hz[n] = rho.mean().item() * 1000.0
         lr = lr + (((rho - args.rate_f) / (rho + args.rate_f)) ** 2).mean()
+    return lr, hz
+
+
+def regularisers(out, m, B, args):
+    """The paper's regularisers in the form used here (docs/relnet-training.md): rate_terms on
+    the spike counts, and the voltage regulariser of Eq. 17-18 on the pre-reset voltage
+    (threshold 1, reset 0)."""
+    lr, hz = rate_terms({n: out[n][0].sum(0) for n in MATCH_LAYERS}, m, B, args)
     lv = 0.0
     # A layer's own factor on the voltage term (--l-v-layer): f_phi 2 and 3 driven tens of
     # thresholds high keep firing into the next story after the reset (docs/relnet.md), which a

@@ -47,6 +47,10 @@ def add_args(ap):
                     "count model's (tandem learning)")
     ap.add_argument("--tandem-readout", action="store_true", help="with --tandem: the logits' forward value is "
                     "the readout as the chip reads it (its u over the read-out steps), not f_phi 3's whole counts")
+    ap.add_argument("--tandem-rate", action="store_true", help="with --tandem: add the rate term (--l-rate, "
+                    "--g-rate-log, --r-target, --rate-f) on the layers' spike counts, its gradient the count model's")
+    ap.add_argument("--lr-final", type=float, default=None, metavar="SHARE", help="decay the learning rates along "
+                    "a cosine to SHARE of the start's by the loop's last step (default: constant)")
     ap.add_argument("--refit", type=int, default=1000, help="ANN phase steps between refits of the count model")
     ap.add_argument("--l-match", type=float, default=0.0, help="weight of the count match: each hidden layer's "
                     "spike counts against the reference ANN's activations on the same story, scaled (0: off)")
@@ -134,13 +138,25 @@ def counts(S, Q):
     return S.sum(2), Q.sum(1)
 
 
+def lr_factor(step, total, final):
+    """The learning rate's factor at `step` of `total` under the cosine decay from 1 to `final`
+    (None: constant 1). A constant rate leaves the weights wandering on the loss's plateau
+    (run6: two tandem epochs 14.3 and 14.8 % from rest, their mean 14.4 %); a rate decayed to
+    nearly nothing settles them."""
+    if final is None or total <= 0:
+        return 1.0
+    return final + (1.0 - final) * 0.5 * (1.0 + np.cos(np.pi * min(step, total) / total))
+
+
 def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
-               lr_rel=None, every=None):
+               lr_rel=None, every=None, lr_final=None):
     """Adam over every layer, for the loop's whole length in steps (returned); with lr_rel, each
     layer's learning rate is lr_rel times the spread of its weights at the start (Adam's steps
     have the size of the learning rate whatever the weights' scale, and the balanced layers'
     spreads range from 0.01 (g1, agg) to 5 (readout)). every (N, fn): fn(step) after every N-th
-    step (before that step's checkpoint)."""
+    step (before that step's checkpoint). lr_final: the rates decay along a cosine to this share
+    of the start's by the last step (lr_factor; the start's rates are kept in the optimiser's
+    groups as "initial_lr", so a resumed loop decays from the same ones)."""
     params = [W[n] for n in NAMES]
     for p in params:
         p.requires_grad_(True)
@@ -149,12 +165,16 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
     else:
         opt = torch.optim.Adam(params, lr=lr)
     step = 0
+    for g in opt.param_groups:
+        g["initial_lr"] = g["lr"]
     if state is not None:
         opt.load_state_dict(state["opt"])       # with the learning rates the loop started with
         step = state["step"]
+        for g in opt.param_groups:              # a checkpoint from before the decay: its constant rates
+            g.setdefault("initial_lr", g["lr"])
     if lr_rel:
         run.log("%s learning rates%s: %s" % (tag, " (from the checkpoint)" if state is not None else "", ", ".join(
-            "%s %.2g" % (n, g["lr"]) for n, g in zip(NAMES, opt.param_groups))))
+            "%s %.2g" % (n, g["initial_lr"]) for n, g in zip(NAMES, opt.param_groups))))
     rng = np.random.RandomState(seed)
     order = []
     for e in range(int(np.ceil(iters_or_epochs)) + 1):
@@ -169,13 +189,17 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
+        f = lr_factor(step, total, lr_final)
+        for g in opt.param_groups:
+            g["lr"] = g["initial_lr"] * f
         opt.step()
         step += 1
         acc += loss.item()
         run.progress(tag, step, total, "loss %.3f" % (acc / ((step - 1) % log_every + 1)))
         if step % log_every == 0 or step == total:
-            run.log("%s step %d/%d: loss %.4f %s, wall %.0f s, CPU %.0f s" % (tag, step, total, acc / (
-                (step - 1) % log_every + 1), info, run.wall(), run.cpu()))
+            run.log("%s step %d/%d: loss %.4f %s%s, wall %.0f s, CPU %.0f s" % (tag, step, total, acc / (
+                (step - 1) % log_every + 1), info, "" if lr_final is None else ", rate x %.3f" % f, run.wall(),
+                run.cpu()))
             acc = 0.0
         if every and step % every[0] == 0 and step < total:
             every[1](step)
@@ -498,6 +522,11 @@ def main(argv=None):
         raise SystemExit("relnet_train: --tandem takes its gradient from the count model: give --ann-response")
     if args.tandem_readout and not args.tandem:
         raise SystemExit("relnet_train: --tandem-readout reads the spiking network's readout: give --tandem")
+    if args.tandem_rate and not args.tandem:
+        raise SystemExit("relnet_train: --tandem-rate regularises the spiking network's counts: give --tandem")
+    if args.lr_final is not None and not 0.0 <= args.lr_final <= 1.0:
+        raise SystemExit("relnet_train: --lr-final is a share of the starting rate, from 0 to 1: got %g" %
+                         args.lr_final)
     if args.ann_response and not args.ann_from:
         raise SystemExit("relnet_train: --ann-response fits its count model to a spiking network: give --ann-from")
     if args.ann_from and (args.init or args.rebalance):
@@ -578,16 +607,24 @@ def main(argv=None):
             if args.tandem_readout:
                 logits = tandem_readout(W, acts["f3"], out["f3"][0])
             ce = F.cross_entropy(gain * logits, y)
-            if not args.l_density:
-                return ce, ""
-            ld = ffnet.density_loss(pre, args.density, DENSE_LAYERS)
-            return ce + args.l_density * ld, "(ce %.3f, density %.3f)" % (ce.item(), ld.item())
+            loss, info = ce, []
+            if args.tandem_rate:
+                # forward the layers' real spike counts (tandem_act), so the term sees the rates the
+                # chip will run at; backward the count model's slopes, as for the cross-entropy
+                lr, hz = ffnet.rate_terms(acts, m, S.shape[0], args)
+                loss = loss + args.l_rate * lr
+                info.append("rate %.3f, g Hz %s" % (lr.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES)))
+            if args.l_density:
+                ld = ffnet.density_loss(pre, args.density, DENSE_LAYERS)
+                loss = loss + args.l_density * ld
+                info.append("density %.3f" % ld.item())
+            return loss, "(ce %.3f, %s)" % (ce.item(), ", ".join(info)) if info else ""
         def refit(step):
             resp.update(fit_response(run, W, train, args, "step %d" % step))
         train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
                    lambda s: run.save({"phase": "ann", "W": W, "loop": s, "resp": resp, "logit_gain": gain,
                                        "delay": args.delay}),
-                   lr_rel=args.ann_lr_rel, every=(args.refit, refit) if resp else None)
+                   lr_rel=args.ann_lr_rel, every=(args.refit, refit) if resp else None, lr_final=args.lr_final)
         with torch.no_grad():
             shares = {}
             for ks in batches(test, args.rows)[:20]:
@@ -640,7 +677,7 @@ def main(argv=None):
             ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "", extra)
     base = {k: v for k, v in st.items() if k not in ("loop",)}
     train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
-               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel)
+               lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel, lr_final=args.lr_final)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
     err, tot = evaluate(snn, test, args.rows)
     extra = ""
