@@ -140,9 +140,9 @@ def counts(S, Q):
 
 def lr_factor(step, total, final):
     """The learning rate's factor at `step` of `total` under the cosine decay from 1 to `final`
-    (None: constant 1). A constant rate leaves the weights wandering on the loss's plateau
-    (run6: two tandem epochs 14.3 and 14.8 % from rest, their mean 14.4 %); a rate decayed to
-    nearly nothing settles them."""
+    (None: constant 1). At a constant rate the weights wander on the loss's plateau (run6: two
+    tandem epochs 14.3 and 14.8 % from rest, their mean 14.4 %); a rate that ends near nothing
+    ends at one point of it rather than a random one."""
     if final is None or total <= 0:
         return 1.0
     return final + (1.0 - final) * 0.5 * (1.0 + np.cos(np.pi * min(step, total) / total))
@@ -618,7 +618,7 @@ def main(argv=None):
                 ld = ffnet.density_loss(pre, args.density, DENSE_LAYERS)
                 loss = loss + args.l_density * ld
                 info.append("density %.3f" % ld.item())
-            return loss, "(ce %.3f, %s)" % (ce.item(), ", ".join(info)) if info else ""
+            return loss, ("(ce %.3f, %s)" % (ce.item(), ", ".join(info)) if info else "")
         def refit(step):
             resp.update(fit_response(run, W, train, args, "step %d" % step))
         train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
