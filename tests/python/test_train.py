@@ -842,3 +842,15 @@ def test_rate_term_on_counts_by_hand():
             rho = z.mean((0, 1))
             want += (((rho - 0.05) / (rho + 0.05)) ** 2).mean()
     assert abs(float(lr_s) - want) < 1e-4 * max(1.0, want)
+
+
+def test_readout_fake_quant_forward_is_the_exported_mantissa_and_backward_passes():
+    scale, e = 1000.0, 1
+    w = torch.tensor([0.3, -0.07, 0.0, 40.0], requires_grad=True)
+    out = export.readout_fake_quant(w, scale, e)
+    # by hand: v counts mant * 2^(6 + e) = 128 mant per weight, the logit is v / 1000
+    step = 128.0 / 1000.0
+    want = [2 * step, -1 * step, 0.0, 255 * step]      # 2.34, -0.55, 0 and 312.5 steps (clamped at 255)
+    np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-6)
+    out.sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), [1.0, 1.0, 1.0, 1.0])

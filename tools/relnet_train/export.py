@@ -90,6 +90,13 @@ def fake_quant(w, vth_mant, e):
     return w + (q - w).detach()
 
 
+def readout_fake_quant(w, scale, e):
+    """fake_quant for the readout: the forward pass sees the weight readout_mantissa rounds to,
+    back in logit units."""
+    q = readout_mantissa(w, scale, e) / (scale / 2 ** (6 + e))
+    return w + (q - w).detach()
+
+
 def layer_of(tensor):
     return tensor.split(".")[0]
 

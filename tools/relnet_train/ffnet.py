@@ -159,6 +159,12 @@ def layer_inputs(W, cs, cq, counts, m):
     return inp
 
 
+def window_counts(out):
+    """Each hidden layer's spike counts over the window, {layer: (rows, units)}, from
+    snn_forward's `out`."""
+    return {n: out[n][0].sum(0) for n in MATCH_LAYERS}
+
+
 def match_pairs(out, acts):
     """(layer, (spike counts over the window, the ANN's activations)) per hidden layer, both as
     (rows, units): g_theta's rows are the instances (story-major, as snn_forward lays them out)."""
@@ -243,7 +249,7 @@ def regularisers(out, m, B, args):
     """The paper's regularisers in the form used here (docs/relnet-training.md): rate_terms on
     the spike counts, and the voltage regulariser of Eq. 17-18 on the pre-reset voltage
     (threshold 1, reset 0)."""
-    lr, hz = rate_terms({n: out[n][0].sum(0) for n in MATCH_LAYERS}, m, B, args)
+    lr, hz = rate_terms(window_counts(out), m, B, args)
     lv = 0.0
     # A layer's own factor on the voltage term (--l-v-layer): f_phi 2 and 3 driven tens of
     # thresholds high keep firing into the next story after the reset (docs/relnet.md), which a

@@ -369,7 +369,7 @@ def fit_response(run, W, train, args, when="start", stories=300, points=200000, 
             S, Q = lookup(CACHE, ref, ks)
             m = len(ref[ks[0]]["ctx"])
             _, out = ffnet.snn_forward(W, S, Q, m, args.delay)
-            c = {n: out[n][0].sum(0) for n in ffnet.MATCH_LAYERS}
+            c = ffnet.window_counts(out)
             for n, x in ffnet.layer_inputs(W, *counts(S, Q), c, m).items():
                 xs.setdefault(n, []).append(x.flatten())
                 ys.setdefault(n, []).append(c[n].flatten())
@@ -602,7 +602,7 @@ def main(argv=None):
             if args.tandem:
                 with torch.no_grad():
                     _, out = ffnet.snn_forward(W, S, Q, m, args.delay)
-                a = tandem_act(resp, {n: out[n][0].sum(0) for n in ffnet.MATCH_LAYERS})
+                a = tandem_act(resp, ffnet.window_counts(out))
             logits, acts = ffnet.ann_forward(W, *counts(S, Q), m, pre, a)
             if args.tandem_readout:
                 logits = tandem_readout(W, acts["f3"], out["f3"][0])

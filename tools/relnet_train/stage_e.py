@@ -141,8 +141,7 @@ def main(argv=None):
         for n in FF:
             L = n.split(".")[0]
             if n == "readout.w":
-                s = q["scale"] / 2 ** (6 + q["exp"][n])
-                out[L] = W[L] + (export.readout_mantissa(W[L], q["scale"], q["exp"][n]) / s - W[L]).detach()
+                out[L] = export.readout_fake_quant(W[L], q["scale"], q["exp"][n])
             else:
                 out[L] = export.fake_quant(W[L], q["vth"][L], q["exp"][n])
         return out
