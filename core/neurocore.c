@@ -28,23 +28,14 @@ int32_t le_actual_weight(int32_t mant, int32_t wexp)
     return (int32_t)(w > lim ? lim : (w < -lim ? -lim : w));
 }
 
-/* Smallest b with 2^b >= n (0 for n <= 1). */
-static uint32_t ceil_log2(uint64_t n)
-{
-    uint32_t b = 0;
-    while (((uint64_t)1 << b) < n)
-        b++;
-    return b;
-}
-
+/* 6..12: ceil(log2(n_cx)) clamped. Placement asks for every synapse it tries: no loop. */
 static uint32_t index_bits(uint32_t n_cx)
 {
-    uint32_t b = ceil_log2(n_cx);
-    if (b < 6)
-        b = 6;
-    if (b > 12)
-        b = 12;
-    return b;
+    if (n_cx <= 64)
+        return 6;
+    if (n_cx > 2048)
+        return 12;
+    return 32u - (uint32_t)__builtin_clz(n_cx - 1u);
 }
 
 /* The format of an axon given without one: 8-bit sparse with just enough delay bits. */
@@ -53,34 +44,41 @@ static le_axon_fmt default_fmt(uint32_t dmax)
     return le_axon_fmt_for(8, dmax);
 }
 
+/* n synapses of bps bits each, stored in blocks of synapses_per_block behind a header,
+ * each block rounded up to whole SRAM words; closed form, because placement asks this for
+ * every synapse it tries on a core. */
+static uint64_t blocks_bits(const le_limits *lim, uint64_t bps, uint64_t n)
+{
+    const uint64_t per = lim->synapses_per_block, word = lim->sram_word_bits, hdr = lim->block_header_bits;
+    if (!(per & (per - 1)) && !(word & (word - 1))) {
+        /* Loihi's 64 and 64: shifts and masks in place of four divisions. */
+        const unsigned ps = (unsigned)__builtin_ctzll(per), ws = (unsigned)__builtin_ctzll(word);
+        const uint64_t full = n >> ps, rest = n & (per - 1);
+        uint64_t total = full * (((per * bps + hdr + word - 1) >> ws) << ws);
+        if (rest)
+            total += ((rest * bps + hdr + word - 1) >> ws) << ws;
+        return total;
+    }
+    const uint64_t full = n / per, rest = n % per;
+    uint64_t total = full * ((per * bps + hdr + word - 1) / word * word);
+    if (rest)
+        total += (rest * bps + hdr + word - 1) / word * word;
+    return total;
+}
+
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx)
 {
     if (n == 0)
         return 0;
-    uint64_t bps = (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(n_cx));
-    uint64_t per = lim->synapses_per_block;
-    uint64_t word = lim->sram_word_bits;
-    uint64_t total = 0;
-    for (uint64_t left = n; left > 0;) {
-        uint64_t k = left < per ? left : per;
-        uint64_t bits = k * bps + lim->block_header_bits;
-        total += (bits + word - 1) / word * word;
-        left -= k;
-    }
-    return total;
+    return blocks_bits(lim, (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(n_cx)), n);
 }
 
 uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx)
 {
     if (n == 0)
         return 0;
-    uint64_t bps = (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(max_idx + 1u));
-    uint64_t per = lim->synapses_per_block, word = lim->sram_word_bits;
-    uint64_t full = n / per, rest = n % per;
-    uint64_t total = full * ((per * bps + lim->block_header_bits + word - 1) / word * word);
-    if (rest)
-        total += (rest * bps + lim->block_header_bits + word - 1) / word * word;
-    return total;
+    return blocks_bits(lim, (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(max_idx + 1u)),
+                       n);
 }
 
 /* --- build --- */

@@ -227,6 +227,7 @@ void le_fit_numbers(le_fit f, const le_core_usage *u, const le_limits *lim, uint
 
 typedef struct {
     uint64_t sum, set;  /* the axon's set hash sum and set before the edge */
+    uint64_t bits;      /* a discrete axon's bits before the edge */
     uint32_t slot, n, ent;
     uint16_t lo, hi;
     uint8_t wb, dmax, fresh, moved; /* moved: the edge changed the axon's set */
@@ -250,10 +251,20 @@ static uint64_t discrete_bits(const le_core_est *pk, uint32_t n_cx)
     return b;
 }
 
+/* Each discrete axon's own bits at n_cx compartments, which est_add_syn updates by difference. */
+static void refresh_axon_bits(le_core_est *pk, uint32_t n_cx)
+{
+    for (uint32_t a = 0; a < pk->u.in_axons; a++)
+        pk->ax_bits[a] = is_pop_key(pk, pk->ax_src[a])
+                             ? 0
+                             : axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+}
+
 static void recompute_bits(le_core_est *pk, uint32_t n_cx)
 {
     pk->u.syn_bits = pk->u.syn_bits - discrete_bits(pk, pk->bits_ncx) + discrete_bits(pk, n_cx);
     pk->bits_ncx = n_cx;
+    refresh_axon_bits(pk, n_cx);
 }
 
 /* The per-synapse index field grows with the compartments of the core; a 64-synapse probe
@@ -393,6 +404,7 @@ static int est_grow(le_core_est *pk)
     GROW(ax_lo);
     GROW(ax_hi);
     GROW(ax_set);
+    GROW(ax_bits);
 #undef GROW
     pk->cap = nc;
     return 1;
@@ -434,6 +446,7 @@ void le_core_est_free(le_core_est *est)
     free(est->ax_lo);
     free(est->ax_hi);
     free(est->ax_set);
+    free(est->ax_bits);
     free(est->pow_r);
     free(est->pow_rinv);
     free(est->set_h);
@@ -482,25 +495,26 @@ static int est_add_syn(le_core_est *pk, size_t e, uint32_t cx, uint32_t n_cx)
         pk->ax_lo[a] = UINT16_MAX;
         pk->ax_hi[a] = 0;
         pk->ax_set[a] = 0;
+        pk->ax_bits[a] = 0;
         u->fresh = 1;
     } else {
         a = pk->slot[src];
         u->fresh = 0;
-        if (!pop)
-            pk->u.syn_bits -= axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
     }
     u->slot = a;
     u->n = pk->ax_n[a];
     u->wb = pk->ax_wb[a];
     u->dmax = pk->ax_dmax[a];
     u->moved = 0;
+    u->bits = pk->ax_bits[a];
     pk->ax_n[a]++;
     if (wb > pk->ax_wb[a])
         pk->ax_wb[a] = wb;
     if (dly > pk->ax_dmax[a])
         pk->ax_dmax[a] = dly;
     if (!pop) {
-        pk->u.syn_bits += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+        pk->ax_bits[a] = axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
+        pk->u.syn_bits += pk->ax_bits[a] - u->bits;
         return 1;
     }
     if (!ie->ent[e])
@@ -553,6 +567,7 @@ le_code le_core_est_add(le_core_est *est, uint32_t g, uint32_t cx, uint32_t n_cx
 
 void le_core_est_undo(le_core_est *est)
 {
+    const uint32_t ncx_added = est->bits_ncx;
     undo_rec *log = est->log;
     while (est->n_log > 0) {
         undo_rec *u = &log[--est->n_log];
@@ -572,10 +587,14 @@ void le_core_est_undo(le_core_est *est)
             est->ax_n[u->slot] = u->n;
             est->ax_wb[u->slot] = u->wb;
             est->ax_dmax[u->slot] = u->dmax;
+            est->ax_bits[u->slot] = u->bits;
         }
     }
     est->u = est->before;
     est->bits_ncx = est->before_ncx;
+    /* The add refreshed every axon's bits when the core's size changed their format. */
+    if (est->u.in_axons && format_changes(est->lim, ncx_added, est->bits_ncx))
+        refresh_axon_bits(est, est->bits_ncx);
 }
 
 /* --- a whole placement --- */

@@ -99,6 +99,7 @@ typedef struct {
     uint32_t *ax_ent;
     uint16_t *ax_lo, *ax_hi;
     uint64_t *ax_set;     /* hash of the set it holds a reference to, 0 = none yet */
+    uint64_t *ax_bits;    /* a discrete axon's synapse-memory bits at bits_ncx compartments */
     uint64_t *pow_r;      /* [cx_per_core]: r^i */
     uint64_t *pow_rinv;   /* [pop_cx_base_max + 1]: r^-i */
     /* The distinct sets of the open core: hash, references, bits; entries of older epochs are free. */

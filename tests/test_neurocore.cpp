@@ -75,6 +75,11 @@ TEST(SynapseSram, SparseBlocksIndexBitsAndDelays)
     // 1-bit dense weights: 64 + 10 = 74 -> 128 per full block; 65 synapses -> 128 + (1 + 10 -> 64) = 192.
     le_axon_fmt b = {1, 0, 1, 0};
     EXPECT_EQ(le_axon_sram_bits(L, &b, 65, 1024), 192u);
+    // Many blocks: 4095 = 63 full blocks + 63. 24 bits each (f): 63 * 1600 = 100800, and
+    // 63 * 24 + 10 = 1522 -> 24 words = 1536. Total 102336.
+    EXPECT_EQ(le_axon_sram_bits(L, &f, 4095, 1024), 102336u);
+    // Exactly 4096 = 64 full blocks: 64 * 1600 = 102400, no partial block.
+    EXPECT_EQ(le_axon_sram_bits(L, &f, 4096, 1024), 102400u);
 }
 
 TEST(SynapseSram, CoreTotalsAxonsAndDefaultsFormat)

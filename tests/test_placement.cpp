@@ -418,6 +418,58 @@ TEST(Placement, SynapseCapPerCoreChangesTheMapping)
     EXPECT_NE(std::strstr(q.e.msg, "'nope'"), nullptr) << q.e.msg;
 }
 
+// --- a core filled one neuron at a time, with undo across a change of the index field ---
+
+// Synapse memory of one sparse axon, block by block as spec §3.3 counts it: blocks of 64
+// synapses behind a 10-bit header, each rounded up to 64-bit words.
+static uint64_t sparse_axon_bits(uint32_t n, uint32_t bits_per_synapse)
+{
+    uint64_t t = 0;
+    while (n) {
+        uint32_t k = n < 64 ? n : 64;
+        t += (k * bits_per_synapse + 10 + 63) / 64 * 64;
+        n -= k;
+    }
+    return t;
+}
+
+TEST(Placement, CoreEstimateUndoAcrossTheIndexFieldsGrowth)
+{
+    // 4 inputs, each reaching all 70 neurons of `out`: on a core, 4 axons of one synapse per
+    // neuron there. 8-bit weights, no delay: 8 + index bits per synapse, the index field 6 bits
+    // up to 64 compartments and 7 from 65.
+    Net net;
+    uint32_t in = net.pop("in", LE_POP_INPUT, 4), out = net.pop("out", LE_POP_LIF, 70);
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (uint32_t d = 0; d < 70; d++)
+        for (uint32_t s = 0; s < 4; s++)
+            pairs.push_back({s, d});
+    net.conn(in, out, pairs);
+    const uint32_t base[3] = {0, 4, 74};
+    le_error e;
+    le_in_edges ie;
+    ASSERT_EQ(le_in_edges_build(&net.n, base, nullptr, &ie, &e), LE_OK) << e.msg;
+    le_core_est est;
+    ASSERT_EQ(le_core_est_init(&est, le_limits_loihi1(), &ie, &e), LE_OK) << e.msg;
+    le_core_est_open(&est, 0);
+    for (uint32_t k = 0; k < 64; k++)
+        ASSERT_EQ(le_core_est_add(&est, 4 + k, k, k + 1, 0, 0, &e), LE_OK) << e.msg;
+    EXPECT_EQ(est.u.in_axons, 4u);
+    EXPECT_EQ(est.u.syn_bits, 4 * sparse_axon_bits(64, 8 + 6)); // 4 * 960
+    // The 65th compartment widens every axon's index field to 7 bits ...
+    ASSERT_EQ(le_core_est_add(&est, 4 + 64, 64, 65, 0, 0, &e), LE_OK) << e.msg;
+    EXPECT_EQ(est.u.syn_bits, 4 * sparse_axon_bits(65, 8 + 7));
+    // ... and taking it back narrows them again, for the next neuron too: a 65th synapse per
+    // axon on compartment 63 (the estimate does not ask which compartments are free).
+    le_core_est_undo(&est);
+    EXPECT_EQ(est.u.syn_bits, 4 * sparse_axon_bits(64, 8 + 6));
+    ASSERT_EQ(le_core_est_add(&est, 4 + 65, 63, 64, 0, 0, &e), LE_OK) << e.msg;
+    EXPECT_EQ(est.u.syn_bits, 4 * sparse_axon_bits(65, 8 + 6));
+    EXPECT_EQ(est.u.synapses, 4u * 65);
+    le_core_est_free(&est);
+    le_in_edges_free(&ie);
+}
+
 // --- the estimate equals what le_core_build counts ---
 
 TEST(Placement, EstimateEqualsTheCoreBuildOnRandomNetworks)
