@@ -241,16 +241,6 @@ static uint64_t axon_bits(const le_limits *lim, uint32_t n, uint8_t wb, uint8_t 
 
 static int is_pop_key(const le_core_est *pk, uint32_t key) { return key >= pk->ie->n_neurons; }
 
-/* Bits of the discrete axons at n_cx compartments (sets do not depend on the core's size). */
-static uint64_t discrete_bits(const le_core_est *pk, uint32_t n_cx)
-{
-    uint64_t b = 0;
-    for (uint32_t a = 0; a < pk->u.in_axons; a++)
-        if (!is_pop_key(pk, pk->ax_src[a]))
-            b += axon_bits(pk->lim, pk->ax_n[a], pk->ax_wb[a], pk->ax_dmax[a], n_cx);
-    return b;
-}
-
 /* Each discrete axon's own bits at n_cx compartments, which est_add_syn updates by difference. */
 static void refresh_axon_bits(le_core_est *pk, uint32_t n_cx)
 {
@@ -262,9 +252,12 @@ static void refresh_axon_bits(le_core_est *pk, uint32_t n_cx)
 
 static void recompute_bits(le_core_est *pk, uint32_t n_cx)
 {
-    pk->u.syn_bits = pk->u.syn_bits - discrete_bits(pk, pk->bits_ncx) + discrete_bits(pk, n_cx);
-    pk->bits_ncx = n_cx;
+    for (uint32_t a = 0; a < pk->u.in_axons; a++)
+        pk->u.syn_bits -= pk->ax_bits[a];
     refresh_axon_bits(pk, n_cx);
+    for (uint32_t a = 0; a < pk->u.in_axons; a++)
+        pk->u.syn_bits += pk->ax_bits[a];
+    pk->bits_ncx = n_cx;
 }
 
 /* The per-synapse index field grows with the compartments of the core; a 64-synapse probe
