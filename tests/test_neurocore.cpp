@@ -82,6 +82,23 @@ TEST(SynapseSram, SparseBlocksIndexBitsAndDelays)
     EXPECT_EQ(le_axon_sram_bits(L, &f, 4096, 1024), 102400u);
 }
 
+TEST(SynapseSram, BlocksAndWordsOfOtherSizes)
+{
+    // The count for limits whose block and word sizes are not powers of two: blocks of 48
+    // synapses, 40-bit words. Dense 8-bit weights, 100 synapses = 48 + 48 + 4:
+    // 48 * 8 + 10 = 394 -> 10 words = 400 per full block; 4 * 8 + 10 = 42 -> 2 words = 80.
+    le_limits L = *le_limits_loihi1();
+    L.synapses_per_block = 48;
+    L.sram_word_bits = 40;
+    le_axon_fmt d = {8, 0, 1, 0};
+    EXPECT_EQ(le_axon_sram_bits(&L, &d, 100, 1024), 880u);
+    EXPECT_EQ(le_axon_sram_bits(&L, &d, 96, 1024), 800u);
+    // A shared set: sparse, 8-bit, relative indices up to 99 (7 bits): 15 bits per synapse;
+    // 50 = 48 + 2: 48 * 15 + 10 = 730 -> 19 words = 760; 2 * 15 + 10 = 40 -> 1 word. 800.
+    le_axon_fmt s = {8, 0, 0, 0};
+    EXPECT_EQ(le_set_sram_bits(&L, &s, 50, 99), 800u);
+}
+
 TEST(SynapseSram, CoreTotalsAxonsAndDefaultsFormat)
 {
     CoreFixture c;
