@@ -66,19 +66,20 @@ static uint64_t blocks_bits(const le_limits *lim, uint64_t bps, uint64_t n)
     return total;
 }
 
+/* Bits of one synapse in format fmt, its index field sized for n_idx targets. */
+static uint64_t synapse_bits(const le_axon_fmt *fmt, uint32_t n_idx)
+{
+    return (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(n_idx));
+}
+
 uint64_t le_axon_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint32_t n, uint32_t n_cx)
 {
-    if (n == 0)
-        return 0;
-    return blocks_bits(lim, (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(n_cx)), n);
+    return n ? blocks_bits(lim, synapse_bits(fmt, n_cx), n) : 0;
 }
 
 uint64_t le_set_sram_bits(const le_limits *lim, const le_axon_fmt *fmt, uint64_t n, uint32_t max_idx)
 {
-    if (n == 0)
-        return 0;
-    return blocks_bits(lim, (uint64_t)fmt->weight_bits + fmt->delay_bits + (fmt->dense ? 0u : index_bits(max_idx + 1u)),
-                       n);
+    return n ? blocks_bits(lim, synapse_bits(fmt, max_idx + 1u), n) : 0;
 }
 
 /* --- build --- */
