@@ -333,13 +333,18 @@ def test_stage_b_silences_the_step_before_the_reset():
     assert after < 0.25 * before, (before, after)
 
 
-def test_stage_a_oversample_takes_a_task_k_times():
-    from tools.relnet_train.stage_a import parse_oversample
+def test_oversample_takes_a_task_k_times():
+    from tools.relnet_train.data import oversample, parse_oversample
     assert parse_oversample("19:4,17:2", [1, 17, 19]) == {19: 4, 17: 2}
     assert parse_oversample("", [1]) == {}
     for bad in ("19:4", "1:0", "1-4", "x:2"):
         with pytest.raises(SystemExit):
             parse_oversample(bad, [1, 17])
+    qs = [{"task": t, "n": i} for i, t in enumerate([1, 8, 4, 8, 1])]
+    out = oversample(qs, {8: 3, 4: 1})
+    # by hand: the five, then task 8's two stories twice more each; task 4 (K = 1) and 1 once
+    assert [q["n"] for q in out] == [0, 1, 2, 3, 4, 1, 1, 3, 3]
+    assert oversample(qs, {}) == qs
 
 
 def test_voltage_term_takes_a_factor_per_layer():

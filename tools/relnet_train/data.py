@@ -121,6 +121,25 @@ def split_train_val(qs, seed, frac=0.1):
     return [q for i, q in enumerate(qs) if i not in val], [q for i, q in enumerate(qs) if i in val]
 
 
+def parse_oversample(spec, tasks):
+    """'19:4,17:2' -> {19: 4, 17: 2}; each task must be one of the run's, each K at least 1."""
+    out = {}
+    for part in filter(None, spec.split(",")):
+        try:
+            t, k = (int(x) for x in part.split(":"))
+        except ValueError:
+            raise SystemExit("relnet_train: --oversample: expected T:K (task:times), got '%s'" % part)
+        if t not in tasks or k < 1:
+            raise SystemExit("relnet_train: --oversample %s: task %d is not among --tasks, or K < 1" % (part, t))
+        out[t] = k
+    return out
+
+
+def oversample(qs, over):
+    """qs with task T's questions K times ({T: K}); the copies after the originals, the same objects."""
+    return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]
+
+
 def buckets(qs, batch, rng=None):
     """Batches of questions with the same context length M (no padded pairs), shuffled when rng."""
     by_m = {}

@@ -8,20 +8,6 @@ from . import common, data
 from .teacher import Teacher, batch_tensors, per_task_error
 
 
-def parse_oversample(spec, tasks):
-    """'19:4,17:2' -> {19: 4, 17: 2}; each task must be one of the run's, each K at least 1."""
-    out = {}
-    for part in filter(None, spec.split(",")):
-        try:
-            t, k = (int(x) for x in part.split(":"))
-        except ValueError:
-            raise SystemExit("relnet_train: --oversample: expected T:K (task:times), got '%s'" % part)
-        if t not in tasks or k < 1:
-            raise SystemExit("relnet_train: --oversample %s: task %d is not among --tasks, or K < 1" % (part, t))
-        out[t] = k
-    return out
-
-
 def main(argv=None):
     ap = common.base_args(__doc__)
     ap.add_argument("--epochs", type=int, default=40)
@@ -41,8 +27,7 @@ def main(argv=None):
     dic = data.Dictionary(d)
     train, val = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = data.load(d, tasks, "test", dic)
-    over = parse_oversample(args.oversample, tasks)
-    train_epoch = train + [q for q in train for _ in range(over.get(q["task"], 1) - 1)]
+    train_epoch = data.oversample(train, data.parse_oversample(args.oversample, tasks))
     model = Teacher()
     if args.init and not args.resume:
         model.load_state_dict(torch.load(args.init)["model"])

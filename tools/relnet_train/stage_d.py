@@ -65,6 +65,9 @@ def add_args(ap):
     ap.add_argument("--balance-iters", type=int, default=10, help="bisection steps per layer gain")
     ap.add_argument("--balance-batches", type=int, default=3, help="reference batches of the balancing")
     ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task for the evaluations")
+    ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
+                    help="the training loops take task T's training stories K times per epoch (the fits, the "
+                         "balancing and the evaluations count each story once)")
 
 
 def batches(qs, rows, rng=None):
@@ -543,6 +546,11 @@ def main(argv=None):
         VARIANT_RNG = np.random.RandomState(args.seed + 11)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    over = data.parse_oversample(args.oversample, tasks)
+    train_epoch = data.oversample(train, over)
+    if over:
+        run.log("training loops: %s (%d stories per epoch, %d without)" % (", ".join(
+            "task %d x %d" % kv for kv in sorted(over.items())), len(train_epoch), len(train)))
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
     if args.ann_from and not args.resume:
         st0 = torch.load(args.ann_from)
@@ -621,7 +629,8 @@ def main(argv=None):
             return loss, ("(ce %.3f, %s)" % (ce.item(), ", ".join(info)) if info else "")
         def refit(step):
             resp.update(fit_response(run, W, train, args, "step %d" % step))
-        train_loop(run, W, train, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN", st.get("loop"),
+        train_loop(run, W, train_epoch, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN",
+                   st.get("loop"),
                    lambda s: run.save({"phase": "ann", "W": W, "loop": s, "resp": resp, "logit_gain": gain,
                                        "delay": args.delay}),
                    lr_rel=args.ann_lr_rel, every=(args.refit, refit) if resp else None, lr_final=args.lr_final)
@@ -676,7 +685,8 @@ def main(argv=None):
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES),
             ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "", extra)
     base = {k: v for k, v in st.items() if k not in ("loop",)}
-    train_loop(run, W, train, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN", st.get("loop"),
+    train_loop(run, W, train_epoch, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN",
+               st.get("loop"),
                lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel, lr_final=args.lr_final)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
     err, tot = evaluate(snn, test, args.rows)

@@ -153,7 +153,8 @@ def main(argv=None):
         lt = ffnet.tail_loss(out)
         return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
-    steps = stage_d.train_loop(run, W, train, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2,
+    train_epoch = data.oversample(train, data.parse_oversample(args.oversample, tasks))
+    steps = stage_d.train_loop(run, W, train_epoch, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2,
                                "QAT", st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20,
                                lr_rel=args.lr_rel)
     # final directory: the float weights rounded with the plan's thresholds and exponents
