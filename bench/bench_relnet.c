@@ -124,7 +124,7 @@ static le_code setup(shared *sh, const char *data, const char *weights, const ch
     le_babi_selection sel;
     memset(&sel, 0, sizeof sel);
     if (!rc) {
-        le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, (int32_t)M};
+        le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, (int32_t)M, NULL, 0};
         le_babi_pick pk = {stories, 1, LE_BABI_BENCH_SEED};
         rc = le_babi_select(&sh->corpus, &f, &pk, &sel, err);
     }

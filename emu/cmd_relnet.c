@@ -41,7 +41,9 @@ typedef struct {
     const char *placement_file; /* a user's placement (hints file) instead of a strategy */
     const char *weights, *board, *noc, *data, *json, *pred, *mapping, *arch;
     uint32_t tasks;             /* mask */
-    uint32_t stories;           /* per size; 0 = the paper's 250 (100 for M = 16) */
+    uint32_t stories;           /* per size; 0 = the paper's 250 (100 at M = 16) */
+    const char *questions;      /* a CSV of task,line: exactly these stories */
+    int sizes_given, stories_given;
     uint64_t seed;
     int ledger;
     le_trace_cli tc;            /* congestion traces (docs/traces.md) */
@@ -72,6 +74,9 @@ static void usage(FILE *f)
             "  --tasks LIST         bAbI tasks, comma-separated (default the paper's 17 among the\n"
             "                       weight directory's task_list)\n"
             "  --stories N          stories per size (default 25; 0 = the paper's 250, 100 at M = 16)\n"
+            "  --questions FILE     run exactly these test questions: a CSV whose header names the\n"
+            "                       columns task and line (a --predictions file is one); the sizes\n"
+            "                       default to the questions' own\n"
             "  --board NAME|FILE    board (default nahuku32, the paper's; see `loihi-emu boards`)\n"
             "  --noc MODE           network mode of the cost model: load (default), packet, systemc\n"
             "  --mapping FILE       mapping parameters (default config/relnet/mapping.yaml)\n"
@@ -151,7 +156,8 @@ static int parse_args(int argc, char **argv, options *o, int *help)
         }
         static const char *const valued[] = {"--sentences", "--placement", "--tasks", "--stories", "--seed",
                                              "--weights",   "--board",     "--noc",   "--arch",    "--mapping",
-                                             "--data",      "--json",      "--predictions", "--jobs"};
+                                             "--data",      "--json",      "--predictions", "--jobs",
+                                             "--questions"};
         if (a[0] != '-')
             return usage_error("unexpected argument '%s'", a);
         int known = !strcmp(a, "--ledger");
@@ -170,6 +176,7 @@ static int parse_args(int argc, char **argv, options *o, int *help)
         if (!strcmp(a, "--sentences")) {
             if (strcmp(v, "all") && !parse_list(v, 1, 20, o->sizes, MAX_SIZES, &o->n_sizes))
                 return usage_error("--sentences: expected 'all' or sizes 1..20 separated by commas, got '%s'", v);
+            o->sizes_given = 1;
         } else if (!strcmp(a, "--placement")) {
             int s = le_relnet_strategy_parse(v);
             if (!strcmp(v, "both")) {
@@ -197,6 +204,7 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             if (!parse_list(v, 0, 100000, tmp, 1, &n) || n != 1)
                 return usage_error("--stories: expected a number of stories, got '%s'", v);
             o->stories = tmp[0];
+            o->stories_given = 1;
         } else if (!strcmp(a, "--seed")) {
             if (!parse_list(v, 0, 0xffffffffu, tmp, 1, &n))
                 return usage_error("--seed: expected a non-negative integer, got '%s'", v);
@@ -217,6 +225,8 @@ static int parse_args(int argc, char **argv, options *o, int *help)
             o->json = v;
         else if (!strcmp(a, "--predictions"))
             o->pred = v;
+        else if (!strcmp(a, "--questions"))
+            o->questions = v;
         else if (!strcmp(a, "--jobs")) {
             le_error e;
             if (le_jobs_parse(a, v, &o->jobs, &e))
@@ -224,7 +234,46 @@ static int parse_args(int argc, char **argv, options *o, int *help)
         } else
             return usage_error("unknown option '%s'", a);
     }
+    if (o->questions && o->stories_given)
+        return usage_error("%s", "--stories and --questions: give one (--questions runs exactly its questions)");
     return 0;
+}
+
+/* The --questions list against the corpus and the run: each question a test question of one
+ * of the run's tasks, and the sizes the questions' own (or, with --sentences, each question's
+ * size among them and each size with a question). */
+static le_code use_questions(options *o, const le_babi_corpus *c, le_babi_qid *q, uint32_t n, le_error *err)
+{
+    uint32_t count[LE_BABI_MAX_CONTEXT + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        le_babi_ref ref;
+        if (!(o->tasks & LE_BABI_TASK_BIT(q[i].task)))
+            return le_fail(err, LE_ERR_CONFIG, "--questions %s: task %u line %u: task %u is not among the run's tasks "
+                           "(--tasks, or the weights' task_list)", o->questions, q[i].task, q[i].line, q[i].task);
+        if (!le_babi_qid_find(c, LE_BABI_TEST, q[i], &ref))
+            return le_fail(err, LE_ERR_CONFIG, "--questions %s: task %u line %u is not a question of the task's test "
+                           "file", o->questions, q[i].task, q[i].line);
+        uint32_t M = c->file[ref.file].question[ref.question].n_context;
+        int listed = !o->sizes_given || M == 0;
+        for (uint32_t k = 0; k < o->n_sizes && !listed; k++)
+            listed = o->sizes[k] == M;
+        if (M == 0 || !listed)
+            return le_fail(err, LE_ERR_CONFIG, "--questions %s: task %u line %u has %u sentences of context, %s",
+                           o->questions, q[i].task, q[i].line, M,
+                           M ? "not among --sentences" : "and the RelNet needs at least one");
+        count[M]++;
+    }
+    if (!o->sizes_given) {
+        o->n_sizes = 0;
+        for (uint32_t M = 1; M <= LE_BABI_MAX_CONTEXT; M++)
+            if (count[M])
+                o->sizes[o->n_sizes++] = M;
+    }
+    for (uint32_t k = 0; k < o->n_sizes; k++)
+        if (!count[o->sizes[k]])
+            return le_fail(err, LE_ERR_CONFIG, "--questions %s: none of its questions has %u sentences of context "
+                           "(--sentences)", o->questions, o->sizes[k]);
+    return LE_OK;
 }
 
 typedef struct {
@@ -357,6 +406,8 @@ static le_code write_json(const job *j, const char *wdir, const le_relnet_result
     le_json_kstring(&js, "network", j->o->noc);
     le_json_kstring(&js, "weights", wdir);
     le_json_kstring(&js, "weights_manifest_sha256", j->w.manifest_sha256);
+    if (j->o->questions)
+        le_json_kstring(&js, "questions", j->o->questions);
     /* the tasks the stories came from, and those the weights were made for */
     const uint32_t masks[2] = {j->o->tasks, le_relnet_weights_task_mask(&j->w)};
     for (int k = 0; k < 2; k++) {
@@ -569,7 +620,8 @@ static int run(options *o, le_error *err)
     memset(&j, 0, sizeof j);
     j.o = o;
     le_babi_corpus_init(&j.corpus);
-    le_relnet_result *res = calloc((size_t)o->n_sizes * MAX_STRATEGIES + 1, sizeof *res);
+    /* room for every size: --questions may set the sizes after the data is read */
+    le_relnet_result *res = calloc((size_t)MAX_SIZES * MAX_STRATEGIES + 1, sizeof *res);
     uint32_t n_res = 0;
     char wdir[1100];
     const char *data = le_data_dir(o->data);
@@ -614,6 +666,10 @@ static int run(options *o, le_error *err)
     }
     if (!rc && !o->tasks)
         o->tasks = le_relnet_default_tasks(&j.w);
+    le_babi_qid *qids = NULL;
+    uint32_t n_qids = 0;
+    if (!rc && o->questions && !(rc = le_babi_qids_read(o->questions, &qids, &n_qids, err)))
+        rc = use_questions(o, &j.corpus, qids, n_qids, err);
     uint32_t untrained = rc ? 0 : o->tasks & ~le_relnet_weights_task_mask(&j.w);
     if (untrained && le_mpi_rank() == 0) {
         /* asked for, so run, but answers there say nothing about the weights */
@@ -636,6 +692,8 @@ static int run(options *o, le_error *err)
     rr.geom = j.geom;
     rr.tasks = o->tasks;
     rr.stories = o->stories;
+    rr.only = qids;
+    rr.n_only = n_qids;
     rr.placement = o->placement_file;
     rr.ledger = o->ledger;
     rr.progress = isatty(2);
@@ -695,6 +753,7 @@ static int run(options *o, le_error *err)
     else
         rc = le_outfile_commit(&pred_out, err);
     le_babi_corpus_free(&j.corpus);
+    free(qids);
     le_relnet_weights_free(&j.w);
     le_hints_free(&j.mapping);
     le_hints_free(&j.file);
@@ -722,6 +781,7 @@ int le_cmd_relnet(int argc, char **argv)
     le_io_input(&io, "architecture file", o.arch);
     le_io_input(&io, "mapping file", o.mapping);
     le_io_input(&io, "placement file", o.placement_file);
+    le_io_input(&io, "questions file", o.questions);
     le_io_output(&io, "--json", o.json);
     le_io_output(&io, "--predictions", o.pred);
     le_io_output(&io, "--report", o.report);

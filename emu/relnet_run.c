@@ -210,8 +210,8 @@ le_code le_relnet_run_size(const le_relnet_runner *rr, const le_relnet_layout *l
     if (!rc)
         rc = le_pipeline_open(&net, &rr->po, &pipe, err);
     if (!rc) {
-        le_babi_filter f = {rr->tasks, LE_BABI_TEST, (int32_t)M};
-        le_babi_pick pk = {rr->stories ? rr->stories : le_babi_bench_count(M), 1, LE_BABI_BENCH_SEED};
+        le_babi_filter f = {rr->tasks, LE_BABI_TEST, (int32_t)M, rr->only, rr->n_only};
+        le_babi_pick pk = {rr->only ? 0 : rr->stories ? rr->stories : le_babi_bench_count(M), 1, LE_BABI_BENCH_SEED};
         rc = le_babi_select(rr->corpus, &f, &pk, &sel, err);
     }
     if (!rc && sel.n == 0)

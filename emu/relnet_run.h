@@ -64,6 +64,8 @@ typedef struct {
     le_board_geom geom;       /* the board's (le_pipeline_board) */
     uint32_t tasks;           /* bAbI task mask */
     uint32_t stories;         /* per size; 0 = the paper's 250 (100 at M = 16) */
+    const le_babi_qid *only;  /* NULL, or exactly these questions (those of each size; sorted) */
+    uint32_t n_only;
     const char *placement;    /* the name rows carry: the strategy's, or a placement file's */
     int ledger;               /* print the cost model's report after the run */
     int progress;             /* draw a progress bar on stderr */

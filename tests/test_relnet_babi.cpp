@@ -658,7 +658,7 @@ TEST(BabiSelect, ByLengthTaskAndSeed)
     ASSERT_EQ(le_babi_read_file(&c.c, a.c_str(), 4, LE_BABI_TEST, &err), LE_OK) << err.msg;
 
     Selection all;
-    le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, -1};
+    le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, -1, nullptr, 0};
     le_babi_pick p = {0, 0, 0};
     ASSERT_EQ(le_babi_select(&c.c, &f, &p, &all.s, &err), LE_OK) << err.msg;
     ASSERT_EQ(all.s.available, 40u);
@@ -694,6 +694,78 @@ TEST(BabiSelect, ByLengthTaskAndSeed)
     f.n_context = 21;
     Selection bad;
     EXPECT_EQ(le_babi_select(&c.c, &f, &p, &bad.s, &err), LE_ERR_RANGE);
+}
+
+TEST(BabiSelect, OnlyTheListedQuestions)
+{
+    // task 4: 30 stories of context 2 (questions on lines 3, 6, .., 90); task 6: 10 of context 1
+    // (lines 2, 4, .., 20)
+    auto stories = [](int n, int ctx) {
+        std::string s;
+        for (int i = 0; i < n; i++) {
+            for (int k = 1; k <= ctx; k++)
+                s += std::to_string(k) + " Maud went to the garden.\n";
+            s += std::to_string(ctx + 1) + " Where is Maud?\tgarden\t1\n";
+        }
+        return s;
+    };
+    TempDir t;
+    std::string a = t.write("a.txt", stories(30, 2)), b = t.write("b.txt", stories(10, 1));
+    Corpus c;
+    le_error err;
+    ASSERT_EQ(le_babi_read_file(&c.c, b.c_str(), 6, LE_BABI_TEST, &err), LE_OK) << err.msg;
+    ASSERT_EQ(le_babi_read_file(&c.c, a.c_str(), 4, LE_BABI_TEST, &err), LE_OK) << err.msg;
+
+    // a list as a --predictions file gives it: unsorted, other columns around task and line;
+    // line 5 of task 6 is a sentence, task 2 has no file here
+    std::string csv = t.write("q.csv", "sentences,task,line,answer\n1,6,4,garden\n2,4,90,garden\n2,4,6,garden\n"
+                                       "1,6,5,garden\n2,2,3,garden\n");
+    le_babi_qid *q = nullptr;
+    uint32_t n = 0;
+    ASSERT_EQ(le_babi_qids_read(csv.c_str(), &q, &n, &err), LE_OK) << err.msg;
+    std::vector<std::pair<uint32_t, uint32_t>> got;
+    for (uint32_t i = 0; i < n; i++)
+        got.emplace_back(q[i].task, q[i].line);
+    EXPECT_EQ(got, (std::vector<std::pair<uint32_t, uint32_t>>{{2, 3}, {4, 6}, {4, 90}, {6, 4}, {6, 5}}));
+
+    le_babi_ref r{};
+    EXPECT_EQ(le_babi_qid_find(&c.c, LE_BABI_TEST, le_babi_qid{4, 6}, &r), 1);
+    EXPECT_EQ(r.file, 1u);       // a.txt was read second
+    EXPECT_EQ(r.question, 1u);   // the second story's question
+    EXPECT_EQ(le_babi_qid_find(&c.c, LE_BABI_TEST, le_babi_qid{4, 90}, &r), 1);
+    EXPECT_EQ(r.question, 29u);
+    EXPECT_EQ(le_babi_qid_find(&c.c, LE_BABI_TEST, le_babi_qid{6, 5}, &r), 0);
+    EXPECT_EQ(le_babi_qid_find(&c.c, LE_BABI_TEST, le_babi_qid{4, 91}, &r), 0);
+    EXPECT_EQ(le_babi_qid_find(&c.c, LE_BABI_TRAIN, le_babi_qid{4, 6}, &r), 0);
+
+    // any length: the three questions that exist among the paper's tasks, by task then line
+    le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, -1, q, n};
+    le_babi_pick p = {5, 1, 2021}; // a limit above the list and a shuffle change nothing here
+    Selection s;
+    ASSERT_EQ(le_babi_select(&c.c, &f, &p, &s.s, &err), LE_OK) << err.msg;
+    ASSERT_EQ(s.s.n, 3u);
+    EXPECT_EQ(s.s.available, 3u);
+    EXPECT_EQ(s.s.ref[0].file, 1u);
+    EXPECT_EQ(s.s.ref[0].question, 1u);
+    EXPECT_EQ(s.s.ref[1].question, 29u);
+    EXPECT_EQ(s.s.ref[2].file, 0u);
+    EXPECT_EQ(s.s.ref[2].question, 1u);
+    // context 1: task 6's only
+    f.n_context = 1;
+    Selection s1;
+    ASSERT_EQ(le_babi_select(&c.c, &f, &p, &s1.s, &err), LE_OK) << err.msg;
+    ASSERT_EQ(s1.s.n, 1u);
+    EXPECT_EQ(s1.s.ref[0].file, 0u);
+    free(q);
+
+    // a repeat names the later line; a list without a line column is refused
+    std::string twice = t.write("t.csv", "task,line\n4,6\n4,9\n4,6\n");
+    EXPECT_EQ(le_babi_qids_read(twice.c_str(), &q, &n, &err), LE_ERR_PARSE);
+    EXPECT_EQ(std::string(err.msg), twice + ":4: task 4 line 6 is listed twice");
+    EXPECT_EQ(q, nullptr);
+    std::string noline = t.write("n.csv", "task,row\n4,6\n");
+    EXPECT_EQ(le_babi_qids_read(noline.c_str(), &q, &n, &err), LE_ERR_PARSE);
+    EXPECT_EQ(std::string(err.msg), noline + ":1: the header has no column 'line' (expected columns task and line)");
 }
 
 // ---- the real en-10k files --------------------------------------------------------------------
@@ -892,7 +964,7 @@ TEST_F(BabiEn10k, QuestionsPerStoryLength)
     le_error err;
     for (auto w : want) {
         Selection s;
-        le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, w.m};
+        le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, w.m, nullptr, 0};
         le_babi_pick p = {0, 0, 0};
         ASSERT_EQ(le_babi_select(corpus, &f, &p, &s.s, &err), LE_OK) << err.msg;
         EXPECT_EQ(s.s.available, w.n) << "M = " << w.m;

@@ -208,10 +208,18 @@ le_code le_babi_word_spikes(const uint16_t *words, uint32_t n, le_babi_align ali
 
 /* ---- selections (babi_select.c) ----------------------------------------------------------- */
 
+/* One question by its task and its line in the task's file (1-based): what --predictions
+ * writes, so that a run's stories can be named and run again. */
+typedef struct {
+    uint32_t task, line;
+} le_babi_qid;
+
 typedef struct {
     uint32_t tasks;         /* mask */
     le_babi_split split;
     int32_t n_context;      /* exact capped context length M, or -1 for any */
+    const le_babi_qid *only; /* NULL, or only these questions: n_only of them, by task then line */
+    uint32_t n_only;
 } le_babi_filter;
 
 /* Which of the matching questions are taken. Candidates are listed by task (increasing), then
@@ -246,6 +254,20 @@ le_code le_babi_select_bench(const le_babi_corpus *c, uint32_t m, le_babi_select
  * order). */
 le_code le_babi_select_task(const le_babi_corpus *c, unsigned task, uint32_t limit, uint64_t seed,
                             le_babi_selection *out, le_error *err);
+
+/* ---- question lists (babi_qids.c) ---------------------------------------------------------- */
+
+/* A list of questions from a CSV file whose header names the columns "task" and "line" (others
+ * are skipped, so a --predictions file reads as the list of its stories): *out sorted by task,
+ * then line (free it). A missing column, a task outside 1..20, a line of 0, a repeated question
+ * or an empty list is LE_ERR_PARSE naming the file and line. */
+le_code le_babi_qids_read(const char *path, le_babi_qid **out, uint32_t *n, le_error *err);
+
+/* qsort/bsearch order of question ids: by task, then line. */
+int le_babi_qid_cmp(const void *a, const void *b);
+
+/* The question id names in the split's file of its task: 1 and *ref, or 0 when there is none. */
+int le_babi_qid_find(const le_babi_corpus *c, le_babi_split split, le_babi_qid id, le_babi_ref *ref);
 
 #ifdef __cplusplus
 }

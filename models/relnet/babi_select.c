@@ -32,6 +32,17 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Question q of file (of a task and split the filter takes) by its length and the list. */
+static int matches(const le_babi_filter *f, const le_babi_file *file, uint32_t q)
+{
+    if (f->n_context >= 0 && file->question[q].n_context != (uint32_t)f->n_context)
+        return 0;
+    if (!f->only)
+        return 1;
+    le_babi_qid id = {file->task, file->question[q].q.line};
+    return bsearch(&id, f->only, f->n_only, sizeof id, le_babi_qid_cmp) != NULL;
+}
+
 void le_babi_selection_free(le_babi_selection *s)
 {
     if (!s)
@@ -53,7 +64,7 @@ le_code le_babi_select(const le_babi_corpus *c, const le_babi_filter *f, const l
         if (file->task < 1 || !(f->tasks & LE_BABI_TASK_BIT(file->task)) || file->split != f->split)
             continue;
         for (uint32_t q = 0; q < file->n_questions; q++)
-            n += (uint32_t)(f->n_context < 0 || file->question[q].n_context == (uint32_t)f->n_context);
+            n += (uint32_t)matches(f, file, q);
     }
     out->available = n;
     if (n == 0)
@@ -73,7 +84,7 @@ le_code le_babi_select(const le_babi_corpus *c, const le_babi_filter *f, const l
             if (file->task != task || !(f->tasks & LE_BABI_TASK_BIT(task)) || file->split != f->split)
                 continue;
             for (uint32_t q = 0; q < file->n_questions; q++)
-                if (f->n_context < 0 || file->question[q].n_context == (uint32_t)f->n_context)
+                if (matches(f, file, q))
                     cand[m++] = (le_babi_ref){i, q};
         }
     for (uint32_t i = 0; i < n; i++)
@@ -106,7 +117,7 @@ le_code le_babi_select_bench(const le_babi_corpus *c, uint32_t m, le_babi_select
         memset(out, 0, sizeof *out);
         return le_fail(err, LE_ERR_RANGE, "story length M = %u: expected 1..%u", m, LE_BABI_MAX_CONTEXT);
     }
-    le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, (int32_t)m};
+    le_babi_filter f = {LE_BABI_PAPER_TASKS, LE_BABI_TEST, (int32_t)m, NULL, 0};
     le_babi_pick p = {le_babi_bench_count(m), 1, LE_BABI_BENCH_SEED};
     return le_babi_select(c, &f, &p, out, err);
 }
@@ -118,7 +129,7 @@ le_code le_babi_select_task(const le_babi_corpus *c, unsigned task, uint32_t lim
         memset(out, 0, sizeof *out);
         return le_fail(err, LE_ERR_RANGE, "bAbI task %u: expected 1..%u", task, LE_BABI_TASKS);
     }
-    le_babi_filter f = {LE_BABI_TASK_BIT(task), LE_BABI_TEST, -1};
+    le_babi_filter f = {LE_BABI_TASK_BIT(task), LE_BABI_TEST, -1, NULL, 0};
     le_babi_pick p = {limit, limit != 0, seed};
     return le_babi_select(c, &f, &p, out, err);
 }
