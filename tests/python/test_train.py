@@ -275,6 +275,24 @@ def test_firing_per_layer_is_the_integer_models(tmp_path):
     assert out["f3"] > 0  # the committed weights' f_phi fires on after the reset at step 143
 
 
+def test_compare_runs_stage_ds_test_sample_on_the_emulator():
+    """compare --per-task N: the emulator runs exactly stage D's seeded test sample (N per task,
+    each story at its own size, through `relnet --questions`), and the integer model run back to
+    back per size gives the emulator's answer on every one of them (committed run2 weights)."""
+    from tools.relnet_train import compare
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    lines = []
+    res = compare.compare(le_bin(), wdir, d, [1, 4], None, None, 1, log=lines.append, per_task=3)
+    want = sample_test(data.load(d, [1, 4], "test", data.Dictionary(d)), 3, 1)
+    assert {t: p["n"] for t, p in res["per_task"].items()} == {1: 3, 4: 3}
+    sizes = sorted({len(q["ctx"]) for q in want})
+    assert sorted(res["per_size"]) == sizes and sum(p["n"] for p in res["per_size"].values()) == 6
+    assert res["n"] == 6 and res["agree"] == 6 and not res["disagreements"]
+    assert any("stage D's test sample: 3 stories per task" in x for x in lines)
+
+
 def test_a_checkpoint_kept_in_pieces_resumes_in_a_fresh_clone(tmp_path):
     """`keep` splits a checkpoint larger than the repository's file limit into pieces under
     4 MB; `--resume` without the checkpoint (a fresh clone) joins them into the same bytes, and

@@ -17,13 +17,21 @@ import yaml
 from . import common, data, ffnet, intmodel
 
 
-def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed):
+def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed, questions=None):
+    """The emulator's answers: `stories` per size of `sizes`, or exactly `questions` (a list of
+    (task, line), each run at its own size)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = os.path.join(tmp, "pred.csv")
-        cmd = [binary, "relnet", "--weights", wdir, "--sentences", ",".join(map(str, sizes)), "--tasks",
-               ",".join(map(str, tasks)), "--stories", str(stories), "--seed", str(seed), "--data", d,
-               "--predictions", csv_path]
+        cmd = [binary, "relnet", "--weights", wdir, "--tasks", ",".join(map(str, tasks)), "--seed", str(seed),
+               "--data", d, "--predictions", csv_path]
+        if questions is None:
+            cmd += ["--sentences", ",".join(map(str, sizes)), "--stories", str(stories)]
+        else:
+            q_path = os.path.join(tmp, "questions.csv")
+            with open(q_path, "w") as f:
+                f.write("task,line\n" + "".join("%d,%d\n" % tl for tl in questions))
+            cmd += ["--questions", q_path]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         with open(csv_path) as f:
             rows = list(csv.DictReader(f))
@@ -63,11 +71,20 @@ def table_s3():
         return {int(t): row for t, row in yaml.safe_load(f)["tasks"].items()}
 
 
-def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=None):
+def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=None, per_task=None):
+    """per_task N: the emulator runs stage D's seeded test sample (N per task, the stories stage D
+    and E score on) instead of `stories` per size."""
     dic = data.Dictionary(d)
     fl = torch.load(float_net) if float_net else None
-    test = {(q["task"], q["line"]): q for q in data.load(d, tasks, "test", dic)}
-    rows = emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed)
+    qs = data.load(d, tasks, "test", dic)
+    test = {(q["task"], q["line"]): q for q in qs}
+    questions = None
+    if per_task:
+        from .stage_d import sample_test
+        questions = [(q["task"], q["line"]) for q in sample_test(qs, per_task, seed)]
+        log("the emulator runs stage D's test sample: %d stories per task (seed %d), %d in all" % (
+            per_task, seed, len(questions)))
+    rows = emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed, questions)
     W = intmodel.Weights(wdir)
     res = {"agree": 0, "n": 0, "per_task": {}, "per_size": {}, "disagreements": []}
     by_m = {}
@@ -136,6 +153,8 @@ def main(argv=None):
     ap.add_argument("--bin", default=os.path.join(common.ROOT, "build", "loihi-emu"))
     ap.add_argument("--sentences", default="2,4,6,8,10", help="story sizes M")
     ap.add_argument("--stories", type=int, default=50, help="stories per size (seeded sample; more than a size has: all of them)")
+    ap.add_argument("--per-task", type=int, default=None, metavar="N", help="instead of --sentences and "
+                    "--stories: stage D's seeded test sample, N stories per task, each at its own size")
     ap.add_argument("--float", default=None, help="a stage D result (stage_d.pt): also score the floating-point "
                     "network the export came from on the same stories")
     args = ap.parse_args(argv)
@@ -143,7 +162,7 @@ def main(argv=None):
     d = common.data_dir(args.data)
     wdir = args.weights or os.path.join(args.out, "weights")
     res = compare(args.bin, wdir, d, common.parse_tasks(args.tasks), [int(x) for x in args.sentences.split(",")],
-                  args.stories, args.seed, run.log, args.float)
+                  args.stories, args.seed, run.log, args.float, args.per_task)
     with open(os.path.join(args.out, "compare.json"), "w") as f:
         json.dump(res, f, indent=1)
     run.done("emulator and integer model agree on %d of %d answers" % (res["agree"], res["n"]))
