@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `loihi-emu relnet`: help, one small run against Table S2's M = 2 row (seed 002) with the
-# generated weights, the default (trained) weights, a run with the example placement file, and
-# the errors of bad options and placement files.
+# generated weights, and the errors of bad options and of weights made for another dictionary
+# (trained weights and the default: relnet_trained.sh; placement files: relnet_placement_file.sh).
 # usage: relnet_cli.sh <loihi-emu> <source dir>
 # Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh); generates weights
 # into <data>/relnet-weights/generated-1 when they are missing.
@@ -81,44 +81,9 @@ grep -qE '^2 +optimised +124 +124 +14 ' <<<"$out" || bad "report lacks the M = 2
 grep -qF "aggregation takes 16 cores where Table S5's arithmetic gives 14" <<<"$out" || bad "report lacks the Table S5 note"
 grep -qF "mask relays 10" <<<"$out" || bad "report lacks the mask relays"
 
-# --- trained weights: without --tasks the stories come from the manifest's task_list only;
-# asking for another task runs it with a note that its accuracy is not the weights'
-tw=$src/train/run2/weights
-want=$(sed -n 's/^task_list: \[\(.*\)\]$/\1/p' "$tw/manifest.yaml")
-[ -n "$want" ] || bad "$tw/manifest.yaml has no task_list"
-"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 4 --json "$tmp/t.json" >"$tmp/tout" 2>"$tmp/err" ||
-  bad "relnet --weights $tw: exit $?: $(cat "$tmp/err")"
-grep -qF "\"tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON tasks are not [$want]: $(head -c 600 "$tmp/t.json")"
-grep -qF "\"weights_tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON weights_tasks are not [$want]"
-grep -qF "tasks ${want//, /,}" "$tmp/tout" || bad "trained weights: the header does not name tasks $want: $(head -1 "$tmp/tout")"
-for t in $(grep -o '"tasks": {[^}]*}' "$tmp/t.json" | grep -o '"[0-9]*":' | tr -d '":'); do
-  grep -qE "(^|, )$t(,|$)" <<<"$want" || bad "trained weights: a story of task $t, outside [$want]"
-done
-grep -q "note" "$tmp/err" && bad "trained weights, own tasks: unexpected note: $(cat "$tmp/err")"
-# The chip-link latency was fitted on the generated weights' M = 2 traffic: with trained weights
-# that row took no part in the fit, so it is a validation, and the footer says why.
-row=$(grep '"sentences": 2,' "$tmp/t.json")
-[ "$(field row "$row")" = '"validation"' ] || bad "trained weights: M = 2 row role $(field row "$row"), expected validation"
-grep -qF "with these weights every row" "$tmp/tout" || bad "trained weights: the footer does not say every row is a validation"
-grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still says calibration"
-"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 2 --tasks 1,7 >/dev/null 2>"$tmp/err" ||
-  bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
-grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
-
-# --- the default weights: the trained ones the source tree ships (train/run6/weights), whose
-# M = 2 row took no part in the chip-link fit
-"$bin" relnet --data "$data" --sentences 2 --stories 1 --json "$tmp/d.json" >/dev/null 2>"$tmp/err" ||
-  bad "relnet (default weights): exit $?: $(cat "$tmp/err")"
-grep -qF "\"weights\": \"$src/train/run6/weights\"" "$tmp/d.json" ||
-  bad "default weights are not $src/train/run6/weights: $(grep -o '"weights": "[^"]*"' "$tmp/d.json")"
-row=$(grep '"sentences": 2,' "$tmp/d.json")
-[ "$(field row "$row")" = '"validation"' ] || bad "default weights: M = 2 row role $(field row "$row"), expected validation"
-"$bin" relnet --data "$data" --weights trained --sentences 2 --stories 1 --json "$tmp/d2.json" >/dev/null 2>&1 ||
-  bad "relnet --weights trained: exit $?"
-cmp -s "$tmp/d.json" "$tmp/d2.json" || bad "--weights trained differs from the default"
-
 # --- the weights name the bAbI dictionary by hash (source: babi); a data folder whose dictionary
 # differs (here: the manifest's hash changed) is refused, naming both hashes
+tw=$src/train/run2/weights
 mkdir -p "$tmp/wd"
 cp "$tw"/*.npy "$tw/manifest.yaml" "$tmp/wd/"
 trained_sha=$(sed -n 's/^vocab_file: {source: babi, lines: 180, sha256: \([0-9a-f]*\)}$/\1/p' "$tw/manifest.yaml")
@@ -127,28 +92,6 @@ sed -i "s/^vocab_file: {source: babi, lines: 180, sha256: [0-9a-f]*}/vocab_file:
   "$tmp/wd/manifest.yaml"
 expect 4 "RelNet weights $tmp/wd: vocabulary (source: babi) has 180 lines, sha256 0000000000000000...; the dictionary built from $data/babi/tasks_1-20_v1-2/en-10k has 180 lines, sha256 ${trained_sha:0:16}" \
   --data "$data" --weights "$tmp/wd" --sentences 2 --stories 1
-
-# --- the example placement file: the generated weights' cores (the mapping sizes them by
-# nonzero synapses, which trained weights have fewer of), its path as placement
-ex=$src/models/relnet/placement-example.yaml
-"$bin" relnet --data "$data" --weights generated --sentences 2 --stories 1 --placement "$ex" --json "$tmp/f.json" >/dev/null 2>"$tmp/err" ||
-  bad "relnet --placement $ex: exit $?: $(cat "$tmp/err")"
-row=$(grep '"sentences": 2,' "$tmp/f.json" 2>/dev/null)
-[ "$(field cores "$row")" = 124 ] || bad "placement file: cores $(field cores "$row"), expected 124"
-[ "$(field placement "$row")" = "\"$ex\"" ] || bad "placement file: placement $(field placement "$row")"
-[ "$(field row "$row")" = '"comparison"' ] || bad "placement file: row $(field row "$row"), expected comparison"
-
-# --- placement-file errors: file, line and field; a missing file is status 4
-printf 'rules:\n  - populations: "f1"\n    chip: 40\n' >"$tmp/chip.yaml"
-expect 1 "$tmp/chip.yaml:2: rule 'f1': chip 40 is not on board 'nahuku32' (chips 0..31)" \
-  --data "$data" --sentences 2 --stories 1 --placement "$tmp/chip.yaml"
-printf 'rules:\n  - populations: "agg"\n    chip: 21\n  - populations: "g.*.l9"\n    chip: 3\n' >"$tmp/none.yaml"
-expect 1 "$tmp/none.yaml:4: rule 'g.\*.l9' matches no population of the network" \
-  --data "$data" --sentences 2 --stories 1 --placement "$tmp/none.yaml"
-printf 'rules:\n  - populations: "agg"\n    neurons_per_core: 19\n' >"$tmp/prov.yaml"
-expect 1 "$tmp/prov.yaml:2: rules\[0\]: a cap needs its provenance" \
-  --data "$data" --sentences 2 --stories 1 --placement "$tmp/prov.yaml"
-expect 4 "$tmp/absent.yaml: cannot open" --data "$data" --sentences 2 --stories 1 --placement "$tmp/absent.yaml"
 
 [ $fail -eq 0 ] && echo ok
 exit $fail

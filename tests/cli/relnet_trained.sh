@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `loihi-emu relnet` with trained weights: the stories come from the weights' task_list, rows
+# are validations (the chip-link fit was on the generated weights), and the default weights are
+# the ones the source tree ships.
+# usage: relnet_trained.sh <loihi-emu> <source dir>
+# Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh).
+set -u
+bin=$1
+src=$2
+data=${LE_DATA_DIR:-$src/data}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# field NAME LINE: the value of "NAME": in a one-line JSON object (the first occurrence).
+field() { grep -o "\"$1\": [^,}]*" <<<"$2" | head -1 | sed 's/^[^:]*: //'; }
+
+if [ ! -d "$data/babi" ]; then
+  echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
+  exit 1
+fi
+
+# --- trained weights: without --tasks the stories come from the manifest's task_list only;
+# asking for another task runs it with a note that its accuracy is not the weights'
+tw=$src/train/run2/weights
+want=$(sed -n 's/^task_list: \[\(.*\)\]$/\1/p' "$tw/manifest.yaml")
+[ -n "$want" ] || bad "$tw/manifest.yaml has no task_list"
+"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 4 --json "$tmp/t.json" >"$tmp/tout" 2>"$tmp/err" ||
+  bad "relnet --weights $tw: exit $?: $(cat "$tmp/err")"
+grep -qF "\"tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON tasks are not [$want]: $(head -c 600 "$tmp/t.json")"
+grep -qF "\"weights_tasks\": [$want]" "$tmp/t.json" || bad "trained weights: JSON weights_tasks are not [$want]"
+grep -qF "tasks ${want//, /,}" "$tmp/tout" || bad "trained weights: the header does not name tasks $want: $(head -1 "$tmp/tout")"
+for t in $(grep -o '"tasks": {[^}]*}' "$tmp/t.json" | grep -o '"[0-9]*":' | tr -d '":'); do
+  grep -qE "(^|, )$t(,|$)" <<<"$want" || bad "trained weights: a story of task $t, outside [$want]"
+done
+grep -q "note" "$tmp/err" && bad "trained weights, own tasks: unexpected note: $(cat "$tmp/err")"
+# The chip-link latency was fitted on the generated weights' M = 2 traffic: with trained weights
+# that row took no part in the fit, so it is a validation, and the footer says why.
+row=$(grep '"sentences": 2,' "$tmp/t.json")
+[ "$(field row "$row")" = '"validation"' ] || bad "trained weights: M = 2 row role $(field row "$row"), expected validation"
+grep -qF "with these weights every row" "$tmp/tout" || bad "trained weights: the footer does not say every row is a validation"
+grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still says calibration"
+"$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 2 --tasks 1,7 >/dev/null 2>"$tmp/err" ||
+  bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
+grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
+
+# --- the default weights: the trained ones the source tree ships (train/run6/weights), whose
+# M = 2 row took no part in the chip-link fit
+"$bin" relnet --data "$data" --sentences 2 --stories 1 --json "$tmp/d.json" >/dev/null 2>"$tmp/err" ||
+  bad "relnet (default weights): exit $?: $(cat "$tmp/err")"
+grep -qF "\"weights\": \"$src/train/run6/weights\"" "$tmp/d.json" ||
+  bad "default weights are not $src/train/run6/weights: $(grep -o '"weights": "[^"]*"' "$tmp/d.json")"
+row=$(grep '"sentences": 2,' "$tmp/d.json")
+[ "$(field row "$row")" = '"validation"' ] || bad "default weights: M = 2 row role $(field row "$row"), expected validation"
+"$bin" relnet --data "$data" --weights trained --sentences 2 --stories 1 --json "$tmp/d2.json" >/dev/null 2>&1 ||
+  bad "relnet --weights trained: exit $?"
+cmp -s "$tmp/d.json" "$tmp/d2.json" || bad "--weights trained differs from the default"
+
+[ $fail -eq 0 ] && echo ok
+exit $fail
