@@ -632,24 +632,26 @@ std::vector<uint32_t> reference_pick(uint32_t n, uint32_t take, uint64_t seed)
     std::sort(o.begin(), o.end());
     return o;
 }
+// n stories of ctx sentences, then a question: "1 s. .. ctx s. ctx+1 q?" (lines 1..n(ctx+1))
+std::string maud_stories(int n, int ctx)
+{
+    std::string s;
+    for (int i = 0; i < n; i++) {
+        for (int k = 1; k <= ctx; k++)
+            s += std::to_string(k) + " Maud went to the garden.\n";
+        s += std::to_string(ctx + 1) + " Where is Maud?\tgarden\t1\n";
+    }
+    return s;
+}
 } // namespace
 
 TEST(BabiSelect, ByLengthTaskAndSeed)
 {
     // task 4: 30 stories "1 s. 2 s. 3 q?" (context 2); task 6: 10 stories with context 1; task 2
     // (not a paper task): 5 stories with context 2
-    auto stories = [](int n, int ctx) {
-        std::string s;
-        for (int i = 0; i < n; i++) {
-            for (int k = 1; k <= ctx; k++)
-                s += std::to_string(k) + " Maud went to the garden.\n";
-            s += std::to_string(ctx + 1) + " Where is Maud?\tgarden\t1\n";
-        }
-        return s;
-    };
     TempDir t;
-    std::string a = t.write("a.txt", stories(30, 2)), b = t.write("b.txt", stories(10, 1)),
-                x = t.write("x.txt", stories(5, 2));
+    std::string a = t.write("a.txt", maud_stories(30, 2)), b = t.write("b.txt", maud_stories(10, 1)),
+                x = t.write("x.txt", maud_stories(5, 2));
     Corpus c;
     le_error err;
     // read out of task order on purpose: candidates are listed by task
@@ -700,17 +702,8 @@ TEST(BabiSelect, OnlyTheListedQuestions)
 {
     // task 4: 30 stories of context 2 (questions on lines 3, 6, .., 90); task 6: 10 of context 1
     // (lines 2, 4, .., 20)
-    auto stories = [](int n, int ctx) {
-        std::string s;
-        for (int i = 0; i < n; i++) {
-            for (int k = 1; k <= ctx; k++)
-                s += std::to_string(k) + " Maud went to the garden.\n";
-            s += std::to_string(ctx + 1) + " Where is Maud?\tgarden\t1\n";
-        }
-        return s;
-    };
     TempDir t;
-    std::string a = t.write("a.txt", stories(30, 2)), b = t.write("b.txt", stories(10, 1));
+    std::string a = t.write("a.txt", maud_stories(30, 2)), b = t.write("b.txt", maud_stories(10, 1));
     Corpus c;
     le_error err;
     ASSERT_EQ(le_babi_read_file(&c.c, b.c_str(), 6, LE_BABI_TEST, &err), LE_OK) << err.msg;

@@ -3,29 +3,8 @@
 # generated weights, and the errors of bad options and of weights made for another dictionary
 # (trained weights and the default: relnet_trained.sh; placement files: relnet_placement_file.sh).
 # usage: relnet_cli.sh <loihi-emu> <source dir>
-# Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh); generates weights
-# into <data>/relnet-weights/generated-1 when they are missing.
 set -u
-bin=$1
-src=$2
-data=${LE_DATA_DIR:-$src/data}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
-
-# field NAME LINE: the value of "NAME": in a one-line JSON object (the first occurrence).
-field() { grep -o "\"$1\": [^,}]*" <<<"$2" | head -1 | sed 's/^[^:]*: //'; }
-
-# expect STATUS PATTERN ARGS...: exit status and a stderr line matching PATTERN.
-expect() {
-  local want=$1 pat=$2
-  shift 2
-  "$bin" relnet "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || bad "relnet $*: exit status $got, expected $want ($(cat "$tmp/err"))"
-  grep -q -- "$pat" "$tmp/err" || bad "relnet $*: stderr lacks '$pat': $(cat "$tmp/err")"
-}
+source "$(dirname "$0")/relnet.bash"
 
 # --- help
 "$bin" relnet --help >"$tmp/help" 2>&1 || bad "--help: exit status $?"
@@ -47,10 +26,6 @@ expect 2 "see loihi-emu relnet --help" --sentences 0
 
 # --- one run at M = 2: the optimised layout's 124 cores (Table S2) on 14 chips (spec §2.3:
 # the question and mask relays sit on all 10 block chips, plus chip 0 and chips 11, 12, 21)
-if [ ! -d "$data/babi" ]; then
-  echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
-  exit 1
-fi
 out=$("$bin" relnet --data "$data" --weights generated --sentences 2 --stories 2 --json "$tmp/r.json" 2>"$tmp/err")
 rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: relnet --weights generated --sentences 2 --stories 2: exit $rc: $(cat "$tmp/err")"; exit 1; }

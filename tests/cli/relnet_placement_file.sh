@@ -2,34 +2,8 @@
 # `loihi-emu relnet --placement FILE`: a run with the example placement file, and the errors of
 # bad placement files (file, line and field).
 # usage: relnet_placement_file.sh <loihi-emu> <source dir>
-# Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh); generates weights
-# into <data>/relnet-weights/generated-1 when they are missing.
 set -u
-bin=$1
-src=$2
-data=${LE_DATA_DIR:-$src/data}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
-
-# field NAME LINE: the value of "NAME": in a one-line JSON object (the first occurrence).
-field() { grep -o "\"$1\": [^,}]*" <<<"$2" | head -1 | sed 's/^[^:]*: //'; }
-
-# expect STATUS PATTERN ARGS...: exit status and a stderr line matching PATTERN.
-expect() {
-  local want=$1 pat=$2
-  shift 2
-  "$bin" relnet "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || bad "relnet $*: exit status $got, expected $want ($(cat "$tmp/err"))"
-  grep -q -- "$pat" "$tmp/err" || bad "relnet $*: stderr lacks '$pat': $(cat "$tmp/err")"
-}
-
-if [ ! -d "$data/babi" ]; then
-  echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
-  exit 1
-fi
+source "$(dirname "$0")/relnet.bash"
 
 # --- the example placement file: the generated weights' cores (the mapping sizes them by
 # nonzero synapses, which trained weights have fewer of), its path as placement

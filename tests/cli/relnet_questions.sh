@@ -4,22 +4,7 @@
 # --predictions file read back as a list, and the errors of bad lists.
 # usage: relnet_questions.sh <loihi-emu> <source dir>
 set -u
-bin=$1
-src=$2
-data=${LE_DATA_DIR:-$src/data}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
-
-expect() {
-  local want=$1 pat=$2
-  shift 2
-  "$bin" relnet "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || bad "relnet $*: exit status $got, expected $want ($(cat "$tmp/err"))"
-  grep -qF -- "$pat" "$tmp/err" || bad "relnet $*: stderr lacks '$pat': $(cat "$tmp/err")"
-}
+source "$(dirname "$0")/relnet.bash"
 
 en10k=$data/babi/tasks_1-20_v1-2/en-10k
 [ -d "$en10k" ] || { echo "FAIL: no bAbI under $data (tools/fetch-data.sh)"; exit 1; }
@@ -96,4 +81,5 @@ expect 1 "--questions $tmp/one.csv: none of its questions has 5 sentences of con
 expect 2 "--stories and --questions: give one" --data "$data" --stories 4 --questions "$tmp/one.csv"
 expect 4 "$tmp/missing.csv" --data "$data" --questions "$tmp/missing.csv"
 
+[ $fail -eq 0 ] && echo ok
 exit $fail

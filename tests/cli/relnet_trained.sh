@@ -3,23 +3,8 @@
 # are validations (the chip-link fit was on the generated weights), and the default weights are
 # the ones the source tree ships.
 # usage: relnet_trained.sh <loihi-emu> <source dir>
-# Needs bAbI under $LE_DATA_DIR or <source dir>/data (tools/fetch-data.sh).
 set -u
-bin=$1
-src=$2
-data=${LE_DATA_DIR:-$src/data}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
-
-# field NAME LINE: the value of "NAME": in a one-line JSON object (the first occurrence).
-field() { grep -o "\"$1\": [^,}]*" <<<"$2" | head -1 | sed 's/^[^:]*: //'; }
-
-if [ ! -d "$data/babi" ]; then
-  echo "FAIL: no bAbI under $data (CI has the data: LE_DATA_DIR or tools/fetch-data.sh)"
-  exit 1
-fi
+source "$(dirname "$0")/relnet.bash"
 
 # --- trained weights: without --tasks the stories come from the manifest's task_list only;
 # asking for another task runs it with a note that its accuracy is not the weights'
