@@ -208,6 +208,14 @@ seed("babi", "bad_numbers.txt", "0 x.\n999999999999 y.\n2 Where? \t\t99\n")
 seed("babi", "long_line.txt", "1 " + "word " * 5000 + ".\n")
 seed("babi", "nul.txt", b"1 John\x00 went.\n")
 
+# ---- question lists (relnet --questions): CSV with the columns task and line
+seed("questions", "predictions.csv", "sentences,placement,task,line,answer,predicted\n2,optimised,1,3,cellar,cellar\n"
+     "5,optimised,20,118,attic,porch\n")
+seed("questions", "quoted.csv", '# a comment\n"line","task"\n"12",1\n\n7,"4"\n"x,y",3\n')
+seed("questions", "repeat.csv", "task,line\n4,6\n4,9\n4,6\n")
+seed("questions", "short_row.csv", "a,b,task,line\n1,2,3\n")
+seed("questions", "huge.csv", "task,line\n1,99999999999999999999\n20,4294967295\n")
+
 # ---- NIR (HDF5): a minimal graph written with h5py when it is installed
 try:
     import h5py, numpy as np, tempfile

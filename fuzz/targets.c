@@ -23,7 +23,7 @@ static char tmp_dir[256];
 static void remove_tmp(void)
 {
     static const char *const names[] = {"input.yaml", "input.npy", "input.idx", "input.txt", "input.nir",
-                                        "manifest.yaml"};
+                                        "input.csv",  "manifest.yaml"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", tmp_dir, names[i]);
@@ -156,6 +156,19 @@ static int run_babi(const uint8_t *data, size_t size)
     return (int)rc;
 }
 
+static int run_questions(const uint8_t *data, size_t size)
+{
+    const char *p = write_input("input.csv", data, size);
+    if (!p)
+        return -1;
+    le_babi_qid *q = NULL;
+    uint32_t n = 0;
+    le_error err;
+    le_code rc = le_babi_qids_read(p, &q, &n, &err);
+    free(q);
+    return (int)rc;
+}
+
 static int run_nir(const uint8_t *data, size_t size)
 {
     const char *p = write_input("input.nir", data, size);
@@ -170,7 +183,8 @@ static int run_nir(const uint8_t *data, size_t size)
 
 static const le_fuzz_target targets[] = {
     {"netfile", run_netfile}, {"arch", run_arch}, {"board", run_board}, {"hints", run_hints},
-    {"manifest", run_manifest}, {"npy", run_npy}, {"idx", run_idx}, {"babi", run_babi}, {"nir", run_nir},
+    {"manifest", run_manifest}, {"npy", run_npy}, {"idx", run_idx}, {"babi", run_babi}, {"questions", run_questions},
+    {"nir", run_nir},
 };
 
 const le_fuzz_target *le_fuzz_targets(size_t *n)

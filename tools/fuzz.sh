@@ -3,7 +3,7 @@
 # runs them: first every kept input of fuzz/regress/TARGET/ once, then fuzzing from the seed
 # corpus fuzz/corpus/TARGET/.
 #   tools/fuzz.sh [--runs N | --time S] [--jobs J] [TARGET...]
-# TARGET: netfile arch board hints manifest npy idx babi (the default: all of them) or nir.
+# TARGET: netfile arch board hints manifest npy idx babi questions (the default: all of them) or nir.
 # --runs N: N executions per target (default 10000, what tools/test.sh runs);
 # --time S: fuzz each target for S seconds instead. The committed corpus is never written:
 # new inputs go to build-fuzz/work/TARGET/, crashes to build-fuzz/crashes/TARGET/ (copy one
@@ -25,7 +25,7 @@ done
 # nir runs only when named: libhdf5 1.10 is not hardened against hostile files (it hangs in
 # its global heap and allocates lengths a file states), so fuzzing it finds libhdf5's defects
 # within seconds and cannot pass a fixed budget; fuzz/README.md.
-all=(netfile arch board hints manifest npy idx babi)
+all=(netfile arch board hints manifest npy idx babi questions)
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 cc=$(command -v clang-14 || command -v clang || true)
