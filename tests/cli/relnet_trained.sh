@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `loihi-emu relnet` with trained weights: the stories come from the weights' task_list, rows
-# are validations (the chip-link fit was on the generated weights), and the default weights are
-# the ones the source tree ships.
+# are validations (the chip-link fit was on the generated weights); the default weights:
+# relnet_default.sh.
 # usage: relnet_trained.sh <loihi-emu> <source dir>
 set -u
 source "$(dirname "$0")/relnet.bash"
@@ -29,18 +29,6 @@ grep -q "calibration\s*$" "$tmp/tout" && bad "trained weights: a table row still
 "$bin" relnet --data "$data" --weights "$tw" --sentences 2 --stories 2 --tasks 1,7 >/dev/null 2>"$tmp/err" ||
   bad "relnet --weights $tw --tasks 1,7: exit $?: $(cat "$tmp/err")"
 grep -qF "note: task(s) 7 are not in the task_list of $tw" "$tmp/err" || bad "--tasks 1,7: no note on task 7: $(cat "$tmp/err")"
-
-# --- the default weights: the trained ones the source tree ships (train/run6/weights), whose
-# M = 2 row took no part in the chip-link fit
-"$bin" relnet --data "$data" --sentences 2 --stories 1 --json "$tmp/d.json" >/dev/null 2>"$tmp/err" ||
-  bad "relnet (default weights): exit $?: $(cat "$tmp/err")"
-grep -qF "\"weights\": \"$src/train/run6/weights\"" "$tmp/d.json" ||
-  bad "default weights are not $src/train/run6/weights: $(grep -o '"weights": "[^"]*"' "$tmp/d.json")"
-row=$(grep '"sentences": 2,' "$tmp/d.json")
-[ "$(field row "$row")" = '"validation"' ] || bad "default weights: M = 2 row role $(field row "$row"), expected validation"
-"$bin" relnet --data "$data" --weights trained --sentences 2 --stories 1 --json "$tmp/d2.json" >/dev/null 2>&1 ||
-  bad "relnet --weights trained: exit $?"
-cmp -s "$tmp/d.json" "$tmp/d2.json" || bad "--weights trained differs from the default"
 
 [ $fail -eq 0 ] && echo ok
 exit $fail
