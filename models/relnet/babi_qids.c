@@ -15,6 +15,21 @@ int le_babi_qid_cmp(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
+/* A question of a list with the line it is on in the file, so that a repeat can be named by its
+ * later line once the list is sorted. */
+typedef struct {
+    le_babi_qid id;
+    uint32_t at;
+} listed;
+
+/* By question, then by the line it is listed on. */
+static int listed_cmp(const void *a, const void *b)
+{
+    const listed *x = a, *y = b;
+    int c = le_babi_qid_cmp(&x->id, &y->id);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 le_code le_babi_qids_read(const char *path, le_babi_qid **out, uint32_t *n, le_error *err)
 {
     *out = NULL;
@@ -37,9 +52,8 @@ le_code le_babi_qids_read(const char *path, le_babi_qid **out, uint32_t *n, le_e
     if (!rc && (col_task < 0 || col_line < 0))
         rc = le_fail(err, LE_ERR_PARSE, "%s:%u: the header has no column '%s' (expected columns task and line)", path,
                      r.line, col_task < 0 ? "task" : "line");
-    le_babi_qid *q = NULL;
+    listed *e = NULL;
     uint32_t len = 0, cap = 0;
-    uint32_t *rec_line = NULL; /* each entry's line in the file, for the repeat's message */
     while (!rc) {
         rc = le_csv_next(&r, &have, err);
         if (rc || !have)
@@ -59,53 +73,34 @@ le_code le_babi_qids_read(const char *path, le_babi_qid **out, uint32_t *n, le_e
             break;
         if (len == cap) {
             uint32_t nc = cap ? 2 * cap : 256;
-            le_babi_qid *nq = realloc(q, nc * sizeof *nq);
-            uint32_t *nl = nq ? realloc(rec_line, nc * sizeof *nl) : NULL;
-            if (nq)
-                q = nq;
-            if (nl)
-                rec_line = nl;
-            if (!nq || !nl) {
+            listed *ne = realloc(e, nc * sizeof *ne);
+            if (!ne) {
                 rc = le_fail(err, LE_ERR_NOMEM, "%s: no memory for %u questions", path, nc);
                 break;
             }
+            e = ne;
             cap = nc;
         }
-        rec_line[len] = r.line;
-        q[len++] = id;
+        e[len++] = (listed){id, r.line};
     }
+    le_csv_close(&r);
     if (!rc && len == 0)
         rc = le_fail(err, LE_ERR_PARSE, "%s: no questions after the header", path);
+    le_babi_qid *q = NULL;
     if (!rc) {
-        /* a repeat is refused before sorting, by a pass over the sorted copy, so the message can
-         * name the later of the two lines */
-        le_babi_qid *sorted = malloc(len * sizeof *sorted);
-        if (!sorted)
-            rc = le_fail(err, LE_ERR_NOMEM, "%s: no memory for %u questions", path, len);
-        else {
-            memcpy(sorted, q, len * sizeof *sorted);
-            qsort(sorted, len, sizeof *sorted, le_babi_qid_cmp);
-            for (uint32_t i = 1; i < len && !rc; i++)
-                if (!le_babi_qid_cmp(&sorted[i - 1], &sorted[i])) {
-                    uint32_t at = 0, seen = 0;
-                    for (uint32_t k = 0; k < len; k++)
-                        if (!le_babi_qid_cmp(&q[k], &sorted[i]) && seen++) {
-                            at = rec_line[k];
-                            break;
-                        }
-                    rc = le_fail(err, LE_ERR_PARSE, "%s:%u: task %u line %u is listed twice", path, at,
-                                 sorted[i].task, sorted[i].line);
-                }
-            free(q);
-            q = sorted;
-        }
+        qsort(e, len, sizeof *e, listed_cmp);
+        for (uint32_t i = 1; i < len && !rc; i++)
+            if (!le_babi_qid_cmp(&e[i - 1].id, &e[i].id))
+                rc = le_fail(err, LE_ERR_PARSE, "%s:%u: task %u line %u is listed twice", path, e[i].at, e[i].id.task,
+                             e[i].id.line);
     }
-    free(rec_line);
-    le_csv_close(&r);
-    if (rc) {
-        free(q);
+    if (!rc && !(q = malloc(len * sizeof *q)))
+        rc = le_fail(err, LE_ERR_NOMEM, "%s: no memory for %u questions", path, len);
+    for (uint32_t i = 0; !rc && i < len; i++)
+        q[i] = e[i].id;
+    free(e);
+    if (rc)
         return rc;
-    }
     *out = q;
     *n = len;
     return LE_OK;

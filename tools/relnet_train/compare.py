@@ -15,6 +15,7 @@ import torch
 import yaml
 
 from . import common, data, ffnet, intmodel
+from .stage_d import sample_test
 
 
 def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed, questions=None):
@@ -80,7 +81,6 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
     test = {(q["task"], q["line"]): q for q in qs}
     questions = None
     if per_task:
-        from .stage_d import sample_test
         questions = [(q["task"], q["line"]) for q in sample_test(qs, per_task, seed)]
         log("the emulator runs stage D's test sample: %d stories per task (seed %d), %d in all" % (
             per_task, seed, len(questions)))
