@@ -365,6 +365,23 @@ def test_oversample_takes_a_task_k_times():
     assert oversample(qs, {}) == qs
 
 
+def test_order_seed_changes_only_the_loops_order():
+    from tools.relnet_train.stage_d import batches, loop_order
+    # 30 stories of M = 2 (3 pairs each): batches of 600 // 3 = 200 stories hold them all, so
+    # take rows = 15 (5 stories per batch): 6 batches per epoch
+    qs = [{"ctx": [0, 0], "n": i} for i in range(30)]
+    assert len(batches(qs, 15)) == 6
+    a, na = loop_order(qs, 15, 1.5, 1)
+    b, nb = loop_order(qs, 15, 1.5, 1)
+    c, nc = loop_order(qs, 15, 1.5, 2)
+    assert na == nb == nc == 9                      # 1.5 epochs of 6 batches
+    assert a == b                                   # a resumed loop walks the same batches
+    assert a != c
+    for o in (a, c):                                # each epoch: every story once
+        for e in range(2):
+            assert sorted(k for ks in o[6 * e:6 * e + 6] for k in ks) == list(range(30))
+
+
 def test_voltage_term_takes_a_factor_per_layer():
     import types
     torch.manual_seed(3)

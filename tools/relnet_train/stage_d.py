@@ -68,6 +68,10 @@ def add_args(ap):
     ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
                     help="the training loops take task T's training stories K times per epoch (the fits, the "
                          "balancing and the evaluations count each story once)")
+    ap.add_argument("--order-seed", type=int, default=None,
+                    help="seed of the training loops' order of batches only (default: --seed); the "
+                         "train/validation split, the test sample and the fits keep --seed, so that runs "
+                         "that differ in it are scored on the same held-out stories")
 
 
 def batches(qs, rows, rng=None):
@@ -151,6 +155,15 @@ def lr_factor(step, total, final):
     return final + (1.0 - final) * 0.5 * (1.0 + np.cos(np.pi * min(step, total) / total))
 
 
+def loop_order(train, rows, epochs, seed):
+    """The batches a training loop walks (each epoch a fresh shuffle) and its length in steps."""
+    rng = np.random.RandomState(seed)
+    order = []
+    for e in range(int(np.ceil(epochs)) + 1):
+        order += batches(train, rows, rng)
+    return order, int(epochs * len(batches(train, rows)))
+
+
 def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, state=None, save=None, log_every=50,
                lr_rel=None, every=None, lr_final=None):
     """Adam over every layer, for the loop's whole length in steps (returned); with lr_rel, each
@@ -178,11 +191,7 @@ def train_loop(run, W, train, loss_fn, iters_or_epochs, lr, rows, seed, tag, sta
     if lr_rel:
         run.log("%s learning rates%s: %s" % (tag, " (from the checkpoint)" if state is not None else "", ", ".join(
             "%s %.2g" % (n, g["initial_lr"]) for n, g in zip(NAMES, opt.param_groups))))
-    rng = np.random.RandomState(seed)
-    order = []
-    for e in range(int(np.ceil(iters_or_epochs)) + 1):
-        order += batches(train, rows, rng)
-    total = int(iters_or_epochs * len(batches(train, rows)))
+    order, total = loop_order(train, rows, iters_or_epochs, seed)
     acc = 0.0
     while step < total:
         ks = order[step]
@@ -548,6 +557,7 @@ def main(argv=None):
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
     over = data.parse_oversample(args.oversample, tasks)
     train_epoch = data.oversample(train, over)
+    order_seed = args.seed if args.order_seed is None else args.order_seed
     if over:
         run.log("training loops: %s (%d stories per epoch, %d without)" % (", ".join(
             "task %d x %d" % kv for kv in sorted(over.items())), len(train_epoch), len(train)))
@@ -629,7 +639,7 @@ def main(argv=None):
             return loss, ("(ce %.3f, %s)" % (ce.item(), ", ".join(info)) if info else "")
         def refit(step):
             resp.update(fit_response(run, W, train, args, "step %d" % step))
-        train_loop(run, W, train_epoch, ann_loss, args.ann_epochs, args.ann_lr, args.rows, args.seed, "ANN",
+        train_loop(run, W, train_epoch, ann_loss, args.ann_epochs, args.ann_lr, args.rows, order_seed, "ANN",
                    st.get("loop"),
                    lambda s: run.save({"phase": "ann", "W": W, "loop": s, "resp": resp, "logit_gain": gain,
                                        "delay": args.delay}),
@@ -685,7 +695,7 @@ def main(argv=None):
             ce.item(), "/".join("%.0f" % hz[n] for n in ffnet.G_NAMES),
             ", tail %.2f spikes per neuron" % lt.item() if args.l_tail else "", extra)
     base = {k: v for k, v in st.items() if k not in ("loop",)}
-    train_loop(run, W, train_epoch, snn_loss, args.snn_epochs, args.lr, args.rows, args.seed + 1, "SNN",
+    train_loop(run, W, train_epoch, snn_loss, args.snn_epochs, args.lr, args.rows, order_seed + 1, "SNN",
                st.get("loop"),
                lambda s: run.save(dict(base, W=W, loop=s)), log_every=20, lr_rel=args.lr_rel, lr_final=args.lr_final)
     snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, args.delay)[0]  # noqa: E731
