@@ -293,6 +293,42 @@ def test_compare_runs_stage_ds_test_sample_on_the_emulator():
     assert any("stage D's test sample: 3 stories per task" in x for x in lines)
 
 
+def test_compare_only_runs_the_samples_stories_of_a_subset():
+    """compare --only 4 --per-task 3 over tasks 1 and 4: the emulator runs the 3 task-4 stories
+    of the sample drawn over both tasks (not a fresh task-4 sample), and agrees on each."""
+    from tools.relnet_train import compare
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    want = [q for q in sample_test(data.load(d, [1, 4], "test", data.Dictionary(d)), 3, 1) if q["task"] == 4]
+    alone = sample_test(data.load(d, [4], "test", data.Dictionary(d)), 3, 1)
+    assert [q["line"] for q in want] != [q["line"] for q in alone]    # the draw depends on the task list
+    res = compare.compare(le_bin(), wdir, d, [1, 4], None, None, 1, log=lambda x: None, per_task=3, only={4})
+    assert {t: p["n"] for t, p in res["per_task"].items()} == {4: 3}
+    assert res["agree"] == 3
+    sizes = {}
+    for q in want:
+        sizes[len(q["ctx"])] = sizes.get(len(q["ctx"]), 0) + 1
+    assert {m: p["n"] for m, p in res["per_size"].items()} == sizes
+    with pytest.raises(SystemExit):
+        compare.compare(le_bin(), wdir, d, [1, 4], [2], 5, 1, log=lambda x: None, only={4})
+
+
+def test_train_only_keeps_the_split_over_all_tasks():
+    qs = [{"task": t, "n": i} for i, t in enumerate([1, 19, 1, 19, 17, 19, 1, 1, 17, 19] * 3)]
+    assert data.parse_only("", [1, 17, 19]) is None
+    assert data.parse_only("19,17", [1, 17, 19]) == {17, 19}
+    for bad in ("4", "x", ","):
+        with pytest.raises(SystemExit):
+            data.parse_only(bad, [1, 17, 19])
+    train, val = data.split_train_val(qs, 1)
+    only = data.keep_tasks(train, {19})
+    # by hand: task 19's stories of the split over all tasks, in order, and none held out
+    assert [q["n"] for q in only] == [q["n"] for q in train if q["task"] == 19]
+    assert not {q["n"] for q in only} & {q["n"] for q in val}
+    assert data.keep_tasks(train, None) is train
+
+
 def test_a_checkpoint_kept_in_pieces_resumes_in_a_fresh_clone(tmp_path):
     """`keep` splits a checkpoint larger than the repository's file limit into pieces under
     4 MB; `--resume` without the checkpoint (a fresh clone) joins them into the same bytes, and

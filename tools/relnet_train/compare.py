@@ -72,19 +72,24 @@ def table_s3():
         return {int(t): row for t, row in yaml.safe_load(f)["tasks"].items()}
 
 
-def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=None, per_task=None):
+def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=None, per_task=None, only=None):
     """per_task N: the emulator runs stage D's seeded test sample (N per task, the stories stage D
-    and E score on) instead of `stories` per size."""
+    and E score on) instead of `stories` per size; only (a set of tasks): that sample's stories of
+    these tasks (the sample drawn over all `tasks`, so a subset network runs the same stories)."""
     dic = data.Dictionary(d)
     fl = torch.load(float_net) if float_net else None
     qs = data.load(d, tasks, "test", dic)
     test = {(q["task"], q["line"]): q for q in qs}
     questions = None
     if per_task:
-        questions = [(q["task"], q["line"]) for q in sample_test(qs, per_task, seed)]
-        log("the emulator runs stage D's test sample: %d stories per task (seed %d), %d in all" % (
-            per_task, seed, len(questions)))
-    rows = emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed, questions)
+        questions = [(q["task"], q["line"]) for q in data.keep_tasks(sample_test(qs, per_task, seed), only)]
+        log("the emulator runs stage D's test sample: %d stories per task (seed %d)%s, %d in all" % (
+            per_task, seed, "" if only is None else ", tasks %s" % ",".join(map(str, sorted(only))),
+            len(questions)))
+    elif only is not None:
+        raise SystemExit("relnet_train compare: --only needs --per-task (it selects from stage D's sample)")
+    run_tasks = tasks if only is None else sorted(only)
+    rows = emulator_predictions(binary, wdir, d, run_tasks, sizes, stories, seed, questions)
     W = intmodel.Weights(wdir)
     res = {"agree": 0, "n": 0, "per_task": {}, "per_size": {}, "disagreements": []}
     by_m = {}
@@ -155,6 +160,8 @@ def main(argv=None):
     ap.add_argument("--stories", type=int, default=50, help="stories per size (seeded sample; more than a size has: all of them)")
     ap.add_argument("--per-task", type=int, default=None, metavar="N", help="instead of --sentences and "
                     "--stories: stage D's seeded test sample, N stories per task, each at its own size")
+    ap.add_argument("--only", default="", metavar="T[,T]", help="with --per-task: the sample's stories of these "
+                    "of --tasks only (a network trained with d --train-only)")
     ap.add_argument("--float", default=None, help="a stage D result (stage_d.pt): also score the floating-point "
                     "network the export came from on the same stories")
     args = ap.parse_args(argv)
@@ -162,7 +169,8 @@ def main(argv=None):
     d = common.data_dir(args.data)
     wdir = args.weights or os.path.join(args.out, "weights")
     res = compare(args.bin, wdir, d, common.parse_tasks(args.tasks), [int(x) for x in args.sentences.split(",")],
-                  args.stories, args.seed, run.log, args.float, args.per_task)
+                  args.stories, args.seed, run.log, args.float, args.per_task,
+                  data.parse_only(args.only, common.parse_tasks(args.tasks)))
     with open(os.path.join(args.out, "compare.json"), "w") as f:
         json.dump(res, f, indent=1)
     run.done("emulator and integer model agree on %d of %d answers" % (res["agree"], res["n"]))

@@ -135,6 +135,27 @@ def parse_oversample(spec, tasks):
     return out
 
 
+def parse_only(spec, tasks):
+    """'19,17' -> {17, 19}: a subset of the run's tasks ('' -> None: all of them). The stories
+    are loaded and split for all of --tasks first, so that a subset run holds out the same
+    validation stories as the run over all tasks it may start from."""
+    if not spec:
+        return None
+    try:
+        only = {int(x) for x in spec.split(",") if x}
+    except ValueError:
+        raise SystemExit("relnet_train: --train-only/--only: expected tasks, comma-separated, got '%s'" % spec)
+    if not only or not only <= set(tasks):
+        raise SystemExit("relnet_train: --train-only/--only %s: every task must be among --tasks (%s)" % (
+            spec, ",".join(map(str, tasks))))
+    return only
+
+
+def keep_tasks(qs, only):
+    """The stories of the tasks in `only` (None: all), in their order."""
+    return qs if only is None else [q for q in qs if q["task"] in only]
+
+
 def oversample(qs, over):
     """qs with task T's questions K times ({T: K}); the copies after the originals, the same objects."""
     return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]

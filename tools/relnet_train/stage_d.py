@@ -72,6 +72,9 @@ def add_args(ap):
                     help="seed of the training loops' order of batches only (default: --seed); the "
                          "train/validation split, the test sample and the fits keep --seed, so that runs "
                          "that differ in it are scored on the same held-out stories")
+    ap.add_argument("--train-only", default="", metavar="T[,T]",
+                    help="train (and fit and score) on these of --tasks only: a network for a subset, "
+                         "with the validation stories of the run over all --tasks held out")
 
 
 def batches(qs, rows, rng=None):
@@ -555,6 +558,11 @@ def main(argv=None):
         VARIANT_RNG = np.random.RandomState(args.seed + 11)
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    only = data.parse_only(args.train_only, tasks)
+    train, test = data.keep_tasks(train, only), data.keep_tasks(test, only)
+    if only:
+        run.log("tasks %s only: %d training stories, %d test stories (of the split and sample over %s)" % (
+            ",".join(map(str, sorted(only))), len(train), len(test), ",".join(map(str, tasks))))
     over = data.parse_oversample(args.oversample, tasks)
     train_epoch = data.oversample(train, over)
     order_seed = args.seed if args.order_seed is None else args.order_seed
