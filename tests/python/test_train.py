@@ -314,6 +314,36 @@ def test_compare_only_runs_the_samples_stories_of_a_subset():
         compare.compare(le_bin(), wdir, d, [1, 4], [2], 5, 1, log=lambda x: None, only={4})
 
 
+def test_a_question_knows_its_story(tmp_path):
+    p = tmp_path / "qa1_x_test.txt"
+    p.write_text("1 Maud rowed to the lighthouse.\n2 Where is Maud?\tlighthouse\t1\n3 Odo rowed to the pier.\n"
+                 "4 Where is Odo?\tpier\t3\n1 Ilse rowed home.\n2 Where is Ilse?\thome\t1\n")
+    qs = data.read_file(str(p), 1)
+    # by hand: the questions on lines 2 and 4 belong to the story that starts on line 1, line 6's to line 5's
+    assert [(q["line"], q["story"]) for q in qs] == [(2, 1), (4, 1), (6, 5)]
+    assert qs[1]["context"] == [["maud", "rowed", "to", "the", "lighthouse"], ["odo", "rowed", "to", "the", "pier"]]
+
+
+def test_dev_stories_hold_no_story_of_the_test_sample():
+    from tools.relnet_train import score
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    test = data.load(d, [1, 19], "test", data.Dictionary(d))
+    held = sample_test(test, 200, 1)
+    dev = score.dev_stories(test, 1)
+    in_held = {(q["task"], q["story"]) for q in held}
+    assert not {(q["task"], q["story"]) for q in dev} & in_held
+    # every test question is either in a sampled question's story or in dev
+    assert len(dev) + sum((q["task"], q["story"]) in in_held for q in test) == len(test)
+    # task 1 has several questions per story, so dev is smaller than 1,000 - 200 there; task 19 one
+    n1 = sum(q["task"] == 1 for q in dev)
+    n19 = sum(q["task"] == 19 for q in dev)
+    assert 200 <= n1 < 800 and n19 == 800
+    # no dev question shares its story's first sentence-pair with a sampled question of task 1
+    firsts = {tuple(map(tuple, q["ctx"][:2])) for q in held if q["task"] == 1}
+    assert sum(tuple(map(tuple, q["ctx"][:2])) in firsts for q in dev if q["task"] == 1) < 0.05 * n1
+
+
 def test_train_only_keeps_the_split_over_all_tasks():
     qs = [{"task": t, "n": i} for i, t in enumerate([1, 19, 1, 19, 17, 19, 1, 1, 17, 19] * 3)]
     assert data.parse_only("", [1, 17, 19]) is None

@@ -28,19 +28,20 @@ def words_of(text):
 
 
 def read_file(path, task):
-    """Questions of one file: dicts task, line (1-based line in the file), context (list of word
+    """Questions of one file: dicts task, line (1-based line in the file), story (the line its
+    story starts on: a story's questions share their first sentences), context (list of word
     lists, oldest first, at most 20), question (word list), answer (string)."""
-    qs, story = [], []
+    qs, story, start = [], [], 0
     with open(path) as f:
         for ln, raw in enumerate(f, 1):
             raw = raw.rstrip("\n").rstrip("\r")
             num, rest = raw.split(" ", 1)
             if int(num) == 1:
-                story = []
+                story, start = [], ln
             if "\t" in rest:
                 q, a, _ = rest.split("\t")
-                qs.append({"task": task, "line": ln, "context": list(story[-MAX_CONTEXT:]), "question": words_of(q),
-                           "answer": a.strip().lower()})
+                qs.append({"task": task, "line": ln, "story": start, "context": list(story[-MAX_CONTEXT:]),
+                           "question": words_of(q), "answer": a.strip().lower()})
             else:
                 story.append(words_of(rest))
     return qs
