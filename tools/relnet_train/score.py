@@ -70,8 +70,14 @@ def main(argv=None):
     where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
     err, tot = stage_d.evaluate(snn, test, args.rows)
     what = {"val": "validation", "dev": "dev"}.get(args.on, "test")
-    run.log("%s: %s error %.2f %% (%s; %d stories per task)" % (where, what, tot, stage_d.fmt(err),
-                                                             args.eval_per_task))
+    count = {}
+    for q in test:
+        count[q["task"]] = count.get(q["task"], 0) + 1
+    short = ["task %d: %d" % (t, n) for t, n in sorted(count.items()) if n < args.eval_per_task]
+    run.log("%s: %s error %.2f %% (%s; %d stories per task%s)" % (where, what, tot, stage_d.fmt(err),
+                                                               args.eval_per_task,
+                                                               ", fewer where a task has fewer: " + ", ".join(short)
+                                                               if short else ""))
     if args.chip_rasters:
         errb, totb = stage_d.evaluate(snn, test, args.rows, 1)
         run.log("%s: back to back (variant 1) %.2f %% (%s)" % (where, totb, stage_d.fmt(errb)))
