@@ -28,8 +28,8 @@ def dev_stories(test, seed):
     per task, `seed`): a held-out set for choosing between networks. The validation split is
     drawn by question out of the training files, so that most of its questions share their
     story's first sentences with training questions (tasks 1, 8, 15, 17, 18: 96-100 %; the test
-    files: 9-23 % for 1, 8 and 17), and it flatters a network that has learnt its training
-    stories (docs/relnet-training.md, twelfth session)."""
+    files: 9-23 % for 1, 8 and 17), so that it may flatter a network that has learnt its
+    training stories (docs/relnet-training.md, twelfth session)."""
     held = {(q["task"], q["story"]) for q in stage_d.sample_test(test, TEST_PER_TASK, seed)}
     return [q for q in test if (q["task"], q["story"]) not in held]
 

@@ -100,6 +100,12 @@ def main(argv=None):
     W = {n: w.clone() for n, w in st_d["W"].items()}
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
     test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    # a subset network (stage D --train-only): its fine-tune and scores on the subset's stories of the
+    # split and sample over all --tasks, and the weights name the subset as the tasks they answer
+    only = data.parse_only(args.train_only, tasks)
+    train, test = data.keep_tasks(train, only), data.keep_tasks(test, only)
+    wtasks = tasks if only is None else sorted(only)
+    split = {} if only is None else {"split_over": "[%s]" % ", ".join(map(str, tasks))}
     wout = args.weights_out or os.path.join(run.out, "weights")
     dl = delays(st_b, args.delay)
     st = run.load() if args.resume else {"phase": "plan"}
@@ -112,7 +118,8 @@ def main(argv=None):
                 lg, _ = ffnet.snn_forward(W, S, Q, len(test[ks[0]]["ctx"]), args.delay)
                 peak = max(peak, lg.abs().max().item())
         q = export.quantise(float_weights(st_b, W), 2.0 * peak)
-        export.write_dir(wout, q, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {"stage": "E, before QAT"}))
+        export.write_dir(wout, q, dl, dic.tokens, wtasks, export.provenance(wtasks, args.seed,
+                                                                            dict(split, stage="E, before QAT")))
         run.log("quantised: thresholds %s; exponents %s; readout scale %.1f (logit peak %.2f)" % (
             q["vth"], q["exp"], q["scale"], peak))
         if args.chip_rasters:
@@ -154,16 +161,17 @@ def main(argv=None):
         return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
     train_epoch = data.oversample(train, data.parse_oversample(args.oversample, tasks))
-    steps = stage_d.train_loop(run, W, train_epoch, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows, args.seed + 2,
+    steps = stage_d.train_loop(run, W, train_epoch, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows,
+                               (args.seed if args.order_seed is None else args.order_seed) + 2,
                                "QAT", st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20,
                                lr_rel=args.lr_rel)
     # final directory: the float weights rounded with the plan's thresholds and exponents
     full = float_weights(st_b, W)
     qf = dict(q)
     qf["mant"] = export.mantissas(full, q["vth"], q["exp"], q["scale"])
-    export.write_dir(wout, qf, dl, dic.tokens, tasks, export.provenance(tasks, args.seed, {
+    export.write_dir(wout, qf, dl, dic.tokens, wtasks, export.provenance(wtasks, args.seed, dict(split, **{
         "stage": "E", "delay_ff": args.delay, "d_in": st_b["d_in"], "d_rec": st_b["d_rec"],
-        "test_error_note": '"docs/relnet-training.md and results.json beside the log"'}))
+        "test_error_note": '"docs/relnet-training.md and results.json beside the log"'})))
     same = unchanged_since_plan(steps, st, qf["mant"])
     if same:
         run.log("QAT ran no step and the mantissas are the plan's: the scores before QAT stand")
