@@ -1,6 +1,7 @@
 """The RelNet trainer (tools/relnet_train, docs/relnet-training.md): the fused LIF layer's
 gradient, a tiny training run, the exporter against the emulator's loader, and the integer
 model against the emulator spike for spike. Skipped when Debian's python3-torch is missing."""
+import argparse
 import hashlib
 import os
 import subprocess
@@ -327,9 +328,14 @@ def test_a_question_knows_its_story(tmp_path):
 def test_dev_stories_hold_no_story_of_the_test_sample():
     from tools.relnet_train import score
     from tools.relnet_train.stage_d import sample_test
+    from tools.relnet_train import stage_d
     d = le_data()
     test = data.load(d, [1, 19], "test", data.Dictionary(d))
-    held = sample_test(test, 200, 1)
+    # dev keeps clear of the sample stage D scores on by default
+    ap = argparse.ArgumentParser()
+    stage_d.add_args(ap)
+    held = sample_test(test, ap.parse_args([]).eval_per_task, 1)
+    assert len(held) == 400
     dev = score.dev_stories(test, 1)
     in_held = {(q["task"], q["story"]) for q in held}
     assert not {(q["task"], q["story"]) for q in dev} & in_held

@@ -20,17 +20,14 @@ def network(path):
     return st["W"], st["delay"], st.get("loop", {}).get("step")
 
 
-TEST_PER_TASK = 200   # stage D's and compare's test sample per task, which "dev" keeps clear of
-
-
 def dev_stories(test, seed):
-    """The test files' questions whose stories hold no question of stage D's test sample (200
-    per task, `seed`): a held-out set for choosing between networks. The validation split is
-    drawn by question out of the training files, so that most of its questions share their
-    story's first sentences with training questions (tasks 1, 8, 15, 17, 18: 96-100 %; the test
-    files: 9-23 % for 1, 8 and 17), so that it may flatter a network that has learnt its
-    training stories (docs/relnet-training.md, twelfth session)."""
-    held = {(q["task"], q["story"]) for q in stage_d.sample_test(test, TEST_PER_TASK, seed)}
+    """The test files' questions whose stories hold no question of stage D's test sample
+    (stage_d.TEST_PER_TASK per task, `seed`): a held-out set for choosing between networks. The
+    validation split is drawn by question out of the training files, so that most of its
+    questions share their story's first sentences with training questions (tasks 1, 8, 15, 17,
+    18: 96-100 %; the test files: 9-23 % for 1, 8 and 17), so that it may flatter a network that
+    has learnt its training stories (docs/relnet-training.md, twelfth session)."""
+    held = {(q["task"], q["story"]) for q in stage_d.sample_test(test, stage_d.TEST_PER_TASK, seed)}
     return [q for q in test if (q["task"], q["story"]) not in held]
 
 
@@ -49,7 +46,8 @@ def main(argv=None):
     ap = common.base_args(__doc__, resume=False)
     ap.add_argument("--network", default=None, help="a stage D checkpoint or stage_d.pt (default "
                     "<out>/stage_d.ckpt.pt)")
-    ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task (stage D's default)")
+    ap.add_argument("--eval-per-task", type=int, default=stage_d.TEST_PER_TASK,
+                    help="test stories per task (stage D's default, %(default)s)")
     ap.add_argument("--rows", type=int, default=600, help="instances per batch (memory only)")
     ap.add_argument("--chip-rasters", action="store_true", help="score on rasters_chip.pt, also back to back")
     ap.add_argument("--on", choices=("test", "val", "dev"), default="test", help="the stories scored: the test "

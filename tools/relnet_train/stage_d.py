@@ -15,6 +15,8 @@ from .neuron import delayed
 from .stage_c import lookup
 from .teacher import Teacher
 
+TEST_PER_TASK = 200   # the seeded test sample's stories per task (--eval-per-task's default; score's dev set
+                      # and compare --per-task keep to it)
 NAMES = ffnet.G_NAMES + ("agg",) + ffnet.F_NAMES + ("readout",)
 
 
@@ -64,7 +66,8 @@ def add_args(ap):
                     "weight spread (instead of --lr for all)")
     ap.add_argument("--balance-iters", type=int, default=10, help="bisection steps per layer gain")
     ap.add_argument("--balance-batches", type=int, default=3, help="reference batches of the balancing")
-    ap.add_argument("--eval-per-task", type=int, default=200, help="test stories per task for the evaluations")
+    ap.add_argument("--eval-per-task", type=int, default=TEST_PER_TASK,
+                    help="test stories per task for the evaluations (default %(default)s)")
     ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
                     help="the training loops take task T's training stories K times per epoch (the fits, the "
                          "balancing and the evaluations count each story once)")
