@@ -350,6 +350,25 @@ def test_dev_stories_hold_no_story_of_the_test_sample():
     assert sum(tuple(map(tuple, q["ctx"][:2])) in firsts for q in dev if q["task"] == 1) < 0.05 * n1
 
 
+def test_oversample_rare_answers_by_hand():
+    answers = ["nothing"] * 6 + ["apple"] * 3 + ["apple,milk"] + ["milk,apple"] * 2
+    qs = [{"task": 8, "answer": a, "n": i} for i, a in enumerate(answers)]
+    qs += [{"task": 1, "answer": a, "n": 20 + i} for i, a in enumerate(["garden", "hallway"] * 2)]
+    # by hand, K = 4: nothing 6 // 6 = 1, apple 6 // 3 = 2, apple,milk 6 // 1 = 6 -> 4, milk,apple 6 // 2 = 3;
+    # task 1's answers are balanced: once
+    assert data.rare_times(qs, 4) == {(8, "nothing"): 1, (8, "apple"): 2, (8, "apple,milk"): 4,
+                                      (8, "milk,apple"): 3, (1, "garden"): 1, (1, "hallway"): 1}
+    assert data.oversample(qs, {}) == qs
+    ep = data.oversample(qs, {8: 2}, 4)
+    assert ep[:len(qs)] == qs    # the originals first, the copies after
+    times = {}
+    for q in ep:
+        times[q["n"]] = times.get(q["n"], 0) + 1
+    # task 8 twice over, times its rare factor: 6 x 2 + 3 x 4 + 1 x 8 + 2 x 6, task 1's 4 once each
+    assert [times[q["n"]] for q in qs] == [2] * 6 + [4] * 3 + [8] + [6] * 2 + [1] * 4
+    assert len(ep) == 48
+
+
 def test_train_only_keeps_the_split_over_all_tasks():
     qs = [{"task": t, "n": i} for i, t in enumerate([1, 19, 1, 19, 17, 19, 1, 1, 17, 19] * 3)]
     assert data.parse_only("", [1, 17, 19]) is None

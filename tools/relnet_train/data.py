@@ -157,9 +157,27 @@ def keep_tasks(qs, only):
     return qs if only is None else [q for q in qs if q["task"] in only]
 
 
-def oversample(qs, over):
-    """qs with task T's questions K times ({T: K}); the copies after the originals, the same objects."""
-    return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]
+def rare_times(qs, rare):
+    """{(task, answer): times} for --oversample-rare K: within its task, an answer class whose
+    stories are n times rarer than the task's most common answer is taken min(K, floor(n))
+    times, so that rare whole answers (task 8's ordered pairs, task 7's counts above two)
+    weigh more in the loss without changing a task whose answers are balanced."""
+    count = {}
+    for q in qs:
+        count[(q["task"], q["answer"])] = count.get((q["task"], q["answer"]), 0) + 1
+    top = {}
+    for (t, _), n in count.items():
+        top[t] = max(top.get(t, 0), n)
+    return {ta: min(rare, max(1, top[ta[0]] // n)) for ta, n in count.items()}
+
+
+def oversample(qs, over, rare=1):
+    """qs with task T's questions K times ({T: K}), and (rare > 1) each rare answer's questions
+    rare_times' more on top; the copies after the originals, the same objects."""
+    if rare <= 1:
+        return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]
+    times = rare_times(qs, rare)
+    return qs + [q for q in qs for _ in range(over.get(q["task"], 1) * times[(q["task"], q["answer"])] - 1)]
 
 
 def buckets(qs, batch, rng=None):

@@ -71,6 +71,9 @@ def add_args(ap):
     ap.add_argument("--oversample", default="", metavar="T:K[,T:K]",
                     help="the training loops take task T's training stories K times per epoch (the fits, the "
                          "balancing and the evaluations count each story once)")
+    ap.add_argument("--oversample-rare", type=int, default=1, metavar="K",
+                    help="the training loops also take each story whose answer is n times rarer than its "
+                         "task's most common answer min(K, n) times (task 8's ordered lists; default 1: off)")
     ap.add_argument("--order-seed", type=int, default=None,
                     help="seed of the training loops' order of batches only (default: --seed); the "
                          "train/validation split, the test sample and the fits keep --seed, so that runs "
@@ -567,11 +570,16 @@ def main(argv=None):
         run.log("tasks %s only: %d training stories, %d test stories (of the split and sample over %s)" % (
             ",".join(map(str, sorted(only))), len(train), len(test), ",".join(map(str, tasks))))
     over = data.parse_oversample(args.oversample, tasks)
-    train_epoch = data.oversample(train, over)
+    if args.oversample_rare < 1:
+        raise SystemExit("relnet_train: --oversample-rare K needs K >= 1")
+    train_epoch = data.oversample(train, over, args.oversample_rare)
     order_seed = args.seed if args.order_seed is None else args.order_seed
-    if over:
-        run.log("training loops: %s (%d stories per epoch, %d without)" % (", ".join(
-            "task %d x %d" % kv for kv in sorted(over.items())), len(train_epoch), len(train)))
+    if over or args.oversample_rare > 1:
+        run.log("training loops: %s%s (%d stories per epoch, %d without)" % (", ".join(
+            "task %d x %d" % kv for kv in sorted(over.items())),
+            "" if args.oversample_rare == 1 else "%srare answers up to x %d" % (", " if over else "",
+                                                                              args.oversample_rare),
+            len(train_epoch), len(train)))
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
     if args.ann_from and not args.resume:
         st0 = torch.load(args.ann_from)
