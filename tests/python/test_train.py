@@ -367,6 +367,8 @@ def test_oversample_rare_answers_by_hand():
     # task 8 twice over, times its rare factor: 6 x 2 + 3 x 4 + 1 x 8 + 2 x 6, task 1's 4 once each
     assert [times[q["n"]] for q in qs] == [2] * 6 + [4] * 3 + [8] + [6] * 2 + [1] * 4
     assert len(ep) == 48
+    with pytest.raises(SystemExit):
+        data.oversample(qs, {}, 0)
 
 
 def test_train_only_keeps_the_split_over_all_tasks():

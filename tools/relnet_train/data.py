@@ -174,7 +174,9 @@ def rare_times(qs, rare):
 def oversample(qs, over, rare=1):
     """qs with task T's questions K times ({T: K}), and (rare > 1) each rare answer's questions
     rare_times' more on top; the copies after the originals, the same objects."""
-    if rare <= 1:
+    if rare < 1:
+        raise SystemExit("relnet_train: --oversample-rare K needs K >= 1 (1: off), got %d" % rare)
+    if rare == 1:
         return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]
     times = rare_times(qs, rare)
     return qs + [q for q in qs for _ in range(over.get(q["task"], 1) * times[(q["task"], q["answer"])] - 1)]

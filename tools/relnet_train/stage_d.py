@@ -15,8 +15,8 @@ from .neuron import delayed
 from .stage_c import lookup
 from .teacher import Teacher
 
-TEST_PER_TASK = 200   # the seeded test sample's stories per task (--eval-per-task's default; score's dev set
-                      # and compare --per-task keep to it)
+TEST_PER_TASK = 200   # the seeded test sample's stories per task (--eval-per-task's default): score's dev set
+                      # keeps clear of that sample, and compare --per-task 200 runs it on the emulator
 NAMES = ffnet.G_NAMES + ("agg",) + ffnet.F_NAMES + ("readout",)
 
 
@@ -570,8 +570,6 @@ def main(argv=None):
         run.log("tasks %s only: %d training stories, %d test stories (of the split and sample over %s)" % (
             ",".join(map(str, sorted(only))), len(train), len(test), ",".join(map(str, tasks))))
     over = data.parse_oversample(args.oversample, tasks)
-    if args.oversample_rare < 1:
-        raise SystemExit("relnet_train: --oversample-rare K needs K >= 1")
     train_epoch = data.oversample(train, over, args.oversample_rare)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     if over or args.oversample_rare > 1:
