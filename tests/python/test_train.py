@@ -371,6 +371,23 @@ def test_oversample_rare_answers_by_hand():
         data.oversample(qs, {}, 0)
 
 
+def test_training_epoch_is_stage_d_and_e_one_helper():
+    from types import SimpleNamespace
+    from tools.relnet_train import stage_d
+    logged = []
+    run = SimpleNamespace(log=logged.append)
+    qs = [{"task": 8, "answer": a} for a in ["nothing"] * 4 + ["apple,milk"]] + [{"task": 1, "answer": "garden"}]
+    args = SimpleNamespace(oversample="8:2", oversample_rare=4, seed=3, order_seed=None)
+    epoch, seed = stage_d.training_epoch(run, qs, [1, 8], args)
+    # by hand: task 8 twice, its list 4 // 1 -> 4 times more: 4 x 2 + 1 x 8 + 1 = 17;
+    # the order seed falls back to --seed
+    assert (len(epoch), seed) == (17, 3)
+    assert len(logged) == 1 and "17 stories per epoch, 6 without" in logged[0]
+    args = SimpleNamespace(oversample="", oversample_rare=1, seed=3, order_seed=9)
+    epoch, seed = stage_d.training_epoch(run, qs, [1, 8], args)
+    assert (epoch, seed, len(logged)) == (qs, 9, 1)    # nothing oversampled: no log line
+
+
 def test_train_only_keeps_the_split_over_all_tasks():
     qs = [{"task": t, "n": i} for i, t in enumerate([1, 19, 1, 19, 17, 19, 1, 1, 17, 19] * 3)]
     assert data.parse_only("", [1, 17, 19]) is None

@@ -164,6 +164,21 @@ def lr_factor(step, total, final):
     return final + (1.0 - final) * 0.5 * (1.0 + np.cos(np.pi * min(step, total) / total))
 
 
+def training_epoch(run, train, tasks, args):
+    """The training loops' epoch (--oversample, --oversample-rare; logged when it differs from
+    the training stories) and the seed of their order (--order-seed, else --seed), for stages
+    D and E."""
+    over = data.parse_oversample(args.oversample, tasks)
+    epoch = data.oversample(train, over, args.oversample_rare)
+    if len(epoch) != len(train):
+        parts = ["task %d x %d" % kv for kv in sorted(over.items())]
+        if args.oversample_rare > 1:
+            parts.append("rare answers up to x %d" % args.oversample_rare)
+        run.log("training loops: %s (%d stories per epoch, %d without)" % (", ".join(parts), len(epoch),
+                                                                           len(train)))
+    return epoch, args.seed if args.order_seed is None else args.order_seed
+
+
 def loop_order(train, rows, epochs, seed):
     """The batches a training loop walks (each epoch a fresh shuffle) and its length in steps."""
     rng = np.random.RandomState(seed)
@@ -569,15 +584,7 @@ def main(argv=None):
     if only:
         run.log("tasks %s only: %d training stories, %d test stories (of the split and sample over %s)" % (
             ",".join(map(str, sorted(only))), len(train), len(test), ",".join(map(str, tasks))))
-    over = data.parse_oversample(args.oversample, tasks)
-    train_epoch = data.oversample(train, over, args.oversample_rare)
-    order_seed = args.seed if args.order_seed is None else args.order_seed
-    if over or args.oversample_rare > 1:
-        run.log("training loops: %s%s (%d stories per epoch, %d without)" % (", ".join(
-            "task %d x %d" % kv for kv in sorted(over.items())),
-            "" if args.oversample_rare == 1 else "%srare answers up to x %d" % (", " if over else "",
-                                                                              args.oversample_rare),
-            len(train_epoch), len(train)))
+    train_epoch, order_seed = training_epoch(run, train, tasks, args)
     st = run.load() if args.resume or args.rebalance else {"phase": "ann"}
     if args.ann_from and not args.resume:
         st0 = torch.load(args.ann_from)

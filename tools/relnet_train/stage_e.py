@@ -160,9 +160,9 @@ def main(argv=None):
         lt = ffnet.tail_loss(out)
         return ce + args.l_rate * lr + args.l_v * lv + args.l_tail * lt, "(ce %.3f)" % ce.item()
     base = {k: v for k, v in st.items() if k != "loop"}
-    train_epoch = data.oversample(train, data.parse_oversample(args.oversample, tasks), args.oversample_rare)
+    train_epoch, order_seed = stage_d.training_epoch(run, train, tasks, args)
     steps = stage_d.train_loop(run, W, train_epoch, qat_loss, args.qat_epochs, args.lr * 0.3, args.rows,
-                               (args.seed if args.order_seed is None else args.order_seed) + 2,
+                               order_seed + 2,
                                "QAT", st.get("loop"), lambda s: run.save(dict(base, W=W, loop=s)), log_every=20,
                                lr_rel=args.lr_rel)
     # final directory: the float weights rounded with the plan's thresholds and exponents
