@@ -1004,3 +1004,67 @@ def test_readout_fake_quant_forward_is_the_exported_mantissa_and_backward_passes
     np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-6)
     out.sum().backward()
     np.testing.assert_allclose(w.grad.numpy(), [1.0, 1.0, 1.0, 1.0])
+
+
+def test_score_weights_is_the_whole_chip_model_from_rest(tmp_path):
+    """score.int_evaluate (stage E's and score --weights' integer score) on six task-1 test
+    stories of the committed run2 weights: each answer equals the sequential model of the whole
+    chip (run_sequence, which the emulator matches) run on that story alone from rest, and the
+    per-task error counts those answers against the labels."""
+    from tools.relnet_train import score, stage_e
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    dic = data.Dictionary(d)
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    W = intmodel.Weights(wdir)
+    qs = sample_test(data.load(d, [1], "test", dic), 6, 3)
+    cache = stage_e.int_rasters(wdir, d, [1], dic)
+    err, tot, preds = score.int_evaluate(wdir, qs, cache)
+    wrong = 0
+    for q in qs:
+        v, _ = intmodel.run_sequence(W, [(q["ctx"], q["q"])], len(q["ctx"]))
+        want = int(np.argmax(v[0]))
+        assert preds[(1, q["line"])] == want
+        wrong += want != q["y"]
+    assert err == {1: 100.0 * wrong / 6} and tot == 100.0 * wrong / 6
+
+
+def test_score_weights_wants_the_chip_rasters_and_one_network(tmp_path):
+    from tools.relnet_train import score
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    with pytest.raises(SystemExit, match="add --chip-rasters"):
+        score.main(["--out", str(tmp_path), "--weights", wdir])
+    with pytest.raises(SystemExit, match="give one"):
+        score.main(["--out", str(tmp_path), "--weights", wdir, "--network", "x.pt", "--chip-rasters"])
+    with pytest.raises(SystemExit, match="no weight directory"):
+        score.main(["--out", str(tmp_path), "--weights", str(tmp_path / "none"), "--chip-rasters"])
+
+
+def test_dev_sample_draws_per_task_outside_the_test_sample_with_its_own_seed():
+    from tools.relnet_train import score
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    test = data.load(d, [1, 20], "test", data.Dictionary(d))
+    dev = score.dev_sample(test, 30, 1)
+    held = {(q["task"], q["story"]) for q in sample_test(test, 200, 1)}
+    assert [sum(q["task"] == t for q in dev) for t in (1, 20)] == [30, 30]
+    assert not {(q["task"], q["story"]) for q in dev} & held
+    assert dev == score.dev_sample(test, 30, 1)                          # seeded
+    # drawn with seed + 1: the same pool drawn with the test sample's seed gives other stories
+    pool = score.dev_stories(test, 1)
+    assert dev != sample_test(pool, 30, 1) and dev == sample_test(pool, 30, 2)
+
+
+def test_breakdown_counts_wrong_answers_and_sizes_by_hand():
+    from tools.relnet_train import score
+    q = lambda t, ans, y, m: {"task": t, "answer": ans, "y": y, "ctx": [[1]] * m}  # noqa: E731
+    qs = [q(8, "nothing", 3, 2), q(8, "apple,milk", 5, 4), q(8, "apple,milk", 5, 4), q(8, "milk", 6, 2),
+          q(1, "garden", 7, 2)]
+    preds = {0: 3, 1: 6, 2: 5, 3: 3, 4: 7}       # story 1 and story 3 wrong, both in task 8
+    bd = score.breakdown(qs, preds)
+    assert bd[8]["answer"] == {"nothing": (1, 0), "apple,milk": (2, 1), "milk": (1, 1)}
+    assert bd[8]["size"] == {2: (2, 1), 4: (2, 1)}
+    assert bd[1]["answer"] == {"garden": (1, 0)}
+    lines = score.breakdown_lines(bd)
+    assert len(lines) == 1                         # task 1 has no error
+    assert lines[0] == "task 8 wrong by answer: apple,milk 1/2, milk 1/1; by context size (wrong/stories): 2: 1/2, 4: 1/2"

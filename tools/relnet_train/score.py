@@ -2,12 +2,16 @@
 last checkpoint (or a stage_d.pt) on the test sample stage D scores on (the same
 --eval-per-task and --seed), from rest and, with --chip-rasters, back to back. The checkpoint is
 only read (written atomically by the training), and each score is one line in train.log, so a
-fine-tune of many sessions keeps its course in the log."""
+fine-tune of many sessions keeps its course in the log. With --weights it scores an exported
+weight directory's integer model instead (what the chip runs), e.g. on dev to choose between
+exports."""
 import os
 
+import numpy as np
 import torch
 
-from . import common, data, ffnet, stage_d
+from . import common, data, ffnet, intmodel, stage_d
+from .stage_c import lookup
 
 
 def network(path):
@@ -31,6 +35,58 @@ def dev_stories(test, seed):
     return [q for q in test if (q["task"], q["story"]) not in held]
 
 
+def dev_sample(test, per_task, seed):
+    """The dev stories a score draws: `per_task` per task of dev_stories(test, seed), drawn with
+    another seed than the test sample's (seed + 1), so that dev is not the test sample's draw
+    again over other stories. Stage E's dev score and score --on dev share it."""
+    return stage_d.sample_test(dev_stories(test, seed), per_task, seed + 1)
+
+
+def int_evaluate(wdir, qs, cache, rows=600, variant=None):
+    """The integer model of the weight directory `wdir` on the stories `qs` (LSNN rasters from
+    `cache`, a chip cache's `variant`): per-task error %, overall %, and each story's answer."""
+    W = intmodel.Weights(wdir)
+    wrong, count, preds = {}, {}, {}
+    for ks in stage_d.batches(qs, rows):
+        S, Q = lookup(cache, qs, ks, variant)
+        m = len(qs[ks[0]]["ctx"])
+        v = intmodel.feedforward(W, S.numpy().astype(np.int64), Q.numpy().astype(np.int64), m)
+        for k, p in zip(ks, intmodel.argmax(v).tolist()):
+            t = qs[k]["task"]
+            preds[(t, qs[k]["line"])] = p
+            count[t] = count.get(t, 0) + 1
+            wrong[t] = wrong.get(t, 0) + (p != qs[k]["y"])
+    err = {t: 100.0 * wrong[t] / count[t] for t in sorted(count)}
+    return err, 100.0 * sum(wrong.values()) / sum(count.values()), preds
+
+
+def breakdown(qs, preds):
+    """Where a task's errors lie: per task, (stories, wrong) per whole answer and per context
+    size (the sentences before the question). preds: each story's answer class by its index in
+    qs."""
+    out = {}
+    for k, q in enumerate(qs):
+        t = out.setdefault(q["task"], {"answer": {}, "size": {}})
+        bad = int(preds[k] != q["y"])
+        for by, key in (("answer", q["answer"]), ("size", len(q["ctx"]))):
+            n, w = t[by].get(key, (0, 0))
+            t[by][key] = (n + 1, w + bad)
+    return out
+
+
+def breakdown_lines(bd):
+    """One line per task with errors: its wrong answers and sizes, `wrong/stories` each."""
+    lines = []
+    for t, b in sorted(bd.items()):
+        if not any(w for _, w in b["answer"].values()):
+            continue
+        ans = ", ".join("%s %d/%d" % (a, w, n) for a, (n, w) in sorted(b["answer"].items(), key=lambda x: -x[1][1])
+                        if w)
+        size = ", ".join("%d: %d/%d" % (m, w, n) for m, (n, w) in sorted(b["size"].items()))
+        lines.append("task %d wrong by answer: %s; by context size (wrong/stories): %s" % (t, ans, size))
+    return lines
+
+
 def stories(d, tasks, dic, on, seed):
     """The stories a score draws from: the test set, ("val") the validation split stage D
     holds out of its training stories, or ("dev") the test files' stories outside stage D's
@@ -50,23 +106,55 @@ def main(argv=None):
                     help="test stories per task (stage D's default, %(default)s)")
     ap.add_argument("--rows", type=int, default=600, help="instances per batch (memory only)")
     ap.add_argument("--chip-rasters", action="store_true", help="score on rasters_chip.pt, also back to back")
+    ap.add_argument("--by-answer", action="store_true", help="also log, per task, the wrong answers and the "
+                    "errors per context size (from rest)")
+    ap.add_argument("--weights", default=None, help="score this exported weight directory's integer model (stage "
+                    "E's output; its LSNN rasters from rasters_chip.pt, so with --chip-rasters) instead of a stage D "
+                    "network")
     ap.add_argument("--on", choices=("test", "val", "dev"), default="test", help="the stories scored: the test "
                     "sample stage D scores on; as many per task of the validation split; or (dev) of the test files' "
                     "stories that hold no question of that sample (to choose between networks without the "
                     "stories the test sample scores)")
     args = ap.parse_args(argv)
-    path = args.network or os.path.join(args.out, "stage_d.ckpt.pt")
-    W, delay, step = network(path)
+    if args.weights and args.network:
+        raise SystemExit("relnet_train score: --weights and --network name two networks; give one")
+    if args.weights and not args.chip_rasters:
+        # the float LSNNs' rasters are not what an export's integer LSNNs produce
+        raise SystemExit("relnet_train score: --weights scores the integer model on the integer LSNNs' rasters: "
+                         "add --chip-rasters")
+    if args.weights:
+        if not os.path.isdir(args.weights):
+            raise SystemExit("relnet_train score: %s is no weight directory" % args.weights)
+        path, step = args.weights, None
+    else:
+        path = args.network or os.path.join(args.out, "stage_d.ckpt.pt")
+        W, delay, step = network(path)
     run = common.Run(args.out, "score", args)
     d = common.data_dir(args.data)
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
-    test = stage_d.sample_test(stories(d, tasks, dic, args.on, args.seed), args.eval_per_task,
-                               args.seed + (1 if args.on == "dev" else 0))
-    snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, delay)[0]  # noqa: E731
-    where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
-    err, tot = stage_d.evaluate(snn, test, args.rows)
+    if args.on == "dev":
+        test = dev_sample(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    else:
+        test = stage_d.sample_test(stories(d, tasks, dic, args.on, args.seed), args.eval_per_task, args.seed)
+    preds = {}
+    if args.weights:
+        line = {(q["task"], q["line"]): k for k, q in enumerate(test)}
+
+        def score(variant=None):
+            err, tot, p = int_evaluate(args.weights, test, stage_d.CACHE, args.rows, variant)
+            if variant is None:
+                preds.update({line[key]: a for key, a in p.items()})
+            return err, tot
+        where = "%s (integer model)" % path
+    else:
+        snn = lambda S, Q, m: ffnet.snn_forward(W, S, Q, m, delay)[0]  # noqa: E731
+
+        def score(variant=None):
+            return stage_d.evaluate(snn, test, args.rows, variant, preds if variant is None else None)
+        where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
+    err, tot = score()
     what = {"val": "validation", "dev": "dev"}.get(args.on, "test")
     count = {}
     for q in test:
@@ -76,8 +164,11 @@ def main(argv=None):
                                                                args.eval_per_task,
                                                                ", fewer where a task has fewer: " + ", ".join(short)
                                                                if short else ""))
+    if args.by_answer:
+        for ln in breakdown_lines(breakdown(test, preds)):
+            run.log("%s: %s %s" % (where, what, ln))
     if args.chip_rasters:
-        errb, totb = stage_d.evaluate(snn, test, args.rows, 1)
+        errb, totb = score(1)
         run.log("%s: back to back (variant 1) %.2f %% (%s)" % (where, totb, stage_d.fmt(errb)))
     run.log("scored in %.0f s wall, %.0f s CPU" % (run.wall(), run.cpu()))
 

@@ -109,14 +109,17 @@ def sample_test(qs, per_task, seed):
     return out
 
 
-def evaluate(forward, qs, rows, variant=None):
-    """forward(S, Q, m) -> logits; per-task error % and overall (a chip cache: its `variant`)."""
+def evaluate(forward, qs, rows, variant=None, preds=None):
+    """forward(S, Q, m) -> logits; per-task error % and overall (a chip cache: its `variant`).
+    A dict `preds` receives each story's answer, keyed by its index in qs."""
     wrong, count = {}, {}
     with torch.no_grad():
         for ks in batches(qs, rows):
             S, Q = lookup(CACHE, qs, ks, variant)
             pred = forward(S, Q, len(qs[ks[0]]["ctx"])).argmax(1)
             for k, p in zip(ks, pred.tolist()):
+                if preds is not None:
+                    preds[k] = p
                 t = qs[k]["task"]
                 count[t] = count.get(t, 0) + 1
                 wrong[t] = wrong.get(t, 0) + (p != qs[k]["y"])

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import common, data, export, ffnet, intmodel, stage_c, stage_d
+from . import common, data, export, ffnet, intmodel, score, stage_c, stage_d
 from .stage_c import lookup
 
 FF = ("g1.w", "g2.w", "g3.w", "g4.w", "agg.w", "f1.w", "f2.w", "f3.w", "readout.w")
@@ -61,22 +61,6 @@ def unchanged_since_plan(steps, st, mant):
     return all(np.array_equal(plan[n], mant[n]) for n in mant)
 
 
-def int_evaluate(wdir, qs, cache, rows=600, variant=None):
-    W = intmodel.Weights(wdir)
-    wrong, count, preds = {}, {}, {}
-    for ks in stage_d.batches(qs, rows):
-        S, Q = lookup(cache, qs, ks, variant)
-        m = len(qs[ks[0]]["ctx"])
-        v = intmodel.feedforward(W, S.numpy().astype(np.int64), Q.numpy().astype(np.int64), m)
-        for k, p in zip(ks, intmodel.argmax(v).tolist()):
-            t = qs[k]["task"]
-            preds[(t, qs[k]["line"])] = p
-            count[t] = count.get(t, 0) + 1
-            wrong[t] = wrong.get(t, 0) + (p != qs[k]["y"])
-    err = {t: 100.0 * wrong[t] / count[t] for t in sorted(count)}
-    return err, 100.0 * sum(wrong.values()) / sum(count.values()), preds
-
-
 def main(argv=None):
     ap = common.base_args(__doc__)
     stage_d.add_args(ap)
@@ -99,11 +83,15 @@ def main(argv=None):
     args.delay = st_d["delay"]
     W = {n: w.clone() for n, w in st_d["W"].items()}
     train, _ = data.split_train_val(data.load(d, tasks, "train", dic), args.seed)
-    test = stage_d.sample_test(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    test_all = data.load(d, tasks, "test", dic)
+    test = stage_d.sample_test(test_all, args.eval_per_task, args.seed)
+    # the integer model is scored on dev too, the stories that choose between exports without the
+    # test sample's (score --on dev --weights scores an export the same way)
+    dev = score.dev_sample(test_all, args.eval_per_task, args.seed)
     # a subset network (stage D --train-only): its fine-tune and scores on the subset's stories of the
     # split and sample over all --tasks, and the weights name the subset as the tasks they answer
     only = data.parse_only(args.train_only, tasks)
-    train, test = data.keep_tasks(train, only), data.keep_tasks(test, only)
+    train, test, dev = data.keep_tasks(train, only), data.keep_tasks(test, only), data.keep_tasks(dev, only)
     wtasks = tasks if only is None else sorted(only)
     split = {} if only is None else {"split_over": "[%s]" % ", ".join(map(str, tasks))}
     wout = args.weights_out or os.path.join(run.out, "weights")
@@ -126,16 +114,19 @@ def main(argv=None):
             cache = stage_c.chip_build(d, tasks, dic, wout, args.variants, args.seed)
         else:
             cache = int_rasters(wout, d, tasks, dic)
-        err, tot, _ = int_evaluate(wout, test, cache)
+        err, tot, _ = score.int_evaluate(wout, test, cache)
         run.log("integer model before QAT: test error %.2f %% (%s)" % (tot, stage_d.fmt(err)))
+        dev_err, dev_tot, _ = score.int_evaluate(wout, dev, cache)
+        run.log("integer model before QAT: dev error %.2f %% (%s)" % (dev_tot, stage_d.fmt(dev_err)))
         pre_b2b, totb = None, None
         if args.chip_rasters:
-            pre_b2b, totb, _ = int_evaluate(wout, test, cache, variant=1)
+            pre_b2b, totb, _ = score.int_evaluate(wout, test, cache, variant=1)
             run.log("integer model before QAT, back to back (variant 1): test error %.2f %% (%s)" % (
                 totb, stage_d.fmt(pre_b2b)))
         st = {"phase": "qat", "q": {k: v for k, v in q.items() if k != "mant"}, "cache": cache, "pre_err": err,
               "pre_err_back_to_back": pre_b2b,
-              "pre_tot": tot, "pre_tot_back_to_back": totb, "mant0": q["mant"]}
+              "pre_tot": tot, "pre_tot_back_to_back": totb, "mant0": q["mant"], "pre_dev_err": dev_err,
+              "pre_dev_tot": dev_tot}
         run.save(st)
     q, stage_d.CACHE = st["q"], st["cache"]
     if args.chip_rasters:
@@ -176,17 +167,24 @@ def main(argv=None):
     if same:
         run.log("QAT ran no step and the mantissas are the plan's: the scores before QAT stand")
         err, tot = st["pre_err"], st["pre_tot"]
+        dev_err, dev_tot = st.get("pre_dev_err"), st.get("pre_dev_tot")
     else:
-        err, tot, _ = int_evaluate(wout, test, stage_d.CACHE)
+        err, tot, _ = score.int_evaluate(wout, test, stage_d.CACHE)
+        dev_err, dev_tot = None, None
+    if dev_err is None:  # after QAT, or a plan checkpoint from before dev was scored
+        dev_err, dev_tot, _ = score.int_evaluate(wout, dev, stage_d.CACHE)
+    run.log("integer model: dev error %.2f %% (%s)" % (dev_tot, stage_d.fmt(dev_err)))
     res = {"tasks": tasks, "eval_per_task": args.eval_per_task, "integer_test_err": err,
-           "integer_before_qat": st["pre_err"], "float_snn_test_err": st_d.get("test_err"), "ann_err": st_d.get("ann_err"),
+           "integer_before_qat": st["pre_err"],
+           "integer_dev_err": dev_err, "integer_dev_before_qat": st.get("pre_dev_err"),
+           "float_snn_test_err": st_d.get("test_err"), "ann_err": st_d.get("ann_err"),
            "teacher_test_err": common.load_stage(args.out, "stage_a")["test_err"]}
     extra = ""
     if args.chip_rasters:
         if same:
             errb, totb = st["pre_err_back_to_back"], st["pre_tot_back_to_back"]
         else:
-            errb, totb, _ = int_evaluate(wout, test, stage_d.CACHE, variant=1)
+            errb, totb, _ = score.int_evaluate(wout, test, stage_d.CACHE, variant=1)
         res.update({"integer_test_err_back_to_back": errb, "integer_before_qat_back_to_back":
                     st["pre_err_back_to_back"], "float_snn_test_err_back_to_back": st_d.get("test_err_back_to_back"),
                     "note": "back to back: every LSNN raster after a random predecessor (rasters variant 1)"})
