@@ -377,15 +377,37 @@ def test_training_epoch_is_stage_d_and_e_one_helper():
     logged = []
     run = SimpleNamespace(log=logged.append)
     qs = [{"task": 8, "answer": a} for a in ["nothing"] * 4 + ["apple,milk"]] + [{"task": 1, "answer": "garden"}]
-    args = SimpleNamespace(oversample="8:2", oversample_rare=4, seed=3, order_seed=None)
+    args = SimpleNamespace(oversample="8:2", oversample_rare=4, oversample_long="", seed=3, order_seed=None)
     epoch, seed = stage_d.training_epoch(run, qs, [1, 8], args)
     # by hand: task 8 twice, its list 4 // 1 -> 4 times more: 4 x 2 + 1 x 8 + 1 = 17;
     # the order seed falls back to --seed
     assert (len(epoch), seed) == (17, 3)
     assert len(logged) == 1 and "17 stories per epoch, 6 without" in logged[0]
-    args = SimpleNamespace(oversample="", oversample_rare=1, seed=3, order_seed=9)
+    args = SimpleNamespace(oversample="", oversample_rare=1, oversample_long="", seed=3, order_seed=9)
     epoch, seed = stage_d.training_epoch(run, qs, [1, 8], args)
     assert (epoch, seed, len(logged)) == (qs, 9, 1)    # nothing oversampled: no log line
+
+
+def test_oversample_long_stories_by_hand():
+    from types import SimpleNamespace
+    from tools.relnet_train import stage_d
+    sizes = [2, 4, 8, 10, 8]
+    qs = [{"task": 1, "answer": "garden", "ctx": [[1]] * m, "n": i} for i, m in enumerate(sizes)]
+    qs.append({"task": 8, "answer": "nothing", "ctx": [[1]] * 12, "n": 5})
+    # by hand, 8:3 with task 8 twice: the sizes 8, 10, 8 of task 1 three times, task 8's 12 2 x 3
+    ep = data.oversample(qs, {8: 2}, 1, data.parse_long("8:3"))
+    times = {}
+    for q in ep:
+        times[q["n"]] = times.get(q["n"], 0) + 1
+    assert [times[i] for i in range(6)] == [1, 1, 3, 3, 3, 6] and ep[:6] == qs
+    assert data.parse_long("") is None
+    for bad in ("8", "8:0", "0:2", "a:2"):
+        with pytest.raises(SystemExit, match="--oversample-long"):
+            data.parse_long(bad)
+    logged = []
+    args = SimpleNamespace(oversample="", oversample_rare=1, oversample_long="10:2", seed=3, order_seed=None)
+    epoch, _ = stage_d.training_epoch(SimpleNamespace(log=logged.append), qs, [1, 8], args)
+    assert len(epoch) == 8 and "stories of 10 or more sentences x 2" in logged[0]
 
 
 def test_train_only_keeps_the_split_over_all_tasks():

@@ -171,15 +171,31 @@ def rare_times(qs, rare):
     return {ta: min(rare, max(1, top[ta[0]] // n)) for ta, n in count.items()}
 
 
-def oversample(qs, over, rare=1):
-    """qs with task T's questions K times ({T: K}), and (rare > 1) each rare answer's questions
-    rare_times' more on top; the copies after the originals, the same objects."""
+def parse_long(spec):
+    """'8:2' -> (8, 2): stories with at least 8 context sentences twice; '' -> None."""
+    if not spec:
+        return None
+    try:
+        m, k = (int(x) for x in spec.split(":"))
+    except ValueError:
+        raise SystemExit("relnet_train: --oversample-long: expected M:K (sentences:times), got '%s'" % spec)
+    if m < 1 or k < 1:
+        raise SystemExit("relnet_train: --oversample-long %s: M and K must be at least 1" % spec)
+    return m, k
+
+
+def oversample(qs, over, rare=1, long=None):
+    """qs with task T's questions K times ({T: K}), (rare > 1) each rare answer's questions
+    rare_times' more on top, and (long = (M, K)) each question with at least M context
+    sentences K times that; the copies after the originals, the same objects."""
     if rare < 1:
         raise SystemExit("relnet_train: --oversample-rare K needs K >= 1 (1: off), got %d" % rare)
-    if rare == 1:
-        return qs + [q for q in qs for _ in range(over.get(q["task"], 1) - 1)]
-    times = rare_times(qs, rare)
-    return qs + [q for q in qs for _ in range(over.get(q["task"], 1) * times[(q["task"], q["answer"])] - 1)]
+    times = rare_times(qs, rare) if rare > 1 else None
+
+    def n(q):
+        return (over.get(q["task"], 1) * (times[(q["task"], q["answer"])] if times else 1) *
+                (long[1] if long and len(q["ctx"]) >= long[0] else 1))
+    return qs + [q for q in qs for _ in range(n(q) - 1)]
 
 
 def buckets(qs, batch, rng=None):

@@ -74,6 +74,10 @@ def add_args(ap):
     ap.add_argument("--oversample-rare", type=int, default=1, metavar="K",
                     help="the training loops also take each story whose answer is n times rarer than its "
                          "task's most common answer min(K, n) times (task 8's ordered lists; default 1: off)")
+    ap.add_argument("--oversample-long", default="", metavar="M:K",
+                    help="the training loops also take each story with at least M context sentences K times "
+                         "(on top of --oversample and --oversample-rare; the long stories are where tasks 1 and "
+                         "11-14 err most)")
     ap.add_argument("--order-seed", type=int, default=None,
                     help="seed of the training loops' order of batches only (default: --seed); the "
                          "train/validation split, the test sample and the fits keep --seed, so that runs "
@@ -168,15 +172,18 @@ def lr_factor(step, total, final):
 
 
 def training_epoch(run, train, tasks, args):
-    """The training loops' epoch (--oversample, --oversample-rare; logged when it differs from
+    """The training loops' epoch (--oversample, --oversample-rare, --oversample-long; logged when it differs from
     the training stories) and the seed of their order (--order-seed, else --seed), for stages
     D and E."""
     over = data.parse_oversample(args.oversample, tasks)
-    epoch = data.oversample(train, over, args.oversample_rare)
+    long = data.parse_long(args.oversample_long)
+    epoch = data.oversample(train, over, args.oversample_rare, long)
     if len(epoch) != len(train):
         parts = ["task %d x %d" % kv for kv in sorted(over.items())]
         if args.oversample_rare > 1:
             parts.append("rare answers up to x %d" % args.oversample_rare)
+        if long:
+            parts.append("stories of %d or more sentences x %d" % long)
         run.log("training loops: %s (%d stories per epoch, %d without)" % (", ".join(parts), len(epoch),
                                                                            len(train)))
     return epoch, args.seed if args.order_seed is None else args.order_seed
