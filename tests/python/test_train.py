@@ -1090,3 +1090,10 @@ def test_breakdown_counts_wrong_answers_and_sizes_by_hand():
     lines = score.breakdown_lines(bd)
     assert len(lines) == 1                         # task 1 has no error
     assert lines[0] == "task 8 wrong by answer: apple,milk 1/2, milk 1/1; by context size (wrong/stories): 2: 1/2, 4: 1/2"
+
+
+def test_sample_size_names_short_tasks_or_the_whole_set():
+    from tools.relnet_train import score
+    assert score.sample_size({1: 200, 17: 192}, 200) == "200 stories per task, fewer where a task has fewer: task 17: 192"
+    assert score.sample_size({1: 200, 4: 200}, 200) == "200 stories per task"
+    assert score.sample_size({1: 1000, 4: 1000, 20: 93}, 100000) == "every story: 1000 in tasks 1, 4, 93 in task 20"

@@ -87,6 +87,19 @@ def breakdown_lines(bd):
     return lines
 
 
+def sample_size(count, per_task):
+    """How many stories each task's score counts: `per_task`, the tasks with fewer named; when no
+    task has that many, the whole set's count per task."""
+    short = ["task %d: %d" % (t, n) for t, n in sorted(count.items()) if n < per_task]
+    if len(short) == len(count):
+        by = {}
+        for t, n in sorted(count.items()):
+            by.setdefault(n, []).append(t)
+        return "every story: " + ", ".join("%d in task%s %s" % (n, "s" if len(ts) > 1 else "", ", ".join(map(str, ts)))
+                                           for n, ts in by.items())
+    return "%d stories per task%s" % (per_task, ", fewer where a task has fewer: " + ", ".join(short) if short else "")
+
+
 def stories(d, tasks, dic, on, seed):
     """The stories a score draws from: the test set, ("val") the validation split stage D
     holds out of its training stories, or ("dev") the test files' stories outside stage D's
@@ -159,11 +172,8 @@ def main(argv=None):
     count = {}
     for q in test:
         count[q["task"]] = count.get(q["task"], 0) + 1
-    short = ["task %d: %d" % (t, n) for t, n in sorted(count.items()) if n < args.eval_per_task]
-    run.log("%s: %s error %.2f %% (%s; %d stories per task%s)" % (where, what, tot, stage_d.fmt(err),
-                                                               args.eval_per_task,
-                                                               ", fewer where a task has fewer: " + ", ".join(short)
-                                                               if short else ""))
+    run.log("%s: %s error %.2f %% (%s; %s)" % (where, what, tot, stage_d.fmt(err), sample_size(count,
+                                                                                            args.eval_per_task)))
     if args.by_answer:
         for ln in breakdown_lines(breakdown(test, preds)):
             run.log("%s: %s %s" % (where, what, ln))
