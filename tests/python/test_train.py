@@ -1097,3 +1097,16 @@ def test_sample_size_names_short_tasks_or_the_whole_set():
     assert score.sample_size({1: 200, 17: 192}, 200) == "200 stories per task, fewer where a task has fewer: task 17: 192"
     assert score.sample_size({1: 200, 4: 200}, 200) == "200 stories per task"
     assert score.sample_size({1: 1000, 4: 1000, 20: 93}, 100000) == "every story: 1000 in tasks 1, 4, 93 in task 20"
+
+
+def test_score_weights_checks_the_cache_came_from_the_exports_lsnns():
+    """An export is scored on the integer rasters of its own LSNNs: a cache built from them
+    matches, one spike moved in a question's raster does not."""
+    from tools.relnet_train import score, stage_e
+    d = le_data()
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    cache = stage_e.int_rasters(wdir, d, [1], data.Dictionary(d))
+    assert score.lsnns_match(wdir, cache)
+    r = cache["ques"]["raster"]
+    r[3, 5, 7] = 1 - r[3, 5, 7]
+    assert not score.lsnns_match(wdir, cache)

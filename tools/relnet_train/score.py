@@ -60,6 +60,21 @@ def int_evaluate(wdir, qs, cache, rows=600, variant=None):
     return err, 100.0 * sum(wrong.values()) / sum(count.values()), preds
 
 
+def lsnns_match(wdir, cache, n=32):
+    """True when the export's integer LSNNs give the cache's rasters from rest for its first n
+    sentences and questions: an export is scored on a cache built from its own LSNNs' weights
+    (stage C --chip-weights on any export of the same stage B), not another's."""
+    W = intmodel.Weights(wdir)
+    for kind in ("sent", "ques"):
+        items = list(cache[kind]["index"])[:n]
+        mine = intmodel.lsnn(W, kind, data.pad_left([list(k) for k in items])).transpose(1, 0, 2)
+        theirs = cache[kind]["raster"][:len(items)]
+        theirs = theirs[:, 0] if theirs.dim() == 4 else theirs
+        if not np.array_equal(mine, theirs.numpy().astype(mine.dtype)):
+            return False
+    return True
+
+
 def breakdown(qs, preds):
     """Where a task's errors lie: per task, (stories, wrong) per whole answer and per context
     size (the sentences before the question). preds: each story's answer class by its index in
@@ -147,6 +162,10 @@ def main(argv=None):
     tasks = common.parse_tasks(args.tasks)
     dic = data.Dictionary(d)
     stage_d.CACHE = stage_d.load_cache(args.out, args.chip_rasters)
+    if args.weights and not lsnns_match(args.weights, stage_d.CACHE):
+        raise SystemExit("relnet_train score: %s's LSNNs do not give the rasters of %s/rasters_chip.pt (built from "
+                         "another stage B's LSNNs): rebuild it with stage C --chip-weights %s" % (
+                             args.weights, args.out, args.weights))
     if args.on == "dev":
         test = dev_sample(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
     else:
