@@ -116,13 +116,10 @@ def sample_size(count, per_task):
 
 
 def stories(d, tasks, dic, on, seed):
-    """The stories a score draws from: the test set, ("val") the validation split stage D
-    holds out of its training stories, or ("dev") the test files' stories outside stage D's
-    test sample."""
+    """The stories a test or validation score draws from: the test set, or ("val") the
+    validation split stage D holds out of its training stories (dev draws with dev_sample)."""
     if on == "val":
         return data.split_train_val(data.load(d, tasks, "train", dic), seed)[1]
-    if on == "dev":
-        return dev_stories(data.load(d, tasks, "test", dic), seed)
     return data.load(d, tasks, "test", dic)
 
 
