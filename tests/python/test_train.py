@@ -315,6 +315,29 @@ def test_compare_only_runs_the_samples_stories_of_a_subset():
         compare.compare(le_bin(), wdir, d, [1, 4], [2], 5, 1, log=lambda x: None, only={4})
 
 
+def test_compare_from_rest_in_pieces_gives_the_same_answers(monkeypatch):
+    """The from-rest (and float) side runs in pieces of REST_PIECE stories, so that a whole test
+    set fits in memory: pieces of 1 story give the same counts as one piece, and no piece holds
+    more than REST_PIECE stories."""
+    from tools.relnet_train import compare
+    d = le_data()
+    wdir = os.path.join(ROOT, "train", "run2", "weights")
+    net = os.path.join(ROOT, "train", "run2", "stage_d.pt")
+    whole = compare.compare(le_bin(), wdir, d, [1, 4], None, None, 1, log=lambda x: None, float_net=net, per_task=4)
+    seen = []
+    real = compare.rasters_from_rest
+
+    def spy(W, qs, m):
+        seen.append(len(qs))
+        return real(W, qs, m)
+    monkeypatch.setattr(compare, "REST_PIECE", 1)
+    monkeypatch.setattr(compare, "rasters_from_rest", spy)
+    parts = compare.compare(le_bin(), wdir, d, [1, 4], None, None, 1, log=lambda x: None, float_net=net, per_task=4)
+    assert seen and max(seen) == 1 and sum(seen) == 8
+    assert parts["per_task"] == whole["per_task"] and parts["per_size"] == whole["per_size"]
+    assert all("float_wrong" in p for p in parts["per_task"].values())
+
+
 def test_a_question_knows_its_story(tmp_path):
     p = tmp_path / "qa1_x_test.txt"
     p.write_text("1 Maud rowed to the lighthouse.\n2 Where is Maud?\tlighthouse\t1\n3 Odo rowed to the pier.\n"

@@ -17,6 +17,8 @@ import yaml
 from . import common, data, ffnet, intmodel
 from .stage_d import sample_test
 
+REST_PIECE = 256   # stories per from-rest piece (memory only; the answers do not depend on it)
+
 
 def emulator_predictions(binary, wdir, d, tasks, sizes, stories, seed, questions=None):
     """The emulator's answers: `stories` per size of `sizes`, or exactly `questions` (a list of
@@ -99,9 +101,13 @@ def compare(binary, wdir, d, tasks, sizes, stories, seed, log=print, float_net=N
     for m, items in sorted(by_m.items()):
         # the emulator ran these stories back to back in this order: so does the model
         v, _ = intmodel.run_sequence(W, [(q["ctx"], q["q"]) for q, _ in items], m)
-        S, Q = rasters_from_rest(W, [q for q, _ in items], m)
-        rest = intmodel.argmax(intmodel.feedforward(W, S, Q, m)).tolist()
-        flt = float_answers(fl, S, Q, m) if fl else [None] * len(items)
+        rest, flt = [], []
+        # from rest each story stands alone: pieces of REST_PIECE stories bound the rasters'
+        # memory (a whole task's stories of one size at once took 24 GB)
+        for k in range(0, len(items), REST_PIECE):
+            S, Q = rasters_from_rest(W, [q for q, _ in items[k:k + REST_PIECE]], m)
+            rest += intmodel.argmax(intmodel.feedforward(W, S, Q, m)).tolist()
+            flt += float_answers(fl, S, Q, m) if fl else [None] * len(S)
         for (q, r), p, p0, pf in zip(items, intmodel.argmax(v).tolist(), rest, flt):
             if r["answer"] != q["answer"]:
                 raise SystemExit("compare: task %s line %s: the emulator's answer %s is not the file's %s" % (
