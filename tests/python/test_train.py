@@ -373,6 +373,24 @@ def test_dev_stories_hold_no_story_of_the_test_sample():
     assert sum(tuple(map(tuple, q["ctx"][:2])) in firsts for q in dev if q["task"] == 1) < 0.05 * n1
 
 
+def test_fresh_questions_are_neither_in_the_test_sample_nor_in_dev():
+    from tools.relnet_train import score
+    from tools.relnet_train.stage_d import sample_test
+    d = le_data()
+    test = data.load(d, [1, 20], "test", data.Dictionary(d))
+    key = lambda q: (q["task"], q["line"])  # noqa: E731
+    sample = {key(q) for q in sample_test(test, 200, 1)}
+    dev = {key(q) for q in score.dev_sample(test, 200, 1)}
+    fresh = [key(q) for q in score.fresh_stories(test, 1)]
+    assert len(set(fresh)) == len(fresh) and not set(fresh) & (sample | dev)
+    # by hand: every test question is in exactly one of the three; task 1 draws 200 dev questions
+    # of the more than 200 outside the sample's stories, task 20 all of its fewer than 200
+    assert not sample & dev and len(fresh) + len(sample) + len(dev) == len(test)
+    n20_dev = sum(t == 20 for t, _ in dev)
+    assert sum(t == 1 for t, _ in dev) == 200 and n20_dev < 200
+    assert sum(t == 1 for t, _ in fresh) == 600 and sum(t == 20 for t, _ in fresh) == 800 - n20_dev
+
+
 def test_oversample_rare_answers_by_hand():
     answers = ["nothing"] * 6 + ["apple"] * 3 + ["apple,milk"] + ["milk,apple"] * 2
     qs = [{"task": 8, "answer": a, "n": i} for i, a in enumerate(answers)]

@@ -42,6 +42,16 @@ def dev_sample(test, per_task, seed):
     return stage_d.sample_test(dev_stories(test, seed), per_task, seed + 1)
 
 
+def fresh_stories(test, seed):
+    """The test files' questions that neither the test sample nor the dev sample holds
+    (stage_d.TEST_PER_TASK per task each): a second held-out set, for when dev has chosen among so
+    many networks that its score of the winner flatters it. Held out by question, not by story
+    as dev is: a bAbI story holds up to 5 questions, and by story few tasks would keep any."""
+    held = {(q["task"], q["line"]) for q in stage_d.sample_test(test, stage_d.TEST_PER_TASK, seed)}
+    held |= {(q["task"], q["line"]) for q in dev_sample(test, stage_d.TEST_PER_TASK, seed)}
+    return [q for q in test if (q["task"], q["line"]) not in held]
+
+
 def int_evaluate(wdir, qs, cache, rows=600, variant=None):
     """The integer model of the weight directory `wdir` on the stories `qs` (LSNN rasters from
     `cache`, a chip cache's `variant`): per-task error %, overall %, and each story's answer."""
@@ -136,10 +146,11 @@ def main(argv=None):
     ap.add_argument("--weights", default=None, help="score this exported weight directory's integer model (stage "
                     "E's output; its LSNN rasters from rasters_chip.pt, so with --chip-rasters) instead of a stage D "
                     "network")
-    ap.add_argument("--on", choices=("test", "val", "dev"), default="test", help="the stories scored: the test "
-                    "sample stage D scores on; as many per task of the validation split; or (dev) of the test files' "
-                    "stories that hold no question of that sample (to choose between networks without the "
-                    "stories the test sample scores)")
+    ap.add_argument("--on", choices=("test", "val", "dev", "fresh"), default="test", help="the stories scored: "
+                    "the test sample stage D scores on; as many per task of the validation split; (dev) of the test "
+                    "files' stories that hold no question of that sample (to choose between networks without the "
+                    "stories the test sample scores); or (fresh) of the test questions that neither that sample nor the "
+                    "dev sample (%d per task) holds" % stage_d.TEST_PER_TASK)
     args = ap.parse_args(argv)
     if args.weights and args.network:
         raise SystemExit("relnet_train score: --weights and --network name two networks; give one")
@@ -165,6 +176,9 @@ def main(argv=None):
                              args.weights, args.out, args.weights))
     if args.on == "dev":
         test = dev_sample(data.load(d, tasks, "test", dic), args.eval_per_task, args.seed)
+    elif args.on == "fresh":
+        test = stage_d.sample_test(fresh_stories(data.load(d, tasks, "test", dic), args.seed), args.eval_per_task,
+                                   args.seed + 2)
     else:
         test = stage_d.sample_test(stories(d, tasks, dic, args.on, args.seed), args.eval_per_task, args.seed)
     preds = {}
@@ -184,7 +198,7 @@ def main(argv=None):
             return stage_d.evaluate(snn, test, args.rows, variant, preds if variant is None else None)
         where = "%s%s" % (path, "" if step is None else " (step %d)" % step)
     err, tot = score()
-    what = {"val": "validation", "dev": "dev"}.get(args.on, "test")
+    what = {"val": "validation", "dev": "dev", "fresh": "fresh held-out"}.get(args.on, "test")
     count = {}
     for q in test:
         count[q["task"]] = count.get(q["task"], 0) + 1
